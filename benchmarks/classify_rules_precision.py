@@ -1,0 +1,134 @@
+"""Per-class precision and recall of the rule classifier on the composed sentence suite.
+
+Usage: python benchmarks/classify_rules_precision.py [--speed-records N]
+Prints one JSON line: per-class precision and recall on the development suite and their macro
+averages, micro precision and recall on a held-out set (with its errors), records classified
+per second on abstracts assembled from the suite, and the machine. The development figures
+are optimistic by construction (the taxonomy was tuned on those sentences); the held-out
+figure is the honest one.
+
+Each sentence of tests/data/classify_sentences.toml is classified alone. Within its facet, a
+sentence's gold classes are all the classes that list it as a positive; every affirmed
+(non-negated) label of that facet is a prediction. So a class's precision counts its false
+alarms on the positives of its sibling classes and on the hard negatives, not only its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import sys
+import time
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+from exoreview.classify import RuleClassifier
+from exoreview.protocol import load_protocol
+from exoreview.records import AbstractSection, MeshHeading, Record
+
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+SUITE = DATA / "classify_sentences.toml"  # the development suite the taxonomy was tuned on
+HELDOUT = DATA / "classify_heldout.toml"  # composed after tuning, scored as written
+
+
+def evaluate(classifier: RuleClassifier, suite: dict) -> dict[str, dict[str, float | int | None]]:
+    scores: dict[str, dict[str, float | int | None]] = {}
+    for facet, classes in suite.items():
+        gold: dict[str, set[str]] = defaultdict(set)
+        for class_id, cases in classes.items():
+            for sentence in cases.get("positive", []):
+                gold[sentence].add(class_id)
+            for sentence in cases.get("negative", []):
+                gold.setdefault(sentence, set())
+        counts = {class_id: [0, 0, 0] for class_id in classes}  # tp, fp, fn
+        for sentence, expected in gold.items():
+            labels = classifier.classify(Record(abstract=[AbstractSection(sentence)]))
+            predicted = {lab.value for lab in labels if lab.facet == facet and not lab.negated}
+            for class_id in counts.keys() & (predicted | expected):
+                hit = class_id in predicted
+                counts[class_id][0 if hit and class_id in expected else 1 if hit else 2] += 1
+        for class_id, (tp, fp, fn) in counts.items():
+            scores[f"{facet}.{class_id}"] = {
+                "precision": round(tp / (tp + fp), 3) if tp + fp else None,
+                "recall": round(tp / (tp + fn), 3) if tp + fn else None,
+                "tp": tp, "fp": fp, "fn": fn,
+            }
+    return scores
+
+
+def evaluate_heldout(classifier: RuleClassifier, heldout: dict) -> dict[str, object]:
+    """Micro-averaged precision and recall over every (sentence, facet.class) of the held-out set."""
+    facets = set(heldout["facets"])
+    tp = fp = fn = 0
+    errors = []
+    for case in heldout["sentence"]:
+        labels = classifier.classify(Record(abstract=[AbstractSection(case["text"])]))
+        predicted = {f"{lab.facet}.{lab.value}" for lab in labels if lab.facet in facets and not lab.negated}
+        expected = set(case["labels"])
+        tp += len(predicted & expected)
+        fp += len(predicted - expected)
+        fn += len(expected - predicted)
+        if predicted != expected:
+            errors.append({"text": case["text"], "missed": sorted(expected - predicted),
+                           "extra": sorted(predicted - expected)})
+    return {
+        "sentences": len(heldout["sentence"]),
+        "precision": round(tp / (tp + fp), 3) if tp + fp else None,
+        "recall": round(tp / (tp + fn), 3) if tp + fn else None,
+        "tp": tp, "fp": fp, "fn": fn,
+        "errors": errors,
+    }
+
+
+def records_per_second(classifier: RuleClassifier, suite: dict, count: int) -> float:
+    """Throughput on abstracts of about 1,400 characters assembled from the suite's sentences."""
+    pool = [s for classes in suite.values() for cases in classes.values() for kind in ("positive", "negative")
+            for s in cases.get(kind, [])]
+    rng = random.Random(1)
+    records = [
+        Record(
+            title=rng.choice(pool),
+            abstract=[AbstractSection(" ".join(rng.sample(pool, 9)), label) for label in ("BACKGROUND", "METHODS",
+                                                                                          "RESULTS")],
+            keywords=["exosomes", "skin"],
+            mesh=[MeshHeading("Skin Aging", "D015595")],
+        )
+        for _ in range(count)
+    ]
+    start = time.perf_counter()
+    for record_id, record in enumerate(records):
+        classifier.classify(record, record_id)
+    return count / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--speed-records", type=int, default=2000)
+    args = parser.parse_args()
+
+    suite = tomllib.loads(SUITE.read_text(encoding="utf-8"))
+    classifier = RuleClassifier(load_protocol("exosome-aesthetics").taxonomy)
+    scores = evaluate(classifier, suite)
+    precisions = [s["precision"] for s in scores.values() if s["precision"] is not None]
+    recalls = [s["recall"] for s in scores.values() if s["recall"] is not None]
+    figure = {
+        "benchmark": "classify_rules_precision",
+        "macro_precision": round(sum(precisions) / len(precisions), 3),  # type: ignore[arg-type]
+        "macro_recall": round(sum(recalls) / len(recalls), 3),  # type: ignore[arg-type]
+        "classes": len(scores),
+        "sentences": sum(len(c.get(k, [])) for cs in suite.values() for c in cs.values() for k in ("positive",
+                                                                                                  "negative")),
+        "heldout": evaluate_heldout(classifier, tomllib.loads(HELDOUT.read_text(encoding="utf-8"))),
+        "records_per_second": round(records_per_second(classifier, suite, args.speed_records)),
+        "per_class": scores,
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": sys.platform},
+    }
+    print(json.dumps(figure))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,299 @@
+"""The rule-based classifier: a taxonomy compiled once, applied to one record at a time.
+
+For every class it looks for its patterns in each sentence of the title, the abstract and the
+keywords, its MeSH descriptor UIs among the record's headings and its publication types among
+the record's. Every hit is a candidate label with its evidence; the record then gets one label
+per (facet, class), carrying the best evidence: a plain statement before a hedged or negated
+one, title and abstract before keywords, MeSH and publication types.
+
+MeSH headings are matched by descriptor UI only: a heading a source gave without its UI
+yields no label (descriptor names change between MeSH years; UIs do not).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from exoreview.classify.cues import CueScanner
+from exoreview.classify.design import DESIGN, decide_design
+from exoreview.classify.details import detail_labels
+from exoreview.classify.sentences import Sentence, list_items, record_sentences
+from exoreview.protocol.model import ProtocolError, Taxonomy
+from exoreview.records import Record
+from exoreview.results import Evidence, Label
+
+# Negation does not undo these facets: "absence of calnexin" reports that calnexin was tested.
+NEGATION_EXEMPT_FACETS = frozenset({"characterization"})
+# A class named "<x>_unspecified" is a fallback, kept only when nothing more specific matched.
+FALLBACK_SUFFIX = "_unspecified"
+_FIELD_RANK = {"title": 0, "abstract": 1, "keywords": 2, "mesh": 3, "publication_types": 3}
+
+# The index reads patterns with the standard library's own regex parser. That is private API,
+# so it is optional: without it every pattern simply runs on every sentence.
+try:
+    from re import _constants as _c
+    from re import _parser
+except ImportError:  # pragma: no cover - other Python versions
+    _parser = None  # type: ignore[assignment]
+_KEY_LENGTH = 6  # characters of a word's beginning used to look patterns up
+_WORD_START = re.compile(r"\b\w")
+_PREFIX_CACHE_SIZE = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    facet: str
+    value: str
+    pattern: re.Pattern[str]
+
+    @property
+    def method(self) -> str:
+        return f"pattern:{self.facet}.{self.value}"
+
+
+@dataclass(slots=True)
+class _Hit:
+    rule: _Rule
+    start: int
+    end: int
+    negated: bool = False
+    hedged: bool = False
+
+
+class RuleClassifier:
+    """Labels records with the classes of a taxonomy; compile once, classify many."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self._rules: list[_Rule] = []
+        self._by_key: dict[str, list[int]] = {}  # word beginning -> rules whose matches start so
+        self._always: list[int] = []  # rules the index cannot vouch for
+        self._key_lengths: list[int] = []
+        self._prefix_cache: dict[str, tuple[int, ...]] = {}
+        self._by_mesh: dict[str, list[tuple[str, str]]] = {}
+        self._by_pubtype: dict[str, list[tuple[str, str]]] = {}
+        self._order: dict[tuple[str, str], int] = {}
+        self.levels: dict[str, int | None] = {}
+        for facet, classes in taxonomy.facets.items():
+            for value, spec in classes.items():
+                self._order[(facet, value)] = len(self._order)
+                if facet == DESIGN:
+                    self.levels[value] = spec.evidence_level
+                for pattern in spec.patterns:
+                    self._add_rule(_Rule(facet, value, _compile(facet, value, pattern)))
+                for ui in spec.mesh:
+                    self._by_mesh.setdefault(ui.strip().upper(), []).append((facet, value))
+                for name in spec.publication_types:
+                    self._by_pubtype.setdefault(name.strip().casefold(), []).append((facet, value))
+
+    def _add_rule(self, rule: _Rule) -> None:
+        index = len(self._rules)
+        self._rules.append(rule)
+        keys = _start_keys(rule.pattern.pattern)
+        if keys is None:
+            self._always.append(index)
+        for key in keys or ():
+            self._by_key.setdefault(key, []).append(index)
+        self._key_lengths = sorted({len(key) for key in self._by_key})
+
+    def classify(self, record: Record, record_id: int = 0) -> list[Label]:
+        """All labels for one record: one per (facet, class), the primary design, dose and outcomes."""
+        sentences = record_sentences(record)
+        candidates: list[Label] = []
+        for field_name, sentence in sentences:
+            candidates.extend(self._sentence_labels(field_name, sentence, record_id))
+        candidates.extend(self._heading_labels(record, record_id))
+        labels = [label for label in self._best_per_class(candidates) if label.facet != DESIGN]
+        decision = decide_design(candidates, self.levels, _rank)
+        if decision.design is not None:
+            labels.append(decision.design)
+        labels.extend(decision.implied_subjects)
+        labels.sort(key=lambda lab: self._order.get((lab.facet, lab.value), len(self._order)))
+        labels.extend(detail_labels(sentences, record_id))
+        return labels
+
+    def classify_many(self, records: Iterable[tuple[int, Record]]) -> Iterator[tuple[int, list[Label]]]:
+        for record_id, record in records:
+            yield record_id, self.classify(record, record_id)
+
+    # -- one sentence ------------------------------------------------------------------------------
+
+    def _rules_at(self, prefix: str) -> tuple[int, ...]:
+        """Rules whose matches may begin a word that begins with `prefix` (memoized: words recur)."""
+        rules = self._prefix_cache.get(prefix)
+        if rules is None:
+            found: set[int] = set()
+            for length in self._key_lengths:
+                found.update(self._by_key.get(prefix[:length], ()))
+            if len(self._prefix_cache) > _PREFIX_CACHE_SIZE:
+                self._prefix_cache.clear()  # bounded memory on very large corpora
+            rules = self._prefix_cache[prefix] = tuple(sorted(found))
+        return rules
+
+    def _hits(self, text: str) -> list[_Hit]:
+        """Every pattern match in one sentence, the same as running each pattern's finditer."""
+        lowered = text.lower()
+        if len(lowered) != len(text):  # lower() changed lengths ("İ"): positions would not line up
+            return [_Hit(rule, m.start(), m.end()) for rule in self._rules for m in rule.pattern.finditer(text)
+                    if m.end() > m.start()]
+        starts: dict[int, list[int]] = {}
+        for word in _WORD_START.finditer(lowered):
+            position = word.start()
+            for index in self._rules_at(lowered[position : position + _KEY_LENGTH]):
+                starts.setdefault(index, []).append(position)
+        hits = []
+        for index, positions in starts.items():
+            rule, end = self._rules[index], -1
+            for position in positions:  # a match can only begin where a key begins a word
+                if position < end:
+                    continue  # finditer does not return matches that overlap an earlier one
+                m = rule.pattern.match(text, position)
+                if m and m.end() > m.start():
+                    hits.append(_Hit(rule, m.start(), m.end()))
+                    end = m.end()
+        for index in self._always:
+            rule = self._rules[index]
+            hits.extend(_Hit(rule, m.start(), m.end()) for m in rule.pattern.finditer(text) if m.end() > m.start())
+        return hits
+
+    def _sentence_labels(self, field_name: str, sentence: Sentence, record_id: int) -> list[Label]:
+        text = sentence.text
+        hits = self._hits(text)
+        if not hits:
+            return []
+        scanner = CueScanner(text)
+        for hit in hits:
+            if hit.rule.facet not in NEGATION_EXEMPT_FACETS:
+                hit.negated = scanner.negated(hit.start, hit.end)
+            hit.hedged = scanner.hedged(hit.start, hit.end)
+        return [
+            Label(
+                record_id, hit.rule.facet, hit.rule.value,
+                Evidence(text, sentence.start, sentence.end, field_name, hit.rule.method, text[hit.start : hit.end]),
+                negated=hit.negated, hedged=hit.hedged,
+            )
+            for hit in hits
+            if not _yields(hit, hits)
+        ]
+
+    # -- MeSH and publication types -------------------------------------------------------------------
+
+    def _heading_labels(self, record: Record, record_id: int) -> list[Label]:
+        labels: list[Label] = []
+        for heading, item in zip(record.mesh, list_items([h.descriptor for h in record.mesh]), strict=False):
+            for facet, value in self._by_mesh.get(heading.ui.strip().upper(), ()):
+                evidence = Evidence(item.text, item.start, item.end, "mesh", f"mesh:{heading.ui}", item.text)
+                labels.append(Label(record_id, facet, value, evidence))
+        names = [p.name for p in record.publication_types]
+        for name, item in zip(names, list_items(names), strict=False):
+            for facet, value in self._by_pubtype.get(name.strip().casefold(), ()):
+                evidence = Evidence(item.text, item.start, item.end, "publication_types", f"pubtype:{name}", item.text)
+                labels.append(Label(record_id, facet, value, evidence))
+        return labels
+
+    # -- one label per class ---------------------------------------------------------------------------
+
+    def _best_per_class(self, candidates: list[Label]) -> list[Label]:
+        best: dict[tuple[str, str], Label] = {}
+        for label in candidates:
+            key = (label.facet, label.value)
+            if key not in best or _rank(label) < _rank(best[key]):
+                best[key] = label
+        affirmed: dict[str, set[str]] = {}
+        for (facet, value), label in best.items():
+            if not label.negated:
+                affirmed.setdefault(facet, set()).add(value)
+        return [
+            label
+            for (facet, value), label in best.items()
+            if not (value.endswith(FALLBACK_SUFFIX) and affirmed.get(facet, set()) - {value})
+        ]
+
+
+def _rank(label: Label) -> tuple[int, int, int, int]:
+    """Lower is better: affirmed, then unhedged, then title/abstract, then earliest."""
+    evidence = label.evidence
+    return (int(label.negated), int(label.hedged), _FIELD_RANK.get(evidence.field_name, 4), evidence.start)
+
+
+def _yields(hit: _Hit, hits: list[_Hit]) -> bool:
+    """A hit gives way to a sibling class of its facet that covers it, or that it negates.
+
+    "acne scars" is scars, not acne; "no adverse events" is no_adverse_events, and its
+    negated "adverse events" must not also stand as adverse_events_reported.
+    """
+    for other in hits:
+        if other.rule.facet != hit.rule.facet or other.rule.value == hit.rule.value:
+            continue
+        if other.start <= hit.start and hit.end <= other.end and other.end - other.start > hit.end - hit.start:
+            return True
+        if hit.negated and not other.negated and other.start < hit.end and hit.start < other.end:
+            return True
+    return False
+
+
+def _compile(facet: str, value: str, pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ProtocolError(
+            f"taxonomy facet {facet!r}, class {value!r}: pattern {pattern!r} is not a valid regular "
+            f"expression ({exc}); fix or remove it"
+        ) from exc
+
+
+# -- the index: which patterns can match in a sentence ---------------------------------------------------
+#
+# Running all ~400 patterns on every sentence dominated the classifier's time, and a pattern
+# that starts with \b cannot use the regex engine's fast literal search. So each pattern is read
+# once for the lower-case beginnings its matches can start with ("wrinkl", "photo", "mice"...),
+# and a sentence runs only the patterns whose beginnings start one of its words. A pattern
+# whose beginnings cannot be read runs everywhere: the index skips work, never a match.
+
+
+def _start_keys(pattern: str) -> set[str] | None:
+    """Lower-case strings (1 to 6 characters) one of which every match begins a word with."""
+    if _parser is None:
+        return None
+    items = list(_parser.parse(pattern, re.IGNORECASE))
+    bounded = False
+    while items:
+        op, arg = items[0]
+        if op is _c.SUBPATTERN:
+            items = list(arg[3]) + items[1:]  # (?:...) and (?-i:...) around the start
+        elif op is _c.AT or op is _c.ASSERT_NOT or op is _c.ASSERT:
+            bounded = bounded or arg is _c.AT_BOUNDARY
+            items = items[1:]
+        else:
+            break
+    keys = _prefixes(items, _KEY_LENGTH) if bounded else None
+    if not keys or any(not key or not (key[0].isalnum() or key[0] == "_") for key in keys):
+        return None
+    return keys
+
+
+def _prefixes(items: list, budget: int) -> set[str]:
+    """Strings (at most `budget` long) one of which every match of `items` starts with; "" if unknown."""
+    if not items or budget == 0:
+        return {""}
+    (op, arg), rest = items[0], items[1:]
+    if op is _c.LITERAL:
+        return {chr(arg).lower() + tail for tail in _prefixes(rest, budget - 1)}
+    if op is _c.IN and arg == [(_c.CATEGORY, _c.CATEGORY_DIGIT)]:
+        return {digit + tail for digit in "0123456789" for tail in _prefixes(rest, budget - 1)}  # ASCII digits
+    if op is _c.IN and all(kind is _c.LITERAL for kind, _ in arg) and len(arg) <= 4:
+        return {chr(ch).lower() + tail for _, ch in arg for tail in _prefixes(rest, budget - 1)}
+    if op is _c.BRANCH:
+        return set().union(*(_prefixes(list(branch) + rest, budget) for branch in arg[1]))
+    if op is _c.SUBPATTERN:
+        return _prefixes(list(arg[3]) + rest, budget)
+    if op is _c.AT or op is _c.ASSERT or op is _c.ASSERT_NOT:
+        return _prefixes(rest, budget)
+    if op is _c.MAX_REPEAT or op is _c.MIN_REPEAT:
+        low, high, body = arg
+        # One optional item: with it or without it. Longer repeats: only the body's own start.
+        started = _prefixes(list(body) + rest, budget) if high == 1 else _prefixes(list(body), budget)
+        return started | _prefixes(rest, budget) if low == 0 else started
+    return {""}

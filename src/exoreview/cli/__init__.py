@@ -1,0 +1,1 @@
+"""The `exoreview` command line: thin over the stages."""

@@ -1,0 +1,198 @@
+"""Commands around the review: protocols, MeSH, searching, the local service, imports, labels, status."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from exoreview.cli.common import ATTEMPTS_HELP, console, make_client, out
+from exoreview.protocol import builtin_names, load_protocol
+from exoreview.results import ELIGIBILITY, TITLE_ABSTRACT
+from exoreview.review import ReviewFolder
+from exoreview.store import Store
+
+protocol_app = typer.Typer(no_args_is_help=True, help="Show and list review protocols.")
+mesh_app = typer.Typer(no_args_is_help=True, help="Load and look up the MeSH tree.")
+
+
+@protocol_app.command("list")
+def protocol_list() -> None:
+    """The built-in protocols."""
+    for name in builtin_names():
+        out.print(f"{name}: {load_protocol(name).title}")
+
+
+@protocol_app.command("show")
+def protocol_show(name: str = typer.Argument(..., help="A built-in protocol name or a protocol file.")) -> None:
+    """Print a protocol and the exact query each source will be sent."""
+    protocol = load_protocol(name)
+    out.print(f"{protocol.name} (version {protocol.version}, sha256 {protocol.content_hash()})")
+    out.print(f"Title: {protocol.title}")
+    out.print(f"Question: {protocol.question}")
+    for source in protocol.sources:
+        out.print(f"\nSource: {source.name}")
+        out.print(f"Query: {source.query_string()}")
+    out.print("\nInclusion criteria:")
+    for criterion in protocol.include:
+        out.print(f"  {criterion.id}: {criterion.text}")
+    out.print("Exclusion criteria:")
+    for criterion in protocol.exclude:
+        out.print(f"  {criterion.id} ({criterion.stage}): {criterion.text}")
+    out.print(f"\nTaxonomy {protocol.taxonomy.version}:")
+    for facet, classes in protocol.taxonomy.facets.items():
+        out.print(f"  {facet}: {', '.join(classes)}")
+
+
+@mesh_app.command("load")
+def mesh_load(tree_file: Path = typer.Argument(..., help="NLM MeSH tree file (tree number, UI, name per line)."),
+              store_file: Path = typer.Option(Path("review.sqlite"), "--store", help="Store to load it into.")) -> None:
+    """Load a MeSH tree into a store, for explosion of [MeSH] terms by the local service."""
+    from exoreview.mesh.tree import MeshTree
+
+    tree = MeshTree.from_tsv(tree_file)
+    with Store.open(store_file) as store:
+        count = store.load_mesh_rows(tree.rows())
+    out.print(f"Loaded {count} tree numbers into {store_file}.")
+
+
+@mesh_app.command("lookup")
+def mesh_lookup(term: str = typer.Argument(..., help="A descriptor name, part of one, or a UI."),
+                store_file: Path = typer.Option(None, "--store", help="Store with a loaded tree (default: the "
+                                                "shipped demo tree)."),
+                limit: int = typer.Option(10, help="How many descriptors to list.")) -> None:
+    """Find MeSH descriptors offline, with their tree numbers and what they explode to."""
+    from exoreview.mesh.tree import MeshTree
+
+    tree = MeshTree.demo()
+    if store_file:
+        with Store.open(store_file) as store:
+            rows = store.mesh_rows()
+        tree = MeshTree.from_rows(rows) if rows else tree
+    exact = tree.lookup(term)
+    matches = [exact] if exact else tree.search_names(term)[:limit]
+    if not matches:
+        out.print(f"No descriptor matches {term!r}.")
+        raise typer.Exit(1)
+    for descriptor in matches:
+        below = len(tree.descendants(descriptor.ui)) - 1
+        out.print(f"{descriptor.name} [{descriptor.ui}] {', '.join(tree.tree_numbers(descriptor.ui))} "
+                  f"(explodes to {below} narrower descriptors)")
+
+
+def search(query: str = typer.Argument(..., help="A PubMed query."),
+           source: str = typer.Option("pubmed", help="Only pubmed in this version."),
+           count: bool = typer.Option(False, "--count", help="Print the count and PubMed's translation only."),
+           limit: int = typer.Option(20, help="How many PMIDs to list."),
+           base_url: str = typer.Option(None, help="E-utilities base URL (default NCBI's)."),
+           email: str = typer.Option(None), api_key: str = typer.Option(None),
+           attempts: int = typer.Option(6, help=ATTEMPTS_HELP)) -> None:
+    """Ask PubMed how many records a query finds, and how it read the query."""
+    if source != "pubmed":
+        raise typer.BadParameter(f"source {source!r} is not available in this version", param_hint="--source")
+    client = make_client(base_url, email, api_key, attempts)
+    try:
+        result = client.esearch(query, retmax=0 if count else limit)
+        out.print(f"Count: {result.count}")
+        out.print(f"Translation: {result.translation}")
+        if result.count == 0:
+            suggestion = client.espell(query)
+            if suggestion and suggestion != query:
+                out.print(f"Did you mean: {suggestion}")
+        if not count:
+            for pmid in result.ids:
+                out.print(pmid)
+    finally:
+        client.close()
+
+
+def serve_eutils(store_file: Path = typer.Option(None, "--store", help="Store whose PubMed records to serve."),
+                 port: int = typer.Option(8765, help="Port on 127.0.0.1 (0 picks a free one)."),
+                 demo: bool = typer.Option(False, "--demo", help="Serve the synthetic demo corpus.")) -> None:
+    """Answer E-utilities (esearch, efetch, esummary, espell, einfo) over local records, on loopback."""
+    from exoreview.eutils.server import EutilsService, RunningService
+    from exoreview.mesh.tree import MeshTree
+
+    if demo or store_file is None:
+        from exoreview.corpus import demo_corpus
+
+        records, tree = demo_corpus().pubmed, MeshTree.demo()
+    else:
+        with Store.open(store_file) as store:
+            records = [r for i, r in store.iter_records() if store.record_source(i) == "pubmed"]
+            rows = store.mesh_rows()
+        tree = MeshTree.from_rows(rows) if rows else MeshTree.demo()
+    running = RunningService(EutilsService(records, mesh=tree), port=port, verbose=True)
+    out.print(f"Serving {len(records)} records at {running.base_url} (Ctrl-C to stop)")
+    with contextlib.suppress(KeyboardInterrupt):
+        running.serve_forever()
+
+
+def import_files(files: list[Path] = typer.Argument(..., help="RIS, MEDLINE (.nbib/.txt) or PubMed XML files."),
+                 directory: Path = typer.Option(Path("."), "--dir", help="The review folder.")) -> None:
+    """Add reference files to a review; the next `exoreview run` deduplicates and screens them."""
+    from exoreview.imports import import_file
+
+    folder = ReviewFolder(directory)
+    protocol = folder.protocol()
+    with Store.open(folder.store_file) as store:
+        run_id = store.start_run("import", protocol.name, protocol.content_hash())
+        for path in files:
+            count, errors = import_file(store, path, run_id=run_id)
+            out.print(f"{path.name}: {count} records imported" + (f", {len(errors)} skipped:" if errors else "."))
+            for problem in errors:
+                out.print(f"  {problem}")
+        store.finish_run(run_id)
+
+
+def labels(pmid: str = typer.Argument(..., help="PMID (or DOI) of a study in the review."),
+           directory: Path = typer.Option(Path("."), "--dir", help="The review folder.")) -> None:
+    """A study's labels, each with the sentence that supports it."""
+    folder = ReviewFolder(directory)
+    with Store.open(folder.store_file) as store:
+        record_id = store.find_record(pmid=pmid) if pmid.isdigit() else store.find_record(doi=pmid)
+        if record_id is None:
+            raise FileNotFoundError(f"{pmid}: no such record in {folder.store_file}")
+        record = store.record(record_id)
+        found = store.labels(record_id)
+    out.print(f"[bold]{record.title}[/] ({record.first_author}, {record.year})")
+    if not found:
+        out.print("No labels: the study is not included, or `exoreview classify` has not run.")
+    for label in found:
+        flags = " [negated]" if label.negated else "" + (" [hedged]" if label.hedged else "")
+        sentence = label.evidence.sentence
+        highlighted = sentence.replace(label.evidence.match, f"[reverse]{label.evidence.match}[/]", 1) if (
+            label.evidence.match) else sentence
+        out.print(f"{label.facet}: [bold]{label.value}[/]{flags} {label.detail}")
+        out.print(f"    {label.evidence.field_name}: {highlighted}  ({label.evidence.method})")
+
+
+def print_status(folder: ReviewFolder) -> None:
+    protocol = folder.protocol()
+    with Store.open(folder.store_file) as store:
+        table = Table(title=f"{protocol.name}: {folder.root}")
+        table.add_column("what")
+        table.add_column("count", justify="right")
+        sources: dict[str, int] = {}
+        for record_id in store.record_ids():
+            source = store.record_source(record_id)
+            sources[source] = sources.get(source, 0) + 1
+        for source, n in sorted(sources.items()):
+            table.add_row(f"records from {source}", str(n))
+        table.add_row("duplicates set aside", str(len(store.duplicates())))
+        for stage in (TITLE_ABSTRACT, ELIGIBILITY):
+            tally: dict[str, int] = {}
+            for decision in store.final_decisions(stage).values():
+                tally[decision.label] = tally.get(decision.label, 0) + 1
+            for label, n in sorted(tally.items()):
+                table.add_row(f"{stage}: {label}", str(n))
+        runs = store.runs()
+        out.print(table)
+        if runs:
+            last = runs[-1]
+            out.print(f"Last run {last['id']} ({last['command']}): {last['status']}, finished {last['finished_at']}")
+    if os.environ.get("EXOREVIEW_EMAIL") is None:
+        console.print("Tip: set EXOREVIEW_EMAIL so NCBI can reach you about heavy use.")

@@ -1,0 +1,1 @@
+"""A local PubMed-compatible E-utilities service: query language and search index."""

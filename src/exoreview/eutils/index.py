@@ -1,0 +1,373 @@
+"""An in-memory PubMed-like search index over Records.
+
+Word fields keep token ids in flat arrays (see postings.py); exact-value fields
+(MeSH, publication type, language, author, journal) keep key -> document
+lists. Results are sorted numpy arrays of document ids until the final PMID
+list is produced.
+
+Replacing a record (same PMID added again) marks the old document id dead
+instead of rewriting postings; dead ids are removed from every result.
+Derived structures (inverted word postings, date order, rank, vocabulary) are
+rebuilt lazily on the first query after add().
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from array import array
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+
+from exoreview.eutils.postings import (
+    EMPTY,
+    GAP,
+    Docs,
+    KeyPostings,
+    TokenField,
+    difference,
+    intersect,
+    union,
+)
+from exoreview.eutils.query import BoolOp, DateRange, Node, Term, parse
+from exoreview.eutils.spell import Speller
+from exoreview.eutils.textnorm import language_code, normalize, tokenize
+from exoreview.eutils.translate import expand, to_string
+from exoreview.mesh.tree import MeshTree
+from exoreview.records import Record
+
+# Word fields, and which of them each text tag searches. [tiab] includes author
+# keywords and [tw] MeSH and publication types, as in PubMed.
+TEXT_FIELDS = ("ti", "ab", "kw", "mesh", "pt", "chem", "au", "ta")
+TEXT_GROUPS: dict[str, tuple[str, ...]] = {
+    "ti": ("ti",),
+    "ab": ("ab",),
+    "tiab": ("ti", "ab", "kw"),
+    "tw": ("ti", "ab", "kw", "mesh", "pt", "chem"),
+    "all": TEXT_FIELDS,
+}
+SUBSETS = ("free full text", "hasabstract", "medline")
+_YEAR_RE = re.compile(r"\b(\d{4})\b")
+
+
+def _date_key(record: Record) -> int:
+    """YYYYMMDD as an int, missing parts as 01 (PubMed's comparison); 0 when unknown."""
+    date = record.pub_date
+    if date.year is not None:
+        return date.year * 10000 + (date.month or 1) * 100 + (date.day or 1)
+    match = _YEAR_RE.search(date.medline_date)
+    return int(match.group(1)) * 10000 + 101 if match else 0
+
+
+class _Vocabulary(dict[str, int]):
+    """Token -> id, assigning the next id to unseen tokens during indexing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens: list[str] = []
+
+    def __missing__(self, token: str) -> int:
+        token_id = self[token] = len(self.tokens)
+        self.tokens.append(token)
+        return token_id
+
+
+class RecordIndex:
+    """Inverted indexes over Records answering PubMed queries."""
+
+    def __init__(self, records: Iterable[Record] = (), mesh: MeshTree | None = None) -> None:
+        self.mesh = mesh
+        self._records: list[Record] = []
+        self._live: dict[str, int] = {}  # PMID -> current document id
+        self._dead: set[int] = set()
+        self._vocabulary = _Vocabulary()
+        self._text: dict[str, TokenField] = {name: TokenField() for name in TEXT_FIELDS}
+        self._value_ids: dict[str, dict[str, list[int]]] = {name: {} for name in ("mesh", "pt", "chem", "ta")}
+        self._mesh_ui, self._mesh_name = KeyPostings(), KeyPostings()
+        self._major_ui, self._major_name = KeyPostings(), KeyPostings()
+        self._mesh_display: dict[str, str] = {}  # normalized name -> name as indexed
+        self._ptype, self._language = KeyPostings(), KeyPostings()
+        self._author, self._journal = KeyPostings(), KeyPostings()
+        self._subsets = KeyPostings()
+        self._dates = array("i")
+        self._pmid_numbers = array("q")
+        self._cache: dict[str, object] = {}
+        self.add(records)
+        self.warm()
+
+    # -- building -------------------------------------------------------------
+
+    def add(self, records: Iterable[Record]) -> None:
+        """Index more records; a record whose PMID is already indexed replaces it.
+
+        Records without a PMID are skipped: this index answers PMID queries only.
+        A record of kind "deleted" removes its PMID, as a baseline update would.
+        """
+        for record in records:
+            if not record.pmid:
+                continue
+            old = self._live.pop(record.pmid, None)
+            if old is not None:
+                self._dead.add(old)
+            if record.kind != "deleted":
+                self._index(record)
+        self._cache.clear()
+
+    def _word_ids(self, values: list[str], cache: dict[str, list[int]] | None = None) -> list[int]:
+        """Token ids of a field's values, GAP between values so phrases cannot span them.
+
+        ``cache`` is for fields whose values repeat across records (MeSH names,
+        journals, publication types): each distinct value is tokenized once.
+        """
+        ids = self._vocabulary.__getitem__
+        if len(values) == 1 and cache is None:  # the common case (a title)
+            return list(map(ids, tokenize(values[0])))
+        out: list[int] = []
+        for value in values:
+            words = cache.get(value) if cache is not None else None
+            if words is None:
+                words = list(map(ids, tokenize(value)))
+                if cache is not None:
+                    cache[value] = words
+            if words:
+                if out:
+                    out.append(GAP)
+                out.extend(words)
+        return out
+
+    def _index(self, record: Record) -> None:
+        doc = len(self._records)
+        self._records.append(record)
+        self._live[record.pmid] = doc
+        journal = record.journal
+        fields = {
+            "ti": [record.title],
+            "ab": [s.text for s in record.abstract] + [s.text for s in record.other_abstracts],
+            "kw": record.keywords,
+            "mesh": [m.descriptor + " " + " ".join(q.name for q in m.qualifiers) for m in record.mesh],
+            "pt": [p.name for p in record.publication_types],
+            "chem": record.chemicals,
+            "au": [f"{a.last_name} {a.fore_name} {a.initials} {a.collective_name}" for a in record.authors],
+            "ta": [journal.title, journal.iso_abbreviation],
+        }
+        for name, values in fields.items():
+            self._text[name].append(self._word_ids(values, self._value_ids.get(name)))
+        for heading in record.mesh:
+            key = normalize(heading.descriptor)
+            self._mesh_display.setdefault(key, heading.descriptor)
+            self._mesh_name.add(key, doc)
+            if heading.ui:
+                self._mesh_ui.add(heading.ui.upper(), doc)
+            if heading.is_major:
+                self._major_name.add(key, doc)
+                if heading.ui:
+                    self._major_ui.add(heading.ui.upper(), doc)
+        for ptype in record.publication_types:
+            self._ptype.add(normalize(ptype.name), doc)
+        for language in record.languages:
+            self._language.add(language_code(language), doc)
+        for author in record.authors:
+            for name in (f"{author.last_name} {author.initials}", f"{author.last_name} {author.fore_name}",
+                         author.collective_name):  # fmt: skip
+                if key := normalize(name):
+                    self._author.add(key, doc)
+        for value in (journal.title, journal.iso_abbreviation, journal.issn_print, journal.issn_electronic,
+                      journal.issn_linking, journal.nlm_unique_id):  # fmt: skip
+            if key := normalize(value):
+                self._journal.add(key, doc)
+        self._dates.append(_date_key(record))
+        self._pmid_numbers.append(int(record.pmid) if record.pmid.isdigit() else 0)
+        for subset, member in zip(
+            SUBSETS, (record.free_full_text, bool(record.abstract), record.status.upper() == "MEDLINE"),
+            strict=True,
+        ):
+            if member:
+                self._subsets.add(subset, doc)
+
+    def warm(self) -> None:
+        """Build the derived structures now rather than on the next query.
+
+        The constructor calls this; add() leaves it to the next query so that a
+        series of small adds does not rebuild the postings each time.
+        """
+        for field in self._text.values():
+            field.docs(0)
+        self._rank()
+        self._date_order()
+        self._sorted_vocabulary()
+        self._alive()
+
+    # -- public queries ---------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._live)
+
+    def __contains__(self, pmid: object) -> bool:
+        return pmid in self._live
+
+    def get(self, pmid: str) -> Record | None:
+        doc = self._live.get(pmid)
+        return self._records[doc] if doc is not None else None
+
+    def prepare(self, query: str | Node) -> Node:
+        """Parse (if needed) and resolve untagged terms, as search and translate see it."""
+        node = parse(query) if isinstance(query, str) else query
+        return expand(node, self._descriptor_name)
+
+    def search(self, query: str | Node) -> list[str]:
+        """PMIDs matching query, most recent first (publication date, then PMID, descending)."""
+        docs = self._evaluate(self.prepare(query))
+        ordered = docs[np.argsort(self._rank()[docs], kind="stable")]
+        records = self._records
+        return [records[doc].pmid for doc in ordered.tolist()]
+
+    def count(self, query: str | Node) -> int:
+        return len(self._evaluate(self.prepare(query)))
+
+    def translate(self, query: str | Node) -> str:
+        """PubMed-style QueryTranslation, e.g. "exosomes"[MeSH Terms] AND "skin aging"[Title/Abstract]."""
+        return to_string(self.prepare(query))
+
+    def spell(self, query: str) -> str:
+        """ESpell: the query with unknown words replaced by the nearest common indexed word."""
+        speller = self._cache.get("speller")
+        if not isinstance(speller, Speller):
+            totals = np.zeros(len(self._vocabulary.tokens), dtype=np.int64)
+            for field in self._text.values():
+                counts = field.frequencies()
+                totals[: len(counts)] += counts
+            tokens = self._vocabulary.tokens
+            speller = Speller({tokens[i]: int(n) for i, n in enumerate(totals.tolist()) if n})
+            self._cache["speller"] = speller
+        return speller.correct(query)
+
+    # -- lazily derived structures ------------------------------------------------
+
+    def _rank(self) -> npt.NDArray[np.int64]:
+        """Position of each document in "most recent" order (dead ones included, harmlessly)."""
+        rank = self._cache.get("rank")
+        if not isinstance(rank, np.ndarray):
+            dates = np.array(self._dates, dtype=np.int64)
+            order = np.lexsort((np.array(self._pmid_numbers, dtype=np.int64), dates))[::-1]
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            self._cache["rank"] = rank
+        return rank
+
+    def _date_order(self) -> tuple[npt.NDArray[np.int32], Docs]:
+        cached = self._cache.get("dates")
+        if not isinstance(cached, tuple):
+            dates = np.array(self._dates, dtype=np.int32)
+            order = np.argsort(dates, kind="stable").astype(np.int32)
+            cached = self._cache["dates"] = (dates[order], order)
+        return cached
+
+    def _sorted_vocabulary(self) -> tuple[list[str], list[int]]:
+        cached = self._cache.get("vocabulary")
+        if not isinstance(cached, tuple):
+            pairs = sorted(self._vocabulary.items())
+            cached = self._cache["vocabulary"] = ([p[0] for p in pairs], [p[1] for p in pairs])
+        return cached
+
+    def _alive(self) -> npt.NDArray[np.bool_]:
+        alive = self._cache.get("alive")
+        if not isinstance(alive, np.ndarray):
+            alive = np.ones(len(self._records), dtype=bool)
+            alive[list(self._dead)] = False
+            self._cache["alive"] = alive
+        return alive
+
+    def _descriptor_name(self, text: str) -> str | None:
+        """The MeSH name text exactly spells (tree if given, else names seen in records)."""
+        if self.mesh is not None:
+            descriptor = self.mesh.lookup(text)
+            return descriptor.name if descriptor and descriptor.name.casefold() == text.casefold() else None
+        return self._mesh_display.get(normalize(text))
+
+    # -- evaluation -------------------------------------------------------------
+
+    def _evaluate(self, node: Node) -> Docs:
+        docs = self._node(node)
+        return docs[self._alive()[docs]] if self._dead else docs
+
+    def _node(self, node: Node) -> Docs:
+        if isinstance(node, BoolOp):
+            left = self._node(node.left)
+            if not len(left) and node.op != "OR":
+                return left
+            right = self._node(node.right)
+            if node.op == "AND":
+                return intersect(left, right)
+            return union(left, right) if node.op == "OR" else difference(left, right)
+        if isinstance(node, DateRange):
+            dates, docs = self._date_order()
+            low = int(node.start.replace("/", ""))
+            high = int(node.end.replace("/", ""))
+            return np.sort(docs[np.searchsorted(dates, low) : np.searchsorted(dates, high, side="right")])
+        return self._term(node)
+
+    def _term(self, term: Term) -> Docs:
+        tag = term.tag or "all"
+        if tag in TEXT_GROUPS:
+            return self._words(term, TEXT_GROUPS[tag])
+        if tag in ("mh", "mh_noexp", "majr", "majr_noexp"):
+            return self._mesh_term(term, major=tag.startswith("majr"), explode=not tag.endswith("noexp"))
+        if tag == "au":
+            return self._author_term(term)
+        if tag == "pmid":
+            doc = self._live.get(term.text.strip())
+            return np.array([doc], dtype=np.int32) if doc is not None else EMPTY
+        if tag == "sb":
+            key = normalize(term.text).replace("loattrfree", "free").replace("has abstract", "hasabstract")
+            return self._subsets.get(key)
+        postings = {"pt": self._ptype, "la": self._language, "ta": self._journal}[tag]
+        key = language_code(term.text) if tag == "la" else normalize(term.text)
+        return postings.get_prefix(key) if term.truncated else postings.get(key)
+
+    def _words(self, term: Term, fields: tuple[str, ...]) -> Docs:
+        words = tokenize(term.text)
+        if not words:
+            return EMPTY
+        vocabulary = self._vocabulary
+        allowed = [[vocabulary[w]] if w in vocabulary else [] for w in words]
+        if term.truncated:
+            keys, ids = self._sorted_vocabulary()
+            start = bisect.bisect_left(keys, words[-1])
+            end = bisect.bisect_left(keys, words[-1] + "\U0010ffff")
+            allowed[-1] = ids[start:end]
+        if any(not ids for ids in allowed):
+            return EMPTY
+        found: list[Docs] = []
+        for name in fields:
+            field = self._text[name]
+            candidates = field.docs_any(allowed[-1])
+            for ids in allowed[:-1]:
+                if not len(candidates):
+                    break
+                candidates = intersect(candidates, field.docs(ids[0]))
+            found.append(field.phrase(candidates, allowed) if len(words) > 1 else candidates)
+        return union(*found)
+
+    def _mesh_term(self, term: Term, *, major: bool, explode: bool) -> Docs:
+        by_ui, by_name = (self._major_ui, self._major_name) if major else (self._mesh_ui, self._mesh_name)
+        if term.truncated:
+            return by_name.get_prefix(normalize(term.text))
+        names = {normalize(term.text)}
+        uis = {term.text.strip().upper()}
+        descriptor = self.mesh.lookup(term.text) if self.mesh is not None else None
+        if descriptor is not None and self.mesh is not None:
+            uis = self.mesh.descendants(descriptor.ui) if explode else {descriptor.ui}
+            # Records parsed without UIs still match by the descriptor names.
+            names = {normalize(d.name) for ui in uis if (d := self.mesh.lookup(ui))}
+        return union(*(by_ui.get(ui) for ui in uis if ui in by_ui), *(by_name.get(n) for n in names))
+
+    def _author_term(self, term: Term) -> Docs:
+        """Author "smith j" finds Smith J, Smith JA, ...; "smith" every Smith; quotes make it exact."""
+        key = normalize(term.text)
+        if term.quoted and not term.truncated:
+            return self._author.get(key)
+        # A bare last name must not reach into longer names ("smith" vs "smithson").
+        prefix = key if term.truncated or " " in key else key + " "
+        return union(self._author.get_prefix(prefix), self._author.get(key))

@@ -1,0 +1,1 @@
+"""Readers and writers for bibliographic file formats (PubMed XML, MEDLINE text)."""

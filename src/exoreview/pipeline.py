@@ -1,0 +1,109 @@
+"""One review run: search, import, deduplicate, screen, classify, synthesize, report.
+
+Each step reads what the previous steps stored and writes its own results
+back; a re-run takes only what is new, so `run` doubles as `update`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from exoreview.classify.stage import classify_records
+from exoreview.dedup import deduplicate
+from exoreview.imports import import_file
+from exoreview.protocol import Protocol, ProtocolError
+from exoreview.report.write import write_report
+from exoreview.results import ELIGIBILITY, INCLUDE
+from exoreview.review import ReviewFolder
+from exoreview.runlog import write_run_log
+from exoreview.screen import screen_records
+from exoreview.sources.pubmed import PubMedClient
+from exoreview.sources.retrieve import retrieve_pubmed
+from exoreview.store import Store
+from exoreview.synthesis.build import build_synthesis
+
+Say = Callable[[str], None]
+
+
+@dataclass(slots=True)
+class RunSummary:
+    run_id: int
+    new_records: int = 0
+    duplicates: int = 0
+    screened: dict[str, int] = field(default_factory=dict)
+    included: int = 0
+    labels: int = 0
+    outputs: dict[str, Path] = field(default_factory=dict)
+    log_file: Path | None = None
+    skipped: list[str] = field(default_factory=list)
+
+
+def run_review(
+    folder: ReviewFolder,
+    *,
+    client: PubMedClient,
+    imports: list[Path] | None = None,
+    command: str = "run",
+    say: Say = lambda _: None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunSummary:
+    protocol = folder.protocol()
+    store = Store.open(folder.store_file)
+    try:
+        return _run(store, folder, protocol, client, imports or [], command, say, progress)
+    finally:
+        store.close()
+
+
+def _run(store: Store, folder: ReviewFolder, protocol: Protocol, client: PubMedClient, imports: list[Path],
+         command: str, say: Say, progress: Callable[[int, int], None] | None) -> RunSummary:
+    before = store.record_count()
+    run_id = store.start_run(command, protocol.name, protocol.content_hash())
+    summary = RunSummary(run_id)
+    status = "failed"
+    try:
+        store.log(run_id, f"run {run_id}: protocol {protocol.name} v{protocol.version} "
+                          f"(sha256 {protocol.content_hash()[:12]})")
+        for source in protocol.sources:
+            if source.name != "pubmed":
+                raise ProtocolError(f"{folder.protocol_file}: field sources.name: source {source.name!r} is not "
+                                    "available in this version; use 'pubmed' or import the source's export file")
+            query = source.query_string()
+            say(f"Searching PubMed: {query}")
+            result = retrieve_pubmed(store, client, query, run_id=run_id, progress=progress,
+                                     filters=source.model_dump(include={"free_full_text", "date_from", "date_to"}),
+                                     max_records=source.max_records)
+            summary.skipped += result.skipped
+            say(f"  {result.count} match, {result.retrieved} stored"
+                + (" (resumed)" if result.resumed else ""))
+        for path in imports:
+            count, errors = import_file(store, path, run_id=run_id)
+            summary.skipped += [str(e) for e in errors]
+            say(f"Imported {count} records from {path.name}" + (f", {len(errors)} skipped" if errors else ""))
+        summary.new_records = store.record_count() - before
+
+        summary.duplicates = deduplicate(store, run_id=run_id)
+        say(f"Deduplicated: {summary.duplicates} copies set aside")
+        summary.screened = screen_records(store, protocol, run_id=run_id)
+        included = [i for i, d in store.final_decisions(ELIGIBILITY).items() if d.label == INCLUDE]
+        summary.included = len(included)
+        say(f"Screened: {sum(summary.screened.values())} decisions; {summary.included} studies included")
+        summary.labels = classify_records(store, included, protocol.taxonomy, run_id=run_id)
+        store.log(run_id, f"classify: {summary.labels} labels on {len(included)} included studies")
+        say(f"Classified: {summary.labels} labels, each with its supporting sentence")
+        status = "ok"
+    finally:
+        store.finish_run(run_id, status)
+        summary.log_file = write_run_log(store, run_id, folder.logs)
+    synthesis = build_synthesis(store, protocol)
+    summary.outputs = write_report(synthesis, folder.root, formats=tuple(protocol.report.formats))
+    for fmt, path in summary.outputs.items():
+        store.add_report_build(run_id, fmt, str(path), _sha256(path))
+    return summary
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,0 +1,92 @@
+"""Read protocol files and built-in protocols, with errors that name file, line and field."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from exoreview.protocol.model import Protocol, ProtocolError, Taxonomy
+
+_BUILTIN_PACKAGE = "exoreview.protocol.builtin"
+
+
+def builtin_names() -> list[str]:
+    folder = resources.files(_BUILTIN_PACKAGE)
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def load_protocol(name_or_path: str | Path) -> Protocol:
+    """A built-in protocol by name, or a protocol file by path."""
+    text, label = _read(name_or_path)
+    return parse_protocol(text, label)
+
+
+def _read(name_or_path: str | Path) -> tuple[str, str]:
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists():
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except OSError as exc:
+            raise ProtocolError(f"{path}: cannot read protocol file ({exc.strerror})") from exc
+    name = str(name_or_path)
+    if name in builtin_names():
+        resource = resources.files(_BUILTIN_PACKAGE) / f"{name}.toml"
+        return resource.read_text(encoding="utf-8"), f"<builtin {name}>"
+    known = ", ".join(builtin_names())
+    raise ProtocolError(f"{name}: no such protocol file, and not a built-in protocol (built-ins: {known})")
+
+
+def parse_protocol(text: str, label: str = "<protocol>") -> Protocol:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProtocolError(f"{label}: not valid TOML: {exc}") from exc
+    try:
+        protocol = Protocol.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = [str(p) for p in first["loc"]]
+        line = _line_of(text, loc)
+        where = f"{label}:{line}" if line else label
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise ProtocolError(f"{where}: field {'.'.join(loc)}: {first['msg']}{more}") from exc
+    if protocol.taxonomy.extends:
+        protocol.taxonomy = resolve_taxonomy(protocol.taxonomy, label)
+    return protocol
+
+
+def builtin_taxonomy(name: str) -> Taxonomy:
+    resource = resources.files(_BUILTIN_PACKAGE) / "taxonomies" / f"{name}.toml"
+    if not resource.is_file():
+        raise ProtocolError(f"taxonomy.extends: no built-in taxonomy named {name!r}")
+    label = f"<builtin taxonomy {name}>"
+    text = resource.read_text(encoding="utf-8")
+    try:
+        return Taxonomy.model_validate(tomllib.loads(text))
+    except (ValidationError, tomllib.TOMLDecodeError) as exc:
+        raise ProtocolError(f"{label}: {exc}") from exc
+
+
+def resolve_taxonomy(taxonomy: Taxonomy, label: str) -> Taxonomy:
+    """Lay the protocol's own classes over the built-in taxonomy they extend."""
+    base = builtin_taxonomy(taxonomy.extends)
+    facets = {facet: dict(classes) for facet, classes in base.facets.items()}
+    for facet, classes in taxonomy.facets.items():
+        facets.setdefault(facet, {}).update(classes)
+    return Taxonomy(version=f"{base.version}+{label}" if taxonomy.facets else base.version, facets=facets)
+
+
+def _line_of(text: str, loc: list[str]) -> int | None:
+    """Best-effort line of the deepest named key in `loc` (TOML parsers keep no positions)."""
+    lines = text.splitlines()
+    keys = [k for k in loc if not k.isdigit()]
+    for key in reversed(keys):
+        pattern = re.compile(rf"^\s*(\[\[?[^\]]*\b{re.escape(key)}\b[^\]]*\]\]?|{re.escape(key)}\s*=)")
+        for number, line in enumerate(lines, start=1):
+            if pattern.search(line):
+                return number
+    return None

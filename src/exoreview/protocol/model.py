@@ -1,0 +1,141 @@
+"""The protocol schema: what a review asks, where it searches, what it keeps."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class ProtocolError(ValueError):
+    """A protocol file that cannot be used; the message names file, line and field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class QueryBlock(_Strict):
+    """One concept of the search: its MeSH descriptors OR'ed with its free-text phrases."""
+
+    name: str
+    mesh: list[str] = Field(default_factory=list)
+    tiab: list[str] = Field(default_factory=list)
+
+    def to_query(self) -> str:
+        terms = [f'"{m}"[MeSH Terms]' for m in self.mesh]
+        terms += [f"{_quote(t)}[tiab]" for t in self.tiab]
+        if not terms:
+            raise ProtocolError(f"query block {self.name!r} has no terms")
+        return "(" + " OR ".join(terms) + ")"
+
+
+def _quote(term: str) -> str:
+    return f'"{term}"' if (" " in term or "-" in term) and not term.startswith('"') else term
+
+
+class SourceSpec(_Strict):
+    name: Literal["pubmed", "europepmc", "clinicaltrials", "openalex"]
+    blocks: list[QueryBlock] = Field(default_factory=list)
+    query: str = ""  # an explicit query overrides blocks
+    free_full_text: bool = False
+    date_from: str = ""  # YYYY/MM/DD
+    date_to: str = ""
+    languages: list[str] = Field(default_factory=list)
+    max_records: int = 0  # 0 means no limit
+
+    @field_validator("date_from", "date_to")
+    @classmethod
+    def _date_shape(cls, value: str) -> str:
+        if value and not _is_pubmed_date(value):
+            raise ValueError(f"expected YYYY, YYYY/MM or YYYY/MM/DD, got {value!r}")
+        return value
+
+    def query_string(self) -> str:
+        """The exact query sent to the source, filters included."""
+        core = self.query.strip() or " AND ".join(b.to_query() for b in self.blocks)
+        if not core:
+            raise ProtocolError(f"source {self.name!r} has neither a query nor query blocks")
+        parts = [core if not (self.free_full_text or self.date_from) else f"({core})"]
+        if self.free_full_text:
+            parts.append("free full text[sb]")
+        if self.date_from or self.date_to:
+            parts.append(f"{self.date_from or '1800/01/01'}:{self.date_to or '3000/12/31'}[dp]")
+        if self.languages:
+            parts.append("(" + " OR ".join(f"{lang}[la]" for lang in self.languages) + ")")
+        return " AND ".join(parts)
+
+
+def _is_pubmed_date(value: str) -> bool:
+    pieces = value.split("/")
+    return 1 <= len(pieces) <= 3 and all(p.isdigit() for p in pieces) and len(pieces[0]) == 4
+
+
+class Criterion(_Strict):
+    """An inclusion or exclusion criterion; the rule fields make it machine-checkable."""
+
+    id: str
+    text: str
+    stage: Literal["title_abstract", "eligibility"] = "title_abstract"
+    # Exclude when none of these patterns (regex, case-insensitive) occurs in title, abstract or MeSH.
+    unless_any: list[str] = Field(default_factory=list)
+    # Exclude when any of these publication types is present.
+    publication_types: list[str] = Field(default_factory=list)
+    # Exclude when the record's language is not one of these.
+    languages: list[str] = Field(default_factory=list)
+    # Exclude when no free full text is available for the record.
+    requires_full_text: bool = False
+    # PRISMA 2020 counts reports that could not be obtained apart from excluded ones.
+    counts_as: Literal["excluded", "not_retrieved"] = "excluded"
+
+
+class TaxonomyClass(_Strict):
+    label: str
+    patterns: list[str] = Field(default_factory=list)  # regex, case-insensitive, per sentence
+    mesh: list[str] = Field(default_factory=list)  # descriptor UIs
+    publication_types: list[str] = Field(default_factory=list)
+    evidence_level: int | None = None  # for the design facet: 1 strongest
+
+
+class Taxonomy(_Strict):
+    version: str = "1"
+    extends: str = ""  # a built-in taxonomy these facets are laid over
+    facets: dict[str, dict[str, TaxonomyClass]] = Field(default_factory=dict)
+
+    def classes(self, facet: str) -> dict[str, TaxonomyClass]:
+        return self.facets.get(facet, {})
+
+
+class ScreeningSpec(_Strict):
+    reviewer: str = "rules"
+    ranker: Literal["tfidf-logreg"] = "tfidf-logreg"
+    seed: int = 1
+
+
+class ReportSpec(_Strict):
+    title: str
+    subtitle: str = ""
+    formats: list[Literal["html", "md", "docx", "pdf"]] = Field(default_factory=lambda: ["html"])
+
+
+class Protocol(_Strict):
+    name: str
+    title: str
+    question: str
+    version: str = "1"
+    sources: list[SourceSpec]
+    include: list[Criterion] = Field(default_factory=list)
+    exclude: list[Criterion] = Field(default_factory=list)
+    screening: ScreeningSpec = Field(default_factory=ScreeningSpec)
+    taxonomy: Taxonomy = Field(default_factory=Taxonomy)
+    report: ReportSpec
+
+    def source(self, name: str) -> SourceSpec | None:
+        return next((s for s in self.sources if s.name == name), None)
+
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical JSON form: same meaning, same hash, whatever the file's layout."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,0 +1,183 @@
+"""Typed bibliographic records: the currency every stage reads and writes.
+
+Plain slotted dataclasses rather than pydantic models because parsers build
+hundreds of thousands of them per file; validation happens at the edges
+(protocol files, imports), not on every construction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class AbstractSection:
+    text: str
+    label: str = ""
+    nlm_category: str = ""
+
+
+@dataclass(slots=True)
+class Author:
+    last_name: str = ""
+    fore_name: str = ""
+    initials: str = ""
+    collective_name: str = ""
+    affiliations: list[str] = field(default_factory=list)
+    orcid: str = ""
+
+    @property
+    def display(self) -> str:
+        """Vancouver-style name: 'Smith JA', or the collective name."""
+        if self.collective_name:
+            return self.collective_name
+        return f"{self.last_name} {self.initials}".strip()
+
+
+@dataclass(slots=True)
+class Journal:
+    title: str = ""
+    iso_abbreviation: str = ""
+    issn_print: str = ""
+    issn_electronic: str = ""
+    issn_linking: str = ""
+    nlm_unique_id: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+
+
+@dataclass(slots=True)
+class PubDate:
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    medline_date: str = ""  # free-text dates such as "2003 Nov-Dec"
+
+    def iso(self) -> str:
+        """YYYY/MM/DD with missing parts as 01, the way PubMed compares dates."""
+        if self.year is None:
+            return ""
+        return f"{self.year:04d}/{self.month or 1:02d}/{self.day or 1:02d}"
+
+
+@dataclass(slots=True)
+class MeshQualifier:
+    name: str
+    ui: str = ""
+    major: bool = False
+
+
+@dataclass(slots=True)
+class MeshHeading:
+    descriptor: str
+    ui: str = ""
+    major: bool = False
+    qualifiers: list[MeshQualifier] = field(default_factory=list)
+
+    @property
+    def is_major(self) -> bool:
+        """PubMed's [majr]: the descriptor or any of its qualifiers is starred."""
+        return self.major or any(q.major for q in self.qualifiers)
+
+
+@dataclass(slots=True)
+class PublicationType:
+    name: str
+    ui: str = ""
+
+
+@dataclass(slots=True)
+class Correction:
+    """A CommentsCorrections link, e.g. RetractionIn, ErratumFor, CommentOn."""
+
+    ref_type: str
+    pmid: str = ""
+    source: str = ""
+
+
+@dataclass(slots=True)
+class Record:
+    """One bibliographic record as a source reported it."""
+
+    pmid: str = ""
+    pmid_version: int = 1
+    doi: str = ""
+    pmcid: str = ""
+    pii: str = ""
+    title: str = ""
+    vernacular_title: str = ""
+    abstract: list[AbstractSection] = field(default_factory=list)
+    other_abstracts: list[AbstractSection] = field(default_factory=list)
+    authors: list[Author] = field(default_factory=list)
+    journal: Journal = field(default_factory=Journal)
+    pub_date: PubDate = field(default_factory=PubDate)
+    mesh: list[MeshHeading] = field(default_factory=list)
+    publication_types: list[PublicationType] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    chemicals: list[str] = field(default_factory=list)
+    grants: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
+    elocation_ids: list[str] = field(default_factory=list)
+    free_full_text: bool = False
+    synthetic: bool = False
+    status: str = ""  # MEDLINE citation status, e.g. "MEDLINE", "PubMed-not-MEDLINE"
+    kind: str = "article"  # "article", "book", or "deleted"
+
+    @property
+    def year(self) -> int | None:
+        return self.pub_date.year
+
+    @property
+    def abstract_text(self) -> str:
+        """Abstract as one string, section labels kept as 'LABEL: text'."""
+        parts = []
+        for section in self.abstract:
+            parts.append(f"{section.label}: {section.text}" if section.label else section.text)
+        return "\n".join(parts)
+
+    @property
+    def first_author(self) -> str:
+        return self.authors[0].display if self.authors else ""
+
+    @property
+    def is_retracted(self) -> bool:
+        return any(c.ref_type == "RetractionIn" for c in self.corrections) or any(
+            p.name == "Retracted Publication" for p in self.publication_types
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Record:
+        data = dict(data)
+        data["abstract"] = [AbstractSection(**s) for s in data.get("abstract", [])]
+        data["other_abstracts"] = [AbstractSection(**s) for s in data.get("other_abstracts", [])]
+        data["authors"] = [Author(**a) for a in data.get("authors", [])]
+        data["journal"] = Journal(**data.get("journal", {}))
+        data["pub_date"] = PubDate(**data.get("pub_date", {}))
+        data["mesh"] = [
+            MeshHeading(
+                descriptor=m["descriptor"],
+                ui=m.get("ui", ""),
+                major=m.get("major", False),
+                qualifiers=[MeshQualifier(**q) for q in m.get("qualifiers", [])],
+            )
+            for m in data.get("mesh", [])
+        ]
+        data["publication_types"] = [PublicationType(**p) for p in data.get("publication_types", [])]
+        data["corrections"] = [Correction(**c) for c in data.get("corrections", [])]
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    @classmethod
+    def from_json(cls, text: str) -> Record:
+        return cls.from_dict(json.loads(text))

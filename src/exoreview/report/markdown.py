@@ -1,0 +1,139 @@
+"""The report as Markdown: the same content as the HTML, for diffs, wikis and plain-text readers.
+
+The flow is written from the same rows as the SVG figure (`flow_rows`), so the two can never
+state different numbers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from exoreview import __version__
+from exoreview.report.html import STAGE_NAMES, SYNTHETIC_NOTICE, doi_url, pmid_url
+from exoreview.report.prisma_svg import NBSP, flow_rows
+from exoreview.synthesis.build import IndicationSection, Synthesis
+from exoreview.synthesis.tables import FACET_NAMES, TABLE_COLUMNS, LabelCell, Study
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def md(text: str) -> str:
+    """Text with Markdown's markup characters escaped and line breaks folded, safe in a table cell."""
+    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def code(text: str, *, in_table: bool = False) -> str:
+    """A code span; GFM tables need their pipes escaped even inside code."""
+    text = " ".join(text.split())
+    if in_table:
+        text = text.replace("|", "\\|")
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def render_markdown(s: Synthesis) -> str:
+    out: list[str] = []
+    if s.synthetic:
+        out += [f"> **Synthetic data: not evidence.** {md(SYNTHETIC_NOTICE)}", ""]
+    out += [f"# {md(s.title)}", ""]
+    if s.subtitle:
+        out += [f"*{md(s.subtitle)}*", ""]
+    built = (f"Built from the review store as it stood when its last run finished, {s.generated_at}."
+             if s.generated_at else "No run of this review has finished yet.")
+    out += [f"Protocol {md(s.protocol_name)}, version {md(s.protocol_version)} (SHA-256 `{s.protocol_hash[:12]}`); "
+            f"taxonomy version {md(s.taxonomy_version)}. {built}", ""]
+    out += ["## Review question", "", md(s.question), "", "## Methods", ""]
+    for paragraph in s.methods:
+        out += [md(paragraph), ""]
+    out += ["Queries as sent:", ""]
+    out += [f"- {md(source)}: {code(query)}" for source, query in s.queries]
+    out += ["", "Criteria:", ""]
+    for c in s.criteria:
+        kind = "inclusion" if c.kind == "include" else f"exclusion, {STAGE_NAMES.get(c.stage, c.stage)}"
+        kind += ", counted as not retrieved" if c.counts_as == "not_retrieved" else ""
+        out.append(f"- **{md(c.id)}** ({kind}): {md(c.text)}")
+    out += ["", "## Flow of records (PRISMA 2020)", ""]
+    out += _flow(s)
+    out += ["", "## Included studies by indication", "", md(s.overview), ""]
+    for section in s.sections:
+        out += _section(section)
+    out += ["## Supporting sentences", ""]
+    for study in s.studies:
+        out += _evidence(study)
+    out += ["## References", ""]
+    if any(r.synthetic for r in s.references):
+        out += ["Identifiers of synthetic records are invented; they are shown as text, not linked.", ""]
+    for r in s.references:
+        tail = ""
+        if r.doi:
+            tail += f" doi:{md(r.doi)}." if r.synthetic else f" doi:[{md(r.doi)}]({doi_url(r.doi)})."
+        if r.pmid:
+            tail += f" PMID: {md(r.pmid)}." if r.synthetic else f" PMID: [{md(r.pmid)}]({pmid_url(r.pmid)})."
+        out.append(f'{r.number}. <a id="ref-{r.number}"></a>{md(r.body)}{tail}')
+    out += ["", "## Appendix: search log (PRISMA-S)", ""]
+    out += _table(["#", "Run", "Source", "Date searched", "Query as sent", "Translation reported", "Filters",
+                   "Service", "Found", "Stored", "Status"],
+                  [[str(r.number), str(r.run_id), md(r.source_label), md(r.executed_at),
+                    code(r.query, in_table=True), code(r.translation, in_table=True) if r.translation else "—",
+                    md(r.filters) or "—", md(r.base_url) or "—", "unknown" if r.count is None else str(r.count),
+                    str(r.retrieved), md(r.status)]
+                   for r in s.searches])
+    if not s.searches:
+        out.append("No search has been logged yet.")
+    out += ["", f"Written by exoreview {__version__} from the review store; the same store gives the same report.", ""]
+    return "\n".join(out)
+
+
+def _flow(s: Synthesis) -> list[str]:
+    out: list[str] = []
+    phase = ""
+    for row in flow_rows(s.flow):
+        if row.phase != phase:
+            phase = row.phase
+            out += ([""] if out else []) + [f"**{phase}**", ""]
+        for side, box in (("", row.left), ("→ ", row.right)):
+            if box is None:
+                continue
+            for k, line in enumerate(box.lines):
+                depth = 0 if k == 0 else 1 + line.indent
+                text = line.text.replace(NBSP, " ")
+                out.append("  " * depth + f"- {side if k == 0 else ''}{md(text)}")
+    return out
+
+
+def _cell(c: LabelCell, study: Study) -> str:
+    text = f"[{md(c.text)}](#{c.anchor})" + ("?" if c.hedged else "")
+    return text + (f" (level {study.level})" if c.facet == "design" and study.level else "")
+
+
+def _section(section: IndicationSection) -> list[str]:
+    noun = "study" if section.n == 1 else "studies"
+    out = [f'### <a id="{section.anchor}"></a>{md(section.label)} ({section.n} {noun})', "", md(section.summary), ""]
+    for name, tallies in (("Designs", section.designs), ("EV sources", section.sources),
+                          ("Mechanisms", section.mechanisms)):
+        if tallies:
+            out.append(f"- **{name}**: " + "; ".join(f"{md(t.label)} ({t.n})" for t in tallies))
+    out += [""] if out[-1] else []
+    rows = []
+    for study in section.studies:
+        cells = [f"[\\[{study.ref}\\]](#ref-{study.ref})", f"[{md(study.citation)}](#{study.anchor})"]
+        cells += ["<br>".join(_cell(c, study) for c in study.cells(facets)) or "—" for _, facets in TABLE_COLUMNS]
+        rows.append(cells)
+    out += _table(["Ref.", "Study"] + [heading for heading, _ in TABLE_COLUMNS], rows)
+    return [*out, ""]
+
+
+def _evidence(study: Study) -> list[str]:
+    out = [f'### <a id="{study.anchor}"></a>\\[{study.ref}\\] {md(study.citation)}', "", f"*{md(study.title)}*", ""]
+    for c in study.labels:
+        tentative = " (stated tentatively)" if c.hedged else ""
+        out.append(f'- <a id="{c.anchor}"></a>**{md(FACET_NAMES.get(c.facet, c.facet))}**: {md(c.text)}{tentative}'
+                   f" — “{md(c.sentence)}” ({md(c.field_name)}; {md(c.method)})")
+    if not study.labels:
+        out.append("- No label was found for this study.")
+    return [*out, ""]
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines

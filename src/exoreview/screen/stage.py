@@ -1,0 +1,72 @@
+"""The screening stage: rule decisions at title/abstract and eligibility, ranker scores for each.
+
+Records someone already decided are left alone: a person's decision is never
+overwritten by a rule, and a re-run screens only what is new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from exoreview.protocol import Protocol
+from exoreview.results import ELIGIBILITY, INCLUDE, TITLE_ABSTRACT, Decision
+from exoreview.screen.ranker import BaselineRanker
+from exoreview.screen.rules import CriteriaRules
+from exoreview.store import Store
+
+
+def screen_records(store: Store, protocol: Protocol, *, run_id: int | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    """Decide every unique record without a decision; returns counts by stage and label."""
+    reviewer = protocol.screening.reviewer
+    unique = store.unique_record_ids()
+    counts: dict[str, int] = {}
+
+    ta_rules = CriteriaRules(protocol.exclude, TITLE_ABSTRACT)
+    decided = store.final_decisions(TITLE_ABSTRACT)
+    pending = [i for i in unique if i not in decided]
+    records = dict(store.iter_records(pending))
+    outcomes = {i: ta_rules.decide(records[i]) for i in pending}
+    scores = _scores(store, unique, {**{i: d.label for i, d in decided.items()},
+                                     **{i: o.label for i, o in outcomes.items()}})
+    new = [Decision(i, TITLE_ABSTRACT, o.label, reviewer, o.reason_id, o.note, scores.get(i)) for i, o in
+           outcomes.items()]
+    store.add_decisions(new)
+    _count(counts, TITLE_ABSTRACT, new)
+    if progress:
+        progress(len(pending), len(pending))
+
+    el_rules = CriteriaRules(protocol.exclude, ELIGIBILITY)
+    unique_set = set(unique)
+    included = [i for i, d in store.final_decisions(TITLE_ABSTRACT).items() if d.label == INCLUDE and i in unique_set]
+    assessed = store.final_decisions(ELIGIBILITY)
+    waiting = [i for i in included if i not in assessed]
+    eligibility = []
+    for record_id, record in store.iter_records(waiting):
+        outcome = el_rules.decide(record)
+        eligibility.append(Decision(record_id, ELIGIBILITY, outcome.label, reviewer, outcome.reason_id,
+                                    outcome.note, scores.get(record_id)))
+    store.add_decisions(eligibility)
+    _count(counts, ELIGIBILITY, eligibility)
+    if run_id is not None:
+        summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing new"
+        store.log(run_id, f"screen: {len(new)} screened, {len(eligibility)} assessed for eligibility ({summary})")
+    return counts
+
+
+def _scores(store: Store, record_ids: list[int], labels: dict[int, str]) -> dict[int, float]:
+    """Relevance scores from a ranker trained on the decisions so far; empty when it cannot learn."""
+    known = [i for i in record_ids if i in labels]
+    targets = [int(labels[i] == INCLUDE) for i in known]
+    if len(set(targets)) < 2:
+        return {}
+    records = dict(store.iter_records(record_ids))
+    ranker = BaselineRanker().fit([records[i] for i in known], targets)
+    probabilities = ranker.predict_proba([records[i] for i in record_ids])
+    return {i: round(float(p), 4) for i, p in zip(record_ids, probabilities, strict=True)}
+
+
+def _count(counts: dict[str, int], stage: str, decisions: list[Decision]) -> None:
+    for decision in decisions:
+        key = f"{stage}.{decision.label}" + (f".{decision.reason_id}" if decision.reason_id else "")
+        counts[key] = counts.get(key, 0) + 1

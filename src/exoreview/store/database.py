@@ -1,0 +1,393 @@
+"""SQLite store: records, runs and their logs, searches, decisions, labels, duplicates.
+
+Writes go through short transactions so that a killed process loses at most
+the batch it was writing; WAL lets a reader (the report, a second terminal)
+look while a run writes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from exoreview.records import Record
+from exoreview.results import Decision, DuplicateLink, Evidence, Label
+from exoreview.store.schema import MIGRATIONS
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(RuntimeError):
+    """The review file cannot be used as asked (newer schema, not a review, locked)."""
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def record_key(record: Record) -> str:
+    """The identifier a source knows a record by; PMID first, then DOI, then the title."""
+    if record.pmid:
+        return f"pmid:{record.pmid}"
+    if record.doi:
+        return f"doi:{record.doi.lower()}"
+    if record.pmcid:
+        return f"pmc:{record.pmcid}"
+    return f"title:{record.title.lower()[:200]}|{record.year or ''}"
+
+
+class Store:
+    """One review file. Open with `Store.open(path)`; close or use as a context manager."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.db = connection
+        self.path = path
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+        connection.row_factory = sqlite3.Row
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+        store = cls(connection, path)
+        store._migrate()
+        return store
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        has_meta = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+        ).fetchone()
+        if not has_meta:
+            return 0
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: written by a newer exoreview (schema {current}, this one knows "
+                f"{SCHEMA_VERSION}); upgrade exoreview to open it"
+            )
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            # One script per migration, inside one transaction: it applies whole or not at all.
+            self.db.executescript(
+                f"BEGIN IMMEDIATE;\n{MIGRATIONS[version - 1]};\n"
+                f"INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '{version}');\nCOMMIT;"
+            )
+
+    # -- meta --------------------------------------------------------------------------------
+
+    def get_meta(self, key: str, default: str = "") -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # -- runs and their logs ---------------------------------------------------------------------
+
+    def start_run(self, command: str, protocol_name: str = "", protocol_hash: str = "") -> int:
+        cursor = self.db.execute(
+            "INSERT INTO runs(command, protocol_name, protocol_hash, started_at) VALUES (?, ?, ?, ?)",
+            (command, protocol_name, protocol_hash, utc_now()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str = "ok") -> None:
+        self.db.execute("UPDATE runs SET finished_at=?, status=? WHERE id=?", (utc_now(), status, run_id))
+
+    def log(self, run_id: int, message: str, level: str = "info") -> None:
+        self.db.execute(
+            "INSERT INTO run_log(run_id, at, level, message) VALUES (?, ?, ?, ?)",
+            (run_id, utc_now(), level, message),
+        )
+
+    def runs(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM runs ORDER BY id").fetchall()
+
+    def run_log(self, run_id: int | None = None) -> list[sqlite3.Row]:
+        if run_id is None:
+            return self.db.execute("SELECT * FROM run_log ORDER BY id").fetchall()
+        return self.db.execute("SELECT * FROM run_log WHERE run_id=? ORDER BY id", (run_id,)).fetchall()
+
+    # -- searches and fetch batches ----------------------------------------------------------------
+
+    def add_search(
+        self, run_id: int, source: str, query: str, *, filters: dict | None = None, base_url: str = ""
+    ) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO searches(run_id, source, query, filters, base_url, executed_at) VALUES (?,?,?,?,?,?)",
+            (run_id, source, query, json.dumps(filters or {}, sort_keys=True), base_url, utc_now()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def update_search(self, search_id: int, **fields: object) -> None:
+        allowed = {"translation", "count", "retrieved", "status", "ids", "executed_at"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"update_search: unknown fields {sorted(unknown)}")
+        values = [json.dumps(v) if k == "ids" else v for k, v in fields.items()]
+        assignments = ", ".join(f"{k}=?" for k in fields)
+        self.db.execute(f"UPDATE searches SET {assignments} WHERE id=?", (*values, search_id))
+
+    def search(self, search_id: int) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM searches WHERE id=?", (search_id,)).fetchone()
+
+    def searches(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM searches ORDER BY id").fetchall()
+
+    def unfinished_search(self, source: str, query: str) -> sqlite3.Row | None:
+        """The latest search of this query that did not finish, to resume it."""
+        return self.db.execute(
+            "SELECT * FROM searches WHERE source=? AND query=? AND status != 'ok' ORDER BY id DESC LIMIT 1",
+            (source, query),
+        ).fetchone()
+
+    def completed_batches(self, search_id: int) -> set[int]:
+        rows = self.db.execute("SELECT batch_index FROM fetch_batches WHERE search_id=?", (search_id,))
+        return {row[0] for row in rows}
+
+    def store_batch(
+        self,
+        search_id: int,
+        batch_index: int,
+        first_id: str,
+        size: int,
+        records: Iterable[Record],
+        *,
+        source: str,
+        run_id: int,
+        errors: list[str] | None = None,
+    ) -> int:
+        """Store one fetched batch and mark it complete, atomically: all of it or none."""
+        with self.transaction():
+            ids = self._upsert(records, source, run_id)
+            self.db.executemany(
+                "INSERT OR IGNORE INTO search_hits(search_id, record_id) VALUES (?, ?)",
+                [(search_id, record_id) for record_id in ids],
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO fetch_batches VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (search_id, batch_index, first_id, size, len(ids), json.dumps(errors or []), utc_now()),
+            )
+        return len(ids)
+
+    # -- records -----------------------------------------------------------------------------------
+
+    def add_records(self, records: Iterable[Record], *, source: str, run_id: int | None = None) -> list[int]:
+        """Insert or update records from one source; returns their row ids in input order."""
+        with self.transaction():
+            return self._upsert(records, source, run_id)
+
+    def _upsert(self, records: Iterable[Record], source: str, run_id: int | None) -> list[int]:
+        ids: list[int] = []
+        for record in records:
+            row = (
+                source,
+                record_key(record),
+                record.pmid,
+                record.doi.lower(),
+                record.pmcid,
+                record.title,
+                record.year,
+                int(record.synthetic),
+                record.to_json(),
+                run_id,
+                run_id,
+            )
+            cursor = self.db.execute(
+                """INSERT INTO records(source, source_id, pmid, doi, pmcid, title, year, synthetic, data,
+                                       first_run_id, updated_run_id)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                   ON CONFLICT(source, source_id) DO UPDATE SET
+                     pmid=excluded.pmid, doi=excluded.doi, pmcid=excluded.pmcid, title=excluded.title,
+                     year=excluded.year, synthetic=excluded.synthetic, data=excluded.data,
+                     updated_run_id=excluded.updated_run_id
+                   RETURNING id""",
+                row,
+            )
+            ids.append(int(cursor.fetchone()[0]))
+        return ids
+
+    def record(self, record_id: int) -> Record:
+        row = self.db.execute("SELECT data FROM records WHERE id=?", (record_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no record with id {record_id}")
+        return Record.from_json(row[0])
+
+    def record_source(self, record_id: int) -> str:
+        row = self.db.execute("SELECT source FROM records WHERE id=?", (record_id,)).fetchone()
+        return row[0] if row else ""
+
+    def iter_records(self, ids: Iterable[int] | None = None) -> Iterator[tuple[int, Record]]:
+        if ids is None:
+            for row in self.db.execute("SELECT id, data FROM records ORDER BY id"):
+                yield row[0], Record.from_json(row[1])
+            return
+        for record_id in ids:
+            yield record_id, self.record(record_id)
+
+    def record_ids(self, source: str | None = None) -> list[int]:
+        if source is None:
+            return [r[0] for r in self.db.execute("SELECT id FROM records ORDER BY id")]
+        return [r[0] for r in self.db.execute("SELECT id FROM records WHERE source=? ORDER BY id", (source,))]
+
+    def record_count(self, source: str | None = None) -> int:
+        return len(self.record_ids(source))
+
+    def find_record(self, *, pmid: str = "", doi: str = "") -> int | None:
+        if pmid:
+            row = self.db.execute("SELECT id FROM records WHERE pmid=? ORDER BY id LIMIT 1", (pmid,)).fetchone()
+        else:
+            row = self.db.execute(
+                "SELECT id FROM records WHERE doi=? ORDER BY id LIMIT 1", (doi.lower(),)
+            ).fetchone()
+        return row[0] if row else None
+
+    def add_search_hits(self, search_id: int, record_ids: Iterable[int]) -> None:
+        with self.transaction():
+            self.db.executemany("INSERT OR IGNORE INTO search_hits(search_id, record_id) VALUES (?, ?)",
+                                [(search_id, i) for i in record_ids])
+
+    def search_hit_ids(self, search_id: int) -> list[int]:
+        rows = self.db.execute("SELECT record_id FROM search_hits WHERE search_id=? ORDER BY record_id",
+                               (search_id,))
+        return [r[0] for r in rows]
+
+    # -- duplicates --------------------------------------------------------------------------------
+
+    def add_duplicates(self, links: Iterable[DuplicateLink]) -> None:
+        now = utc_now()
+        with self.transaction():
+            self.db.executemany(
+                "INSERT INTO duplicates(record_id, kept_id, reason, score, decided_at) VALUES (?,?,?,?,?)",
+                [(d.record_id, d.kept_id, d.reason, d.score, now) for d in links],
+            )
+
+    def undo_duplicate(self, link_id: int) -> None:
+        self.db.execute("UPDATE duplicates SET undone_at=? WHERE id=? AND undone_at=''", (utc_now(), link_id))
+
+    def duplicates(self, *, include_undone: bool = False) -> list[DuplicateLink]:
+        sql = "SELECT * FROM duplicates" + ("" if include_undone else " WHERE undone_at=''") + " ORDER BY id"
+        return [
+            DuplicateLink(r["record_id"], r["kept_id"], r["reason"], r["score"], r["id"], r["decided_at"],
+                          r["undone_at"])
+            for r in self.db.execute(sql)
+        ]
+
+    def unique_record_ids(self) -> list[int]:
+        """Records that stand for a study: every record not set aside as a duplicate."""
+        set_aside = {d.record_id for d in self.duplicates()}
+        return [i for i in self.record_ids() if i not in set_aside]
+
+    # -- decisions ----------------------------------------------------------------------------------
+
+    def add_decisions(self, decisions: Iterable[Decision]) -> None:
+        now = utc_now()
+        with self.transaction():
+            self.db.executemany(
+                """INSERT INTO decisions(record_id, stage, label, reviewer, reason_id, note, score, decided_at)
+                   VALUES (?,?,?,?,?,?,?,?)""",
+                [
+                    (d.record_id, d.stage, d.label, d.reviewer, d.reason_id, d.note, d.score, d.decided_at or now)
+                    for d in decisions
+                ],
+            )
+
+    def decisions(self, stage: str, *, reviewer: str | None = None, history: bool = False) -> list[Decision]:
+        """The latest decision per (record, reviewer) at a stage; all of them with `history`."""
+        sql = "SELECT * FROM decisions WHERE stage=?"
+        args: list[object] = [stage]
+        if reviewer is not None:
+            sql += " AND reviewer=?"
+            args.append(reviewer)
+        if not history:
+            sql += " AND id IN (SELECT MAX(id) FROM decisions WHERE stage=? GROUP BY record_id, reviewer)"
+            args.append(stage)
+        sql += " ORDER BY id"
+        return [
+            Decision(r["record_id"], r["stage"], r["label"], r["reviewer"], r["reason_id"], r["note"],
+                     r["score"], r["decided_at"])
+            for r in self.db.execute(sql, args)
+        ]
+
+    def final_decisions(self, stage: str) -> dict[int, Decision]:
+        """The decision that stands for each record at a stage: the latest by any reviewer."""
+        return {d.record_id: d for d in self.decisions(stage, history=True)}
+
+    # -- labels and appraisals ---------------------------------------------------------------------------
+
+    def replace_labels(self, record_id: int, labels: Iterable[Label], run_id: int | None = None) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM labels WHERE record_id=?", (record_id,))
+            self.db.executemany(
+                """INSERT INTO labels(record_id, facet, value, sentence, start, end, field, method, match,
+                                      negated, hedged, detail, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                [
+                    (record_id, lab.facet, lab.value, lab.evidence.sentence, lab.evidence.start,
+                     lab.evidence.end, lab.evidence.field_name, lab.evidence.method, lab.evidence.match,
+                     int(lab.negated), int(lab.hedged), lab.detail, run_id)
+                    for lab in labels
+                ],
+            )
+
+    def labels(self, record_id: int | None = None) -> list[Label]:
+        sql = "SELECT * FROM labels" + (" WHERE record_id=?" if record_id is not None else "") + " ORDER BY id"
+        args = (record_id,) if record_id is not None else ()
+        return [
+            Label(
+                r["record_id"], r["facet"], r["value"],
+                Evidence(r["sentence"], r["start"], r["end"], r["field"], r["method"], r["match"]),
+                bool(r["negated"]), bool(r["hedged"]), r["detail"],
+            )
+            for r in self.db.execute(sql, args)
+        ]
+
+    # -- MeSH tree ---------------------------------------------------------------------------------------
+
+    def load_mesh_rows(self, rows: Iterable[tuple[str, str, str]]) -> int:
+        with self.transaction():
+            self.db.execute("DELETE FROM mesh_tree")
+            cursor = self.db.executemany("INSERT INTO mesh_tree VALUES (?, ?, ?)", rows)
+        return cursor.rowcount
+
+    def mesh_rows(self) -> list[tuple[str, str, str]]:
+        return [tuple(r) for r in self.db.execute("SELECT tree_number, ui, name FROM mesh_tree")]
+
+    # -- report builds -----------------------------------------------------------------------------------
+
+    def add_report_build(self, run_id: int | None, fmt: str, path: str, sha256: str) -> None:
+        self.db.execute(
+            "INSERT INTO report_builds(run_id, format, path, sha256, built_at) VALUES (?,?,?,?,?)",
+            (run_id, fmt, path, sha256, utc_now()),
+        )
+
