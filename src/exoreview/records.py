@@ -127,6 +127,12 @@ class Record:
     synthetic: bool = False
     status: str = ""  # MEDLINE citation status, e.g. "MEDLINE", "PubMed-not-MEDLINE"
     kind: str = "article"  # "article", "book", or "deleted"
+    openalex_id: str = ""  # short form, e.g. "W2560438049"
+    work_type: str = ""  # source's own type, e.g. OpenAlex "journal-article"
+    cited_by_count: int | None = None
+    referenced_works: list[str] = field(default_factory=list)
+    # Identifiers and facts a source reports that have no field above (e.g. nct_id, europepmc id).
+    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def year(self) -> int | None:
