@@ -28,6 +28,8 @@ class Decision:
     note: str = ""
     score: float | None = None  # ranker score when a model took part
     decided_at: str = ""
+    id: int | None = None  # the store's row id, once stored
+    undone_at: str = ""  # set when the reviewer took the decision back
 
 
 @dataclass(slots=True)
@@ -62,3 +64,20 @@ class DuplicateLink:
     id: int | None = None
     decided_at: str = ""
     undone_at: str = ""
+
+
+# Appraisal ratings (exoreview.appraise); the item "score" holds a study's reporting score.
+REPORTED, NOT_REPORTED, NOT_APPLICABLE = "reported", "not_reported", "not_applicable"
+SCORE_ITEM = "score"
+
+
+@dataclass(slots=True)
+class Rating:
+    """One appraisal item for one study: reported, not reported or not applicable, and why."""
+
+    record_id: int
+    instrument: str  # "<instrument id>@<version>", e.g. "exoreview-misev@1"
+    item: str  # an item id of the instrument, or SCORE_ITEM
+    rating: str  # REPORTED, NOT_REPORTED, NOT_APPLICABLE; for SCORE_ITEM the fraction, e.g. "0.625"
+    evidence: Evidence | None = None  # the sentence that shows the item reported
+    detail: str = ""  # why not applicable; for SCORE_ITEM "5 of 8 applicable items reported"

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from exoreview.records import Record
-from exoreview.results import Decision, DuplicateLink, Evidence, Label
+from exoreview.results import Decision, DuplicateLink, Evidence, Label, Rating
 from exoreview.store.schema import MIGRATIONS
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -176,6 +176,12 @@ class Store:
         rows = self.db.execute("SELECT batch_index FROM fetch_batches WHERE search_id=?", (search_id,))
         return {row[0] for row in rows}
 
+    def completed_batch_spans(self, search_id: int) -> list[tuple[int, str, int]]:
+        """(batch_index, first_id, size) of every stored batch of a search, in batch order."""
+        rows = self.db.execute("SELECT batch_index, first_id, size FROM fetch_batches WHERE search_id=? "
+                               "ORDER BY batch_index", (search_id,))
+        return [(int(r[0]), str(r[1]), int(r[2])) for r in rows]
+
     def store_batch(
         self,
         search_id: int,
@@ -323,25 +329,37 @@ class Store:
                 ],
             )
 
-    def decisions(self, stage: str, *, reviewer: str | None = None, history: bool = False) -> list[Decision]:
-        """The latest decision per (record, reviewer) at a stage; all of them with `history`."""
-        sql = "SELECT * FROM decisions WHERE stage=?"
+    def decisions(self, stage: str, *, reviewer: str | None = None, history: bool = False,
+                  include_undone: bool = False) -> list[Decision]:
+        """The latest standing decision per (record, reviewer) at a stage; every row with `history`.
+
+        A decision its reviewer undid no longer stands, so the one before it (if any) counts again;
+        `include_undone` keeps undone rows in a history listing.
+        """
+        standing = "" if include_undone else " AND undone_at=''"
+        sql = "SELECT * FROM decisions WHERE stage=?" + standing
         args: list[object] = [stage]
         if reviewer is not None:
             sql += " AND reviewer=?"
             args.append(reviewer)
         if not history:
-            sql += " AND id IN (SELECT MAX(id) FROM decisions WHERE stage=? GROUP BY record_id, reviewer)"
+            sql += (" AND id IN (SELECT MAX(id) FROM decisions WHERE stage=? AND undone_at=''"
+                    " GROUP BY record_id, reviewer)")
             args.append(stage)
         sql += " ORDER BY id"
         return [
             Decision(r["record_id"], r["stage"], r["label"], r["reviewer"], r["reason_id"], r["note"],
-                     r["score"], r["decided_at"])
+                     r["score"], r["decided_at"], r["id"], r["undone_at"])
             for r in self.db.execute(sql, args)
         ]
 
+    def undo_decision(self, decision_id: int) -> None:
+        """Take a decision back; the row stays, marked with the time it was undone."""
+        with self.transaction():
+            self.db.execute("UPDATE decisions SET undone_at=? WHERE id=? AND undone_at=''", (utc_now(), decision_id))
+
     def final_decisions(self, stage: str) -> dict[int, Decision]:
-        """The decision that stands for each record at a stage: the latest by any reviewer."""
+        """The decision that stands for each record at a stage: the latest standing one by any reviewer."""
         return {d.record_id: d for d in self.decisions(stage, history=True)}
 
     # -- labels and appraisals ---------------------------------------------------------------------------
@@ -372,6 +390,30 @@ class Store:
             for r in self.db.execute(sql, args)
         ]
 
+    def replace_appraisals(self, record_id: int, ratings: Iterable[Rating], run_id: int | None = None) -> None:
+        """Replace a study's appraisal (every instrument) in one transaction."""
+        with self.transaction():
+            self.db.execute("DELETE FROM appraisals WHERE record_id=?", (record_id,))
+            self.db.executemany(
+                """INSERT INTO appraisals(record_id, instrument, item, rating, sentence, field, start, end, match,
+                                          method, detail, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
+                [
+                    (record_id, r.instrument, r.item, r.rating, *_evidence_columns(r.evidence), r.detail, run_id)
+                    for r in ratings
+                ],
+            )
+
+    def appraisals(self, record_id: int | None = None) -> list[Rating]:
+        """Stored ratings in the order written (items in instrument order, the score last)."""
+        sql = "SELECT * FROM appraisals" + (" WHERE record_id=?" if record_id is not None else "") + " ORDER BY id"
+        args = (record_id,) if record_id is not None else ()
+        return [
+            Rating(r["record_id"], r["instrument"], r["item"], r["rating"],
+                   Evidence(r["sentence"], r["start"], r["end"], r["field"], r["method"], r["match"])
+                   if r["sentence"] else None, r["detail"])
+            for r in self.db.execute(sql, args)
+        ]
+
     # -- MeSH tree ---------------------------------------------------------------------------------------
 
     def load_mesh_rows(self, rows: Iterable[tuple[str, str, str]]) -> int:
@@ -390,4 +432,11 @@ class Store:
             "INSERT INTO report_builds(run_id, format, path, sha256, built_at) VALUES (?,?,?,?,?)",
             (run_id, fmt, path, sha256, utc_now()),
         )
+
+
+def _evidence_columns(evidence: Evidence | None) -> tuple[str, str, int, int, str, str]:
+    """sentence, field, start, end, match, method of an appraisal row; empty when nothing was found."""
+    if evidence is None:
+        return ("", "", 0, 0, "", "")
+    return (evidence.sentence, evidence.field_name, evidence.start, evidence.end, evidence.match, evidence.method)
 

@@ -154,4 +154,17 @@ MIGRATIONS: list[str] = [
         built_at TEXT NOT NULL
     );
     """,
+    # 2 (reviewers): a decision a reviewer took back; the row stays for the audit trail.
+    """
+    ALTER TABLE decisions ADD COLUMN undone_at TEXT NOT NULL DEFAULT '';
+    """,
+    # 3 (appraise): an appraisal's evidence as precise as a label's: where the sentence sits in its
+    # field, the words that matched, the rule that matched them, and a detail (why not applicable).
+    """
+    ALTER TABLE appraisals ADD COLUMN start INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE appraisals ADD COLUMN end INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE appraisals ADD COLUMN match TEXT NOT NULL DEFAULT '';
+    ALTER TABLE appraisals ADD COLUMN method TEXT NOT NULL DEFAULT '';
+    ALTER TABLE appraisals ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+    """,
 ]

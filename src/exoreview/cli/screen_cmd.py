@@ -1,0 +1,99 @@
+"""Commands for people screening: the terminal screener, conflicts, agreement, resolution."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from exoreview.cli.common import out
+from exoreview.results import ELIGIBILITY, TITLE_ABSTRACT
+from exoreview.review import ReviewFolder
+from exoreview.screen.reviewers import LABELS, agreement, conflicts, people, resolve
+from exoreview.screen.session import ScreeningSession
+from exoreview.screen.terminal import run_screener
+from exoreview.store import Store
+
+DirArg = typer.Argument(Path("."), help="The review folder.")
+StageOption = typer.Option(TITLE_ABSTRACT, "--stage", help=f"{TITLE_ABSTRACT} or {ELIGIBILITY}.")
+
+
+def _check_stage(stage: str) -> str:
+    if stage not in (TITLE_ABSTRACT, ELIGIBILITY):
+        raise click.BadParameter(f"stage must be {TITLE_ABSTRACT} or {ELIGIBILITY}, not {stage!r}")
+    return stage
+
+
+def screen(directory: Path = DirArg,
+           reviewer: str = typer.Option(..., "--reviewer", "-r", help="Your name; each reviewer screens blind."),
+           stage: str = StageOption) -> None:
+    """Screen titles and abstracts in the terminal: i include, e exclude, m maybe, u undo, n note, q quit."""
+    folder = ReviewFolder(directory)
+    protocol = folder.protocol()
+    with Store.open(folder.store_file) as store:
+        session = ScreeningSession(store, protocol, reviewer, _check_stage(stage))
+        console = Console(highlight=False)
+        run_screener(session, console, read_key=lambda: click.getchar(echo=False),
+                     read_line=lambda prompt: console.input(prompt))
+
+
+def show_conflicts(directory: Path = DirArg,
+                   reviewer: list[str] = typer.Option([], "--reviewer", "-r", help="Reviewers to compare "
+                                                      "(default: every person who screened)."),
+                   stage: str = StageOption,
+                   all_: bool = typer.Option(False, "--all", help="Also list conflicts already resolved.")) -> None:
+    """Records on which reviewers disagree."""
+    folder = ReviewFolder(directory)
+    with Store.open(folder.store_file) as store:
+        found = conflicts(store, reviewer or None, _check_stage(stage), include_resolved=all_)
+        names = sorted({name for c in found for name in c.labels})
+        table = Table("record", "title", *names, "resolution")
+        for conflict in found:
+            title = store.record(conflict.record_id).title
+            table.add_row(str(conflict.record_id), title[:70], *(conflict.labels.get(n, "") for n in names),
+                          conflict.resolution)
+    out.print(table)
+    out.print(f"{len(found)} conflict(s). Settle one with `exoreview resolve DIR RECORD LABEL`.")
+
+
+def show_agreement(directory: Path = DirArg, stage: str = StageOption) -> None:
+    """Cohen's kappa for every pair of reviewers."""
+    folder = ReviewFolder(directory)
+    with Store.open(folder.store_file) as store:
+        names = [n for n in people(store, _check_stage(stage)) if n != "consensus"]
+        table = Table("reviewer A", "reviewer B", "both decided", "observed agreement", "Cohen's kappa")
+        for i, first in enumerate(names):
+            for second in names[i + 1:]:
+                result = agreement(store, first, second, stage)
+                kappa = "n/a (fewer than 2 shared)" if result.kappa is None else f"{result.kappa:.3f}"
+                table.add_row(first, second, str(result.n_both), f"{result.observed:.3f}", kappa)
+    out.print(table)
+
+
+def resolve_conflict(directory: Path = DirArg, record_id: int = typer.Argument(..., help="The record's number."),
+                     label: str = typer.Argument(..., help=" / ".join(LABELS)),
+                     reason: str = typer.Option("", help="Exclusion reason id from the protocol, e.g. E1."),
+                     note: str = typer.Option("", help="Why, in a sentence."),
+                     resolver: str = typer.Option("consensus", help="Name the resolution is recorded under."),
+                     stage: str = StageOption) -> None:
+    """Settle a conflict; the resolution is the decision that stands."""
+    if label not in LABELS:
+        raise click.BadParameter(f"label must be one of {', '.join(LABELS)}, not {label!r}")
+    folder = ReviewFolder(directory)
+    with Store.open(folder.store_file) as store:
+        try:
+            store.record(record_id)  # an unknown record is bad input, said before writing anything
+        except KeyError as exc:
+            raise click.BadParameter(f"{folder.store_file}: {exc.args[0]}") from exc
+        resolve(store, record_id, label, stage=_check_stage(stage), reason_id=reason, note=note, resolver=resolver)
+    out.print(f"record {record_id}: {label} (by {resolver})")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("screen")(screen)
+    app.command("conflicts")(show_conflicts)
+    app.command("agreement")(show_agreement)
+    app.command("resolve")(resolve_conflict)

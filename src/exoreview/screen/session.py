@@ -1,0 +1,153 @@
+"""One reviewer's screening session, apart from any user interface.
+
+The queue holds the unique records this reviewer has not decided, best
+first: ranked by a model trained on this reviewer's own decisions once they
+include both labels, and by the protocol's search terms before that. Only the
+reviewer's own rows are read, which is what keeps dual screening blind.
+Everything is in the store the moment it is decided, so a session killed at
+any point resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from exoreview.protocol import Protocol
+from exoreview.records import Record
+from exoreview.results import EXCLUDE, INCLUDE, MAYBE, TITLE_ABSTRACT, Decision
+from exoreview.screen.ranker import BaselineRanker, record_text
+from exoreview.screen.reviewers import reviewer_decisions
+from exoreview.screen.stopping import RecallEstimate, estimate_recall
+from exoreview.store import Store
+
+
+def protocol_terms(protocol: Protocol) -> list[str]:
+    """The words a reviewer looks for: every MeSH and title/abstract term of the protocol's queries."""
+    terms: set[str] = set()
+    for source in protocol.sources:
+        for block in source.blocks:
+            terms.update(t for t in [*block.mesh, *block.tiab] if t.strip())
+    return sorted(terms, key=lambda t: (-len(t), t.lower()))
+
+
+def terms_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
+    """One case-insensitive pattern for all terms; PubMed's trailing * becomes a word-stem match."""
+    parts = []
+    for term in terms:
+        escaped = re.escape(term.strip().strip('"')).replace(r"\*", r"\w*")
+        parts.append(rf"\b{escaped}")
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+@dataclass(slots=True)
+class Progress:
+    screened: int
+    total: int
+    included: int
+    excluded: int
+    maybe: int
+    recall: RecallEstimate | None  # None before the first decision
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.screened
+
+
+class ScreeningSession:
+    # Retraining after every decision is cheap at review sizes (hundreds to a few thousand records).
+    def __init__(self, store: Store, protocol: Protocol, reviewer: str, stage: str = TITLE_ABSTRACT) -> None:
+        self.store = store
+        self.protocol = protocol
+        self.reviewer = reviewer
+        self.stage = stage
+        self.pattern = terms_pattern(protocol_terms(protocol))
+        self._records: dict[int, Record] = dict(store.iter_records(store.unique_record_ids()))
+        self._queue: list[int] = []
+        self._scores: dict[int, float] = {}
+        self.pending_note = ""
+        self.rerank()
+
+    # -- the queue -------------------------------------------------------------------------------
+
+    def mine(self) -> dict[int, Decision]:
+        return {i: d for i, d in reviewer_decisions(self.store, self.reviewer, self.stage).items()
+                if i in self._records}
+
+    def rerank(self) -> None:
+        decided = self.mine()
+        waiting = [i for i in self._records if i not in decided]
+        targets = {i: int(d.label == INCLUDE) for i, d in decided.items() if d.label != MAYBE}
+        if len(set(targets.values())) == 2:
+            known = sorted(targets)
+            model = BaselineRanker().fit([self._records[i] for i in known], [targets[i] for i in known])
+            probabilities = model.predict_proba([self._records[i] for i in waiting]) if waiting else []
+            self._scores = {i: float(p) for i, p in zip(waiting, probabilities, strict=True)}
+        else:
+            self._scores = {i: float(self.term_hits(self._records[i])) for i in waiting}
+        self._queue = sorted(waiting, key=lambda i: (-self._scores[i], i))
+
+    def term_hits(self, record: Record) -> int:
+        if self.pattern is None:
+            return 0
+        return len(self.pattern.findall(record_text(record)))
+
+    def current(self) -> tuple[int, Record] | None:
+        if not self._queue:
+            return None
+        record_id = self._queue[0]
+        return record_id, self._records[record_id]
+
+    # -- actions -----------------------------------------------------------------------------------
+
+    def decide(self, label: str, reason_id: str = "", note: str = "") -> Decision:
+        item = self.current()
+        if item is None:
+            raise LookupError("nothing left to screen")
+        if label not in (INCLUDE, EXCLUDE, MAYBE):
+            raise ValueError(f"unknown label {label!r}")
+        record_id, _ = item
+        text = " ".join(n for n in (self.pending_note, note) if n)
+        decision = Decision(record_id, self.stage, label, self.reviewer, reason_id, text,
+                            self._scores.get(record_id))
+        self.store.add_decisions([decision])
+        self.pending_note = ""
+        self.rerank()
+        return decision
+
+    def undo(self) -> Decision | None:
+        """Take back this reviewer's latest standing decision; its record goes back to the front."""
+        standing = self.store.decisions(self.stage, reviewer=self.reviewer, history=True)
+        if not standing:
+            return None
+        last = standing[-1]
+        if last.id is not None:
+            self.store.undo_decision(last.id)
+        self.rerank()
+        if last.record_id in self._queue:
+            self._queue.remove(last.record_id)
+            self._queue.insert(0, last.record_id)
+        return last
+
+    def note(self, text: str) -> None:
+        """A note for the record on screen, saved with the decision that follows."""
+        self.pending_note = " ".join(n for n in (self.pending_note, text.strip()) if n)
+
+    def reasons(self) -> list[tuple[str, str]]:
+        """Exclusion reasons the protocol defines for this stage, as (id, text)."""
+        return [(c.id, c.text) for c in self.protocol.exclude if c.stage == self.stage]
+
+    # -- where the reviewer stands -----------------------------------------------------------------
+
+    def progress(self) -> Progress:
+        ordered = self.store.decisions(self.stage, reviewer=self.reviewer)
+        ordered = [d for d in ordered if d.record_id in self._records]
+        counts = {INCLUDE: 0, EXCLUDE: 0, MAYBE: 0}
+        for d in ordered:
+            counts[d.label] += 1
+        recall = None
+        if ordered:
+            # A 'maybe' is treated as relevant: the conservative reading for a recall estimate.
+            recall = estimate_recall([d.label != EXCLUDE for d in ordered], len(self._records))
+        return Progress(len(ordered), len(self._records), counts[INCLUDE], counts[EXCLUDE], counts[MAYBE], recall)

@@ -1,0 +1,117 @@
+"""Several reviewers on one store: blind queues, undo with history kept, conflicts, kappa, resolution.
+
+The records are the first real PubMed records of medline16n0902 (shared fixtures).
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+from pathlib import Path
+
+import pytest
+
+from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.results import EXCLUDE, INCLUDE, MAYBE, TITLE_ABSTRACT, Decision
+from exoreview.review import init_folder
+from exoreview.screen.reviewers import agreement, conflicts, people, resolve
+from exoreview.screen.session import ScreeningSession, protocol_terms, terms_pattern
+from exoreview.store import Store
+from tests.conftest import shared_path
+
+
+@pytest.fixture
+def review(tmp_path: Path):
+    records = list(islice(iter_pubmed_xml(shared_path("fixtures", "pubmed_xml", "medline16n0902.xml.gz")), 30))
+    folder = init_folder(tmp_path / "review")
+    store = Store.open(folder.store_file)
+    ids = store.add_records(records, source="pubmed")
+    yield folder, store, ids
+    store.close()
+
+
+def decide(store: Store, reviewer: str, labels: dict[int, str]) -> None:
+    store.add_decisions([Decision(i, TITLE_ABSTRACT, label, reviewer) for i, label in labels.items()])
+
+
+def test_kappa_matches_hand_computation(review):
+    _, store, ids = review
+    a = [INCLUDE, INCLUDE, EXCLUDE, EXCLUDE, INCLUDE, EXCLUDE]
+    b = [INCLUDE, EXCLUDE, EXCLUDE, EXCLUDE, INCLUDE, INCLUDE]
+    decide(store, "alice", dict(zip(ids, a, strict=False)))
+    decide(store, "bob", dict(zip(ids, b, strict=False)))
+    result = agreement(store, "alice", "bob")
+    # Observed 4/6; each reviewer says include half the time, so chance agreement is 1/2.
+    assert result.n_both == 6
+    assert result.observed == pytest.approx(4 / 6)
+    assert result.kappa == pytest.approx((4 / 6 - 0.5) / 0.5)
+    assert result.table[(INCLUDE, EXCLUDE)] == 1 and result.table[(EXCLUDE, INCLUDE)] == 1
+
+
+def test_kappa_counts_only_records_both_decided_and_ignores_machines(review):
+    _, store, ids = review
+    decide(store, "rules", {i: EXCLUDE for i in ids})
+    decide(store, "alice", {ids[0]: INCLUDE, ids[1]: EXCLUDE, ids[2]: MAYBE})
+    decide(store, "bob", {ids[0]: INCLUDE, ids[1]: EXCLUDE})
+    assert people(store) == ["alice", "bob"]
+    result = agreement(store, "alice", "bob")
+    assert result.n_both == 2 and result.kappa == pytest.approx(1.0)
+    assert agreement(store, "alice", "carol").kappa is None
+
+
+def test_conflicts_listed_until_resolved_and_resolution_stands(review):
+    _, store, ids = review
+    decide(store, "alice", {ids[0]: INCLUDE, ids[1]: EXCLUDE, ids[2]: INCLUDE})
+    decide(store, "bob", {ids[0]: EXCLUDE, ids[1]: EXCLUDE, ids[2]: MAYBE})
+    found = conflicts(store)
+    assert [c.record_id for c in found] == [ids[0], ids[2]]
+    assert found[0].labels == {"alice": INCLUDE, "bob": EXCLUDE}
+    resolve(store, ids[0], INCLUDE, note="methods fit E1")
+    assert [c.record_id for c in conflicts(store)] == [ids[2]]
+    assert conflicts(store, include_resolved=True)[0].resolution == INCLUDE
+    assert store.final_decisions(TITLE_ABSTRACT)[ids[0]].label == INCLUDE
+    with pytest.raises(ValueError, match="label must be one of"):
+        resolve(store, ids[1], "perhaps")
+
+
+def test_sessions_are_blind_and_undo_keeps_history(review):
+    folder, store, ids = review
+    protocol = folder.protocol()
+    alice = ScreeningSession(store, protocol, "alice")
+    first, _ = alice.current()
+    alice.note("check the dose")
+    made = alice.decide(EXCLUDE, "E1")
+    assert made.note == "check the dose" and made.reason_id == "E1"
+    bob = ScreeningSession(store, protocol, "bob")
+    # Bob's queue ignores Alice's decision: the record she excluded is still his to screen.
+    assert first in bob._queue and len(bob._queue) == len(ids)
+    assert alice.progress().screened == 1 and bob.progress().screened == 0
+
+    undone = alice.undo()
+    assert undone.record_id == first
+    assert alice.current()[0] == first
+    assert alice.progress().screened == 0
+    history = store.decisions(TITLE_ABSTRACT, reviewer="alice", history=True, include_undone=True)
+    assert len(history) == 1 and history[0].undone_at
+    assert first not in store.final_decisions(TITLE_ABSTRACT)
+
+
+def test_queue_starts_from_protocol_terms_then_learns(review):
+    folder, store, ids = review
+    protocol = folder.protocol()
+    session = ScreeningSession(store, protocol, "alice")
+    hits = [session.term_hits(store.record(i)) for i in session._queue]
+    assert hits == sorted(hits, reverse=True)
+    for label in (INCLUDE, EXCLUDE, EXCLUDE):
+        session.decide(label)
+    progress = session.progress()
+    assert (progress.included, progress.excluded, progress.remaining) == (1, 2, len(ids) - 3)
+    assert progress.recall is not None and 0.0 <= progress.recall.low <= progress.recall.high <= 1.0
+
+
+def test_protocol_terms_pattern_handles_wildcards(review):
+    folder, _, _ = review
+    terms = protocol_terms(folder.protocol())
+    assert "Exosomes" in terms
+    pattern = terms_pattern(["exosom*", "hair loss"])
+    assert pattern.search("Exosomal cargo") and pattern.search("for HAIR LOSS")
+    assert not pattern.search("chromosome")
