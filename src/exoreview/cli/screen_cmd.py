@@ -12,6 +12,7 @@ from rich.table import Table
 from exoreview.cli.common import out
 from exoreview.results import ELIGIBILITY, TITLE_ABSTRACT
 from exoreview.review import ReviewFolder
+from exoreview.screen.interop import export_asreview, import_asreview
 from exoreview.screen.reviewers import LABELS, agreement, conflicts, people, resolve
 from exoreview.screen.session import ScreeningSession
 from exoreview.screen.terminal import run_screener
@@ -92,7 +93,37 @@ def resolve_conflict(directory: Path = DirArg, record_id: int = typer.Argument(.
     out.print(f"record {record_id}: {label} (by {resolver})")
 
 
+asreview_app = typer.Typer(no_args_is_help=True, help="Exchange screening labels with ASReview LAB (CSV).")
+
+
+@asreview_app.command("export")
+def asreview_export(directory: Path = DirArg,
+                    out_file: Path = typer.Argument(..., help="CSV to write."),
+                    stage: str = StageOption) -> None:
+    """Write the review's records with their standing labels (1 include, 0 exclude, empty otherwise)."""
+    folder = ReviewFolder(directory)
+    with Store.open(folder.store_file) as store:
+        rows = export_asreview(store, out_file, stage=_check_stage(stage))
+    out.print(f"{out_file}: {rows} records")
+
+
+@asreview_app.command("import")
+def asreview_import(directory: Path = DirArg,
+                    csv_file: Path = typer.Argument(..., help="An ASReview dataset or project export (CSV)."),
+                    reviewer: str = typer.Option(..., "--reviewer", "-r", help="Name the labels are recorded under."),
+                    stage: str = StageOption) -> None:
+    """Take labels from ASReview: labelled rows become this reviewer's decisions."""
+    folder = ReviewFolder(directory)
+    with Store.open(folder.store_file) as store:
+        summary = import_asreview(store, csv_file, reviewer=reviewer, stage=_check_stage(stage))
+    for problem in summary.errors:
+        out.print(f"skipped: {problem}", markup=False)
+    out.print(f"{csv_file}: {summary.rows} rows, {summary.labelled} labels taken as {reviewer}'s decisions; "
+              f"{summary.matched} matched stored records, {summary.added} added.")
+
+
 def register(app: typer.Typer) -> None:
+    app.add_typer(asreview_app, name="asreview")
     app.command("screen")(screen)
     app.command("conflicts")(show_conflicts)
     app.command("agreement")(show_agreement)
