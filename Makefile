@@ -17,6 +17,7 @@ demo: $(BIN)/python
 
 test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	bash scripts/install_test_tools.sh
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/python -m pytest -n 2 -q
 

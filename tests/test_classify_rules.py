@@ -25,7 +25,8 @@ EXPECTED_CLASSES = {
     "synthetic_mimetic msc_unspecified",
     "isolation": "differential_ultracentrifugation density_gradient size_exclusion_chromatography "
     "polymer_precipitation ultrafiltration tangential_flow_filtration immunoaffinity microfluidics af4",
-    "characterization": "nta dls trps tem_cryoem nano_flow western_blot positive_cd9 positive_cd63 positive_cd81 "
+    "characterization": "nta dls trps tem_cryoem nano_flow flow_cytometry single_vesicle western_blot"
+    " positive_cd9 positive_cd63 positive_cd81 "
     "positive_tsg101 positive_alix positive_hsp70 positive_flotillin negative_calnexin negative_gm130 "
     "negative_apoa1 protein_quantification particle_protein_ratio",
     "design": "in_vitro ex_vivo animal case_report case_series nonrandomized_trial split_face rct narrative_review "
@@ -274,8 +275,12 @@ def test_primary_design(classifier: RuleClassifier, title: str, abstract: str, p
     assert designs[0].detail.startswith("evidence_level=")
 
 
-def test_no_design_evidence_gives_no_design_label(classifier: RuleClassifier) -> None:
-    assert design_of(classifier, one_sentence("Exosomes are small vesicles.")) == []
+def test_no_design_evidence_gives_design_other_with_its_sentence(classifier: RuleClassifier) -> None:
+    [design] = design_of(classifier, one_sentence("Exosomes are small vesicles."))
+    assert (design.value, design.detail, design.evidence.method) == ("other", "evidence_level=none",
+                                                                     "design:no-design-cue")
+    assert design.evidence.sentence == "Exosomes are small vesicles."
+    assert design_of(classifier, Record()) == []
 
 
 def test_design_from_subjects_when_no_design_is_named(classifier: RuleClassifier) -> None:

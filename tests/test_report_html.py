@@ -130,7 +130,7 @@ def test_one_section_per_indication_with_its_rows(synthetic: Synthesis) -> None:
         assert section.summary in element.text_content()
     tallies = sections[0].xpath(".//dl[@class='tallies']//span")
     assert [(t.get("data-value"), t.get("data-count")) for t in tallies] == [
-        ("rct", "1"), ("animal", "1"), ("adipose_msc", "2"), ("collagen_elastin", "1")]
+        ("rct", "1"), ("animal", "1"), ("adipose_msc", "2"), ("collagen_elastin", "1"), ("improved", "1")]
     first = sections[0].xpath(".//tbody/tr")[0]
     assert first.xpath("th/a/text()") == ["Author1 et al., 2021"]
     assert "level 2" in first.text_content() and "2 x 10^9 particles/mL" in first.text_content()
@@ -162,8 +162,12 @@ def test_methods_and_search_log(synthetic: Synthesis) -> None:
 
 def test_file_is_self_contained(synthetic: Synthesis) -> None:
     html = render_html(synthetic)
-    for forbidden in ("<script", "<link", "url(http", "@import", "<img", "<iframe"):
+    for forbidden in ("<script", "<link", "url(http", "@import", "<iframe"):
         assert forbidden not in html.lower(), forbidden
+    doc = lxml.html.fromstring(html)
+    sources = [img.get("src") for img in doc.iter("img")]
+    assert len(sources) == 4 and all(src.startswith("data:image/png;base64,") for src in sources)
+    assert all(a.get("href").startswith("data:") for a in doc.xpath("//a[@download]"))
     assert '<meta name="viewport"' in html and "overflow-x: auto" in html and "@media print" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # an invented title with markup, escaped
 
@@ -195,12 +199,17 @@ def test_markdown_has_the_same_content(synthetic: Synthesis) -> None:
     assert "PMID: 99000001." in text and "\\<script\\>" in text
 
 
-def test_write_report_refuses_unknown_formats_and_skips_pending_ones(tmp_path: Path, real: Synthesis) -> None:
+def test_write_report_refuses_unknown_formats(tmp_path: Path, real: Synthesis) -> None:
     with pytest.raises(ValueError, match=r"unknown report format.*'xlsx'"):
         write_report(real, tmp_path / "out", formats=("html", "xlsx"))
     assert not (tmp_path / "out" / "report.html").exists()  # checked before anything is written
-    written = write_report(real, tmp_path / "out", formats=("md", "docx", "pdf"))
+    written = write_report(real, tmp_path / "out", formats=("md",))
     assert written == {"md": tmp_path / "out" / "report.md"}
+    figures = sorted(p.name for p in (tmp_path / "out" / "figures").iterdir())
+    assert figures == ["design-by-year.png", "evidence-map.png", "methods.png", "misev.png", "prisma.png",
+                       "prisma.svg"]
+    assert (tmp_path / "out" / "included-studies.ris").read_text().count("ER  -") == len(real.studies)
+    assert (tmp_path / "out" / "included-studies.bib").read_text().count("@article{") == len(real.studies)
 
 
 def test_an_empty_review_still_renders(tmp_path: Path, protocol: Protocol) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from exoreview.sources.pubmed import PubMedClient
 from exoreview.store import Store
 
 MIRROR_FILE = "pubmed-mirror.sqlite"
+ALL_FORMATS = ("html", "md", "docx", "pdf")
 HAND_SEARCH_FILE = "hand-search.ris"
 
 
@@ -65,4 +67,21 @@ def run_demo(out: Path, *, seed: int = 2025, say: Callable[[str], None] = lambda
                                  say=say, progress=progress)
         finally:
             client.close()
+    write_missing_formats(folder, summary)
     return DemoResult(folder, summary, mirror_path, running.base_url)
+
+
+def write_missing_formats(folder: ReviewFolder, summary: RunSummary) -> None:
+    """The demo shows every format (HTML, Markdown, DOCX, PDF) whatever the protocol asks the run for."""
+    missing = [fmt for fmt in ALL_FORMATS if fmt not in summary.outputs]
+    if not missing:
+        return
+    from exoreview.report.write import write_report
+    from exoreview.synthesis.build import build_synthesis
+
+    with Store.open(folder.store_file) as store:
+        written = write_report(build_synthesis(store, folder.protocol(), base_dir=folder.root), folder.root,
+                               formats=missing)
+        for fmt, path in written.items():
+            store.add_report_build(summary.run_id, fmt, str(path), hashlib.sha256(path.read_bytes()).hexdigest())
+    summary.outputs.update(written)

@@ -14,12 +14,14 @@ from pathlib import Path
 from exoreview.classify.stage import classify_records
 from exoreview.dedup import deduplicate
 from exoreview.imports import import_file
-from exoreview.protocol import Protocol, ProtocolError
+from exoreview.protocol import Protocol
 from exoreview.report.write import write_report
 from exoreview.results import ELIGIBILITY, INCLUDE
 from exoreview.review import ReviewFolder
-from exoreview.runlog import write_run_log
+from exoreview.runlog import write_run_log, write_search_log
 from exoreview.screen import screen_records
+from exoreview.sources.archive import ARCHIVE_DIR, ResponseArchive
+from exoreview.sources.multi import pubmed_client_for, search_source
 from exoreview.sources.pubmed import PubMedClient
 from exoreview.sources.retrieve import retrieve_pubmed
 from exoreview.store import Store
@@ -51,6 +53,9 @@ def run_review(
     progress: Callable[[int, int], None] | None = None,
 ) -> RunSummary:
     protocol = folder.protocol()
+    if client.archive is None:  # raw answers live in the review folder: re-runs replay them, audits read them
+        client.archive = ResponseArchive(folder.root / ARCHIVE_DIR)
+    client.replay_searches = command != "update"  # an update asks PubMed again what matches today
     store = Store.open(folder.store_file)
     try:
         return _run(store, folder, protocol, client, imports or [], command, say, progress)
@@ -69,13 +74,14 @@ def _run(store: Store, folder: ReviewFolder, protocol: Protocol, client: PubMedC
                           f"(sha256 {protocol.content_hash()[:12]})")
         for source in protocol.sources:
             if source.name != "pubmed":
-                raise ProtocolError(f"{folder.protocol_file}: field sources.name: source {source.name!r} is not "
-                                    "available in this version; use 'pubmed' or import the source's export file")
+                result = search_source(store, source, client, run_id=run_id, say=say, progress=progress)
+                summary.skipped += result.skipped
+                continue
             query = source.query_string()
             say(f"Searching PubMed: {query}")
-            result = retrieve_pubmed(store, client, query, run_id=run_id, progress=progress,
-                                     filters=source.model_dump(include={"free_full_text", "date_from", "date_to"}),
-                                     max_records=source.max_records)
+            result = retrieve_pubmed(store, pubmed_client_for(source, client), query, run_id=run_id,
+                                     progress=progress, max_records=source.max_records,
+                                     filters=source.model_dump(include={"free_full_text", "date_from", "date_to"}))
             summary.skipped += result.skipped
             say(f"  {result.count} match, {result.retrieved} stored"
                 + (" (resumed)" if result.resumed else ""))
@@ -98,7 +104,8 @@ def _run(store: Store, folder: ReviewFolder, protocol: Protocol, client: PubMedC
     finally:
         store.finish_run(run_id, status)
         summary.log_file = write_run_log(store, run_id, folder.logs)
-    synthesis = build_synthesis(store, protocol)
+        write_search_log(store, folder.root)  # PRISMA-S: search-log.json and search-log.md
+    synthesis = build_synthesis(store, protocol, base_dir=folder.root)
     summary.outputs = write_report(synthesis, folder.root, formats=tuple(protocol.report.formats))
     for fmt, path in summary.outputs.items():
         store.add_report_build(run_id, fmt, str(path), _sha256(path))

@@ -28,6 +28,8 @@ from exoreview.results import Evidence, Label
 NEGATION_EXEMPT_FACETS = frozenset({"characterization"})
 # A class named "<x>_unspecified" is a fallback, kept only when nothing more specific matched.
 FALLBACK_SUFFIX = "_unspecified"
+# The design of a record whose title, abstract, MeSH and publication types name none.
+OTHER_DESIGN = "other"
 _FIELD_RANK = {"title": 0, "abstract": 1, "keywords": 2, "mesh": 3, "publication_types": 3}
 
 # The index reads patterns with the standard library's own regex parser. That is private API,
@@ -109,6 +111,8 @@ class RuleClassifier:
         decision = decide_design(candidates, self.levels, _rank)
         if decision.design is not None:
             labels.append(decision.design)
+        elif sentences:
+            labels.append(_other_design(sentences, record_id))
         labels.extend(decision.implied_subjects)
         labels.sort(key=lambda lab: self._order.get((lab.facet, lab.value), len(self._order)))
         labels.extend(detail_labels(sentences, record_id))
@@ -210,6 +214,13 @@ class RuleClassifier:
             for (facet, value), label in best.items()
             if not (value.endswith(FALLBACK_SUFFIX) and affirmed.get(facet, set()) - {value})
         ]
+
+
+def _other_design(sentences: list[tuple[str, Sentence]], record_id: int) -> Label:
+    """Design "other" when nothing names one; its evidence is the title (or first sentence) it was read from."""
+    field_name, sentence = next(((f, s) for f, s in sentences if f == "title"), sentences[0])
+    evidence = Evidence(sentence.text, sentence.start, sentence.end, field_name, "design:no-design-cue", "")
+    return Label(record_id, DESIGN, OTHER_DESIGN, evidence, detail="evidence_level=none")
 
 
 def _rank(label: Label) -> tuple[int, int, int, int]:

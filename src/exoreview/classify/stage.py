@@ -1,4 +1,4 @@
-"""The classify stage: read records from the store, label them, write the labels back."""
+"""The classify stage: read records from the store, label and appraise them, write both back."""
 
 from __future__ import annotations
 
@@ -6,9 +6,41 @@ from collections.abc import Callable
 
 from exoreview.classify.rules import RuleClassifier
 from exoreview.protocol.model import Taxonomy
+from exoreview.records import Record
+from exoreview.results import Label
 from exoreview.store.database import Store
 
 Progress = Callable[[int, int], None]  # (records done, records in total)
+# Given a record, the text of its full-text Methods section ("" when there is none or it failed).
+MethodsText = Callable[[Record], str]
+SUBJECTS = "subjects"
+
+
+def study_labels(classifier: RuleClassifier, record: Record, record_id: int = 0) -> list[Label]:
+    """The rule classifier's labels, with the subjects facet from the subjects model when it is installed.
+
+    The model (exoreview.classify.subjects) decides human / animal / in vitro / ex vivo from the
+    whole record and was measured against MEDLINE check tags; without it the taxonomy's subjects
+    rules stand.
+    """
+    labels = classifier.classify(record, record_id)
+    predicted = _model_subjects(record, record_id)
+    if predicted is None:
+        return labels
+    position = next((i for i, lab in enumerate(labels) if lab.facet == SUBJECTS), len(labels))
+    others = [lab for lab in labels if lab.facet != SUBJECTS]
+    return others[:position] + predicted + others[position:]
+
+
+def _model_subjects(record: Record, record_id: int) -> list[Label] | None:
+    try:
+        from exoreview.classify.subjects import predict_subjects
+    except ImportError:  # the subjects model is not part of this installation: keep the rules' subjects
+        return None
+    try:
+        return predict_subjects(record).labels(record_id)
+    except FileNotFoundError:  # the model's file has not been built (scripts/build_subjects_model.py)
+        return None
 
 
 def classify_records(
@@ -17,21 +49,33 @@ def classify_records(
     taxonomy: Taxonomy,
     run_id: int | None = None,
     progress: Progress | None = None,
+    *,
+    appraise: bool = True,
+    methods_text: MethodsText | None = None,
 ) -> int:
-    """Label each record and replace its stored labels; returns how many labels were written.
+    """Label each record, appraise its EV reporting, and replace both in the store; returns the labels written.
 
-    Each record's labels are replaced in their own transaction, so an interrupted run leaves
-    every record either with its old labels or with its new ones, never with a mix.
+    Each record's labels and appraisal are replaced in their own transactions, so an interrupted
+    run leaves every record either with its old results or with its new ones, never with a mix.
+    `methods_text` supplies the Methods section of a record's full text for the appraisal.
     """
+    from exoreview.appraise import Appraiser  # appraise builds on classify: import late, no cycle
+
     classifier = RuleClassifier(taxonomy)
+    appraiser = Appraiser(classifier=classifier) if appraise else None
     total = len(record_ids)
-    written = 0
+    written = appraised = 0
     for done, (record_id, record) in enumerate(store.iter_records(record_ids), start=1):
-        labels = classifier.classify(record, record_id)
+        labels = study_labels(classifier, record, record_id)
         store.replace_labels(record_id, labels, run_id)
         written += len(labels)
+        if appraiser is not None:
+            methods = methods_text(record) if methods_text is not None else ""
+            store.replace_appraisals(record_id, appraiser.appraise(record, labels, record_id, methods), run_id)
+            appraised += 1
         if progress is not None:
             progress(done, total)
     if run_id is not None:
-        store.log(run_id, f"classify: {written} labels for {total} records")
+        store.log(run_id, f"classify: {written} labels for {total} records"
+                          + (f"; {appraised} appraised against {appraiser.instrument.name}" if appraiser else ""))
     return written

@@ -9,7 +9,12 @@ import click
 import typer
 
 from exoreview import __version__
-from exoreview.cli import tools
+from exoreview.cli import classify_cmd, report_cmd, screen_cmd, tools
+from exoreview.cli import duplicates as duplicates_cmd
+from exoreview.cli import export as export_cmd
+from exoreview.cli import labels as labels_cmd
+from exoreview.cli import search as search_cmd
+from exoreview.cli import simulate as simulate_cmd
 from exoreview.cli.common import (
     ATTEMPTS_HELP,
     EXIT_BAD_INPUT,
@@ -35,7 +40,16 @@ app.add_typer(tools.mesh_app, name="mesh")
 app.command("search")(tools.search)
 app.command("serve-eutils")(tools.serve_eutils)
 app.command("import")(tools.import_files)
-app.command("labels")(tools.labels)
+app.command("report")(report_cmd.report)
+app.command("labels")(labels_cmd.labels)
+app.command("appraise")(labels_cmd.appraise)
+app.command("retrieve")(search_cmd.retrieve)
+app.add_typer(search_cmd.audit_app, name="audit")
+app.command("simulate")(simulate_cmd.simulate)
+app.command("export")(export_cmd.export)
+app.add_typer(duplicates_cmd.duplicates_app, name="duplicates")
+app.command("classify")(classify_cmd.classify)
+screen_cmd.register(app)
 
 DirArg = typer.Argument(Path("."), help="The review folder.")
 
@@ -110,39 +124,6 @@ def status(directory: Path = DirArg) -> None:
     tools.print_status(ReviewFolder(directory))
 
 
-@app.command()
-def classify(directory: Path = DirArg) -> None:
-    """Label the included studies again with the protocol's taxonomy."""
-    from exoreview.classify.stage import classify_records
-    from exoreview.results import ELIGIBILITY, INCLUDE
-
-    folder = ReviewFolder(directory)
-    protocol = folder.protocol()
-    with Store.open(folder.store_file) as store:
-        run_id = store.start_run("classify", protocol.name, protocol.content_hash())
-        included = [i for i, d in store.final_decisions(ELIGIBILITY).items() if d.label == INCLUDE]
-        count = classify_records(store, included, protocol.taxonomy, run_id=run_id)
-        store.log(run_id, f"classify: {count} labels on {len(included)} included studies")
-        store.finish_run(run_id)
-    out.print(f"{count} labels on {len(included)} included studies.")
-
-
-@app.command()
-def report(directory: Path = DirArg,
-           fmt: list[str] = typer.Option([], "--format", help="html or md; default: the protocol's formats.")) -> None:
-    """Write the report from the store (same store, same bytes)."""
-    from exoreview.report.write import write_report
-    from exoreview.synthesis.build import build_synthesis
-
-    folder = ReviewFolder(directory)
-    protocol = folder.protocol()
-    with Store.open(folder.store_file) as store:
-        outputs = write_report(build_synthesis(store, protocol), folder.root,
-                               formats=tuple(fmt or protocol.report.formats))
-    for name, path in sorted(outputs.items()):
-        out.print(f"Report ({name}): {path}")
-
-
 def _version(value: bool) -> None:
     if value:
         out.print(f"exoreview {__version__}")
@@ -161,7 +142,9 @@ BAD_INPUT = (ProtocolError, QuerySyntaxError, MalformedRecord, UnknownFormat, So
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs a command and maps failures to the documented exit codes."""
     try:
-        app(args=argv, prog_name="exoreview", standalone_mode=False)
+        code = app(args=argv, prog_name="exoreview", standalone_mode=False)
+        if isinstance(code, int) and code:  # typer.Exit(n) comes back as a return value here
+            return code
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:

@@ -63,11 +63,30 @@ def mesh_load(tree_file: Path = typer.Argument(..., help="NLM MeSH tree file (tr
 def mesh_lookup(term: str = typer.Argument(..., help="A descriptor name, part of one, or a UI."),
                 store_file: Path = typer.Option(None, "--store", help="Store with a loaded tree (default: the "
                                                 "shipped demo tree)."),
+                tree_file: Path = typer.Option(None, "--tree", help="An NLM MeSH tree file to read instead."),
+                online: bool = typer.Option(False, "--online", help="Ask NCBI's MeSH database (E-utilities)."),
+                base_url: str = typer.Option(None, help="E-utilities base URL for --online (default NCBI's)."),
+                email: str = typer.Option(None), api_key: str = typer.Option(None),
                 limit: int = typer.Option(10, help="How many descriptors to list.")) -> None:
-    """Find MeSH descriptors offline, with their tree numbers and what they explode to."""
+    """Find MeSH descriptors, offline from a loaded tree or online from NCBI, with their tree numbers."""
     from exoreview.mesh.tree import MeshTree
 
-    tree = MeshTree.demo()
+    if online:
+        from exoreview.mesh.online import lookup_online
+
+        client = make_client(base_url, email, api_key)
+        try:
+            found, translation = lookup_online(client, term, limit=limit)
+        finally:
+            client.close()
+        out.print(f"NCBI MeSH database, translation: {translation or '-'}")
+        if not found:
+            out.print(f"No descriptor matches {term!r}.")
+            raise typer.Exit(1)
+        for descriptor in found:
+            out.print(f"{descriptor.name} [{descriptor.ui}] {', '.join(descriptor.tree_numbers) or '(no tree number)'}")
+        return
+    tree = MeshTree.from_tsv(tree_file) if tree_file else MeshTree.demo()
     if store_file:
         with Store.open(store_file) as store:
             rows = store.mesh_rows()
@@ -99,9 +118,13 @@ def search(query: str = typer.Argument(..., help="A PubMed query."),
         out.print(f"Count: {result.count}")
         out.print(f"Translation: {result.translation}")
         if result.count == 0:
+            for phrase in result.phrases_not_found:
+                out.print(f"Phrase not found: {phrase}")
             suggestion = client.espell(query)
             if suggestion and suggestion != query:
                 out.print(f"Did you mean: {suggestion}")
+            else:
+                out.print("No spelling suggestion.")
         if not count:
             for pmid in result.ids:
                 out.print(pmid)

@@ -1,72 +1,180 @@
-"""Match copies of one study: exact identifiers first, then normalized title, year and author.
+"""Group copies of one study: exact identifiers first, then blocked, scored fuzzy comparison.
 
-Notices about an article (errata, retractions, comments) share its title but
-are different records: they are never merged with the article.
+Pairs are linked best score first, and two groups join only if no member of
+one conflicts with a member of the other (a notice with an article, two
+different DOIs/PMIDs/PMCIDs, years more than two apart, a pair a reviewer
+said differs): matching A~B and B~C never drags a notice or another study in.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
+from exoreview.dedup.blocking import candidate_pairs
+from exoreview.dedup.compare import DISTINCT, Fingerprint, compare, conflict, fingerprint
+from exoreview.dedup.normalize import normalize_doi, normalize_title
+from exoreview.dedup.notices import is_notice
 from exoreview.records import Record
 from exoreview.results import DuplicateLink
 
-_TAGS = re.compile(r"<[^>]+>")
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-_DOI_PREFIX = re.compile(r"^(https?://)?(dx\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
-_NOTICE_TYPES = {"Published Erratum", "Retraction of Publication", "Comment", "Expression of Concern"}
-_NOTICE_TITLE = re.compile(r"^\s*(erratum|corrigendum|correction|retraction|retracted|comment on|reply)\b",
-                           re.IGNORECASE)
+
+@dataclass(slots=True)
+class ReviewPair:
+    """Two records that may be one study: too uncertain to merge, too close to ignore."""
+
+    record_id: int
+    other_id: int
+    score: float
+    reason: str
 
 
-def normalize_title(title: str) -> str:
-    """Lowercase ASCII words only: tags, accents, punctuation and spacing do not count."""
-    text = unicodedata.normalize("NFKD", _TAGS.sub(" ", title))
-    text = text.encode("ascii", "ignore").decode().lower()
-    return _NON_WORD.sub(" ", text).strip()
+@dataclass(slots=True)
+class MatchResult:
+    links: list[DuplicateLink] = field(default_factory=list)
+    review: list[ReviewPair] = field(default_factory=list)
 
 
-def normalize_doi(doi: str) -> str:
-    return _DOI_PREFIX.sub("", doi.strip()).strip().lower()
-
-
-def is_notice(record: Record) -> bool:
-    """An erratum, retraction notice, comment or reply: about an article, not the article."""
-    return any(p.name in _NOTICE_TYPES for p in record.publication_types) or bool(_NOTICE_TITLE.match(record.title))
-
-
-def _author_key(record: Record) -> str:
-    if not record.authors:
-        return ""
-    author = record.authors[0]
-    return normalize_title(author.last_name or author.collective_name).split(" ")[0] if (
-        author.last_name or author.collective_name) else ""
+@dataclass(slots=True)
+class _Group:
+    doi: str
+    pmid: str
+    pmcid: str
+    notice: tuple[bool, bool]
+    year_low: int | None
+    year_high: int | None
+    members: list[int]
 
 
 class _Groups:
-    """Union-find over record ids; the smallest id of a group is its root."""
+    """Union-find over positions that refuses unions whose members conflict."""
 
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
+    def __init__(self, prints: list[Fingerprint], forbidden: dict[int, set[int]]) -> None:
+        self.prints = prints
+        self.parent = list(range(len(prints)))
+        self.forbidden = forbidden
+        self.info: dict[int, _Group] = {}  # made when a record first joins another: most never do
+
+    def _group(self, root: int) -> _Group:
+        group = self.info.get(root)
+        if group is None:
+            fp = self.prints[root]
+            group = self.info[root] = _Group(fp.doi, fp.pmid, fp.pmcid, fp.notice, fp.year, fp.year, [root])
+        return group
 
     def find(self, item: int) -> int:
-        root = self.parent.setdefault(item, item)
+        root = item
         while root != self.parent[root]:
             root = self.parent[root]
         while item != root:
             self.parent[item], item = root, self.parent[item]
         return root
 
-    def union(self, a: int, b: int) -> bool:
+    def union(self, a: int, b: int, *, by_identifier: bool = False) -> bool:
+        """Join the groups of a and b unless they conflict. A shared identifier overrides dates and names
+        (an online-first year, an author spelt another way) but never a notice or another identifier."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
-        if rb < ra:
-            ra, rb = rb, ra
+        ga, gb = self._group(ra), self._group(rb)
+        if ga.notice != gb.notice:
+            return False
+        for name in ("doi", "pmid", "pmcid"):
+            x, y = getattr(ga, name), getattr(gb, name)
+            if x and y and x != y:
+                return False
+        years = [y for y in (ga.year_low, ga.year_high, gb.year_low, gb.year_high) if y]
+        if years and max(years) - min(years) > 2 and not by_identifier:
+            return False
+        if self.forbidden:
+            small, large = (ga, gb) if len(ga.members) <= len(gb.members) else (gb, ga)
+            other = set(large.members)
+            if any(self.forbidden.get(m, set()) & other for m in small.members):
+                return False
+        if not by_identifier and len(ga.members) * len(gb.members) > 1 and any(
+                conflict(self.prints[x], self.prints[y]) for x in ga.members for y in gb.members):
+            return False  # complete linkage: no chain A~B~C joins records that conflict
+        if len(ga.members) < len(gb.members):
+            ra, rb, ga, gb = rb, ra, gb, ga
         self.parent[rb] = ra
+        ga.doi, ga.pmid, ga.pmcid = ga.doi or gb.doi, ga.pmid or gb.pmid, ga.pmcid or gb.pmcid
+        ga.year_low = min(years) if years else None
+        ga.year_high = max(years) if years else None
+        ga.members.extend(gb.members)
         return True
+
+
+def match_records(
+    records: Iterable[tuple[int, Record]],
+    *,
+    preference: dict[int, int] | None = None,
+    forbidden: set[frozenset[int]] | None = None,
+) -> MatchResult:
+    """Links from each copy to the record kept for its study, and the pairs a reviewer should decide.
+
+    `preference` ranks records (lower is kept first, e.g. PubMed before imports);
+    `forbidden` holds pairs a reviewer said are different studies (undone merges).
+    """
+    items = list(records)
+    ids = [record_id for record_id, _ in items]
+    prints = [fingerprint(record) for _, record in items]
+    position_of = {record_id: n for n, record_id in enumerate(ids)}
+    banned: dict[int, set[int]] = {}
+    for pair in forbidden or set():
+        if len(pair) == 2 and all(i in position_of for i in pair):
+            x, y = (position_of[i] for i in pair)
+            banned.setdefault(x, set()).add(y)
+            banned.setdefault(y, set()).add(x)
+    groups = _Groups(prints, banned)
+    reasons: dict[int, tuple[str, float]] = {}
+
+    def link(x: int, y: int, reason: str, score: float) -> None:
+        if groups.union(x, y, by_identifier=reason in ("pmid", "doi", "pmcid")):
+            reasons.setdefault(x, (reason, score))
+            reasons.setdefault(y, (reason, score))
+
+    for name in ("pmid", "doi", "pmcid"):
+        buckets: dict[str, list[int]] = {}
+        for n, fp in enumerate(prints):
+            value = getattr(fp, name)
+            if value:
+                buckets.setdefault(value, []).append(n)
+        for members in buckets.values():
+            for other in members[1:]:
+                link(members[0], other, name, 1.0)  # the union still refuses a notice or a conflicting id
+
+    scored: list[tuple[float, int, int, str]] = []
+    review: list[ReviewPair] = []
+    find = groups.find
+    for x, y in candidate_pairs(prints):
+        if find(x) == find(y):
+            continue
+        verdict = compare(prints[x], prints[y])
+        if verdict.decision == DISTINCT:
+            continue
+        if verdict.decision == "merge":
+            scored.append((verdict.score, x, y, verdict.reason))
+        else:
+            review.append(ReviewPair(ids[x], ids[y], verdict.score, verdict.reason))
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    for score, x, y, reason in scored:
+        link(x, y, reason, score)
+
+    rank = preference or {}
+    links: list[DuplicateLink] = []
+    by_root: dict[int, list[int]] = {}
+    for n in range(len(items)):
+        by_root.setdefault(find(n), []).append(n)
+    for members in by_root.values():
+        if len(members) < 2:
+            continue
+        kept = min(members, key=lambda n: (rank.get(ids[n], 0), -_richness(items[n][1]), ids[n]))
+        for n in members:
+            if n != kept:
+                reason, score = reasons.get(n, ("linked", 1.0))
+                links.append(DuplicateLink(record_id=ids[n], kept_id=ids[kept], reason=reason, score=score))
+    review = [r for r in review if find(position_of[r.record_id]) != find(position_of[r.other_id])]
+    return MatchResult(sorted(links, key=lambda d: d.record_id), sorted(review, key=lambda r: -r.score))
 
 
 def find_duplicates(
@@ -75,74 +183,14 @@ def find_duplicates(
     preference: dict[int, int] | None = None,
     forbidden: set[frozenset[int]] | None = None,
 ) -> list[DuplicateLink]:
-    """Links from each copy to the record kept for its study.
-
-    `preference` ranks records (lower is kept first, e.g. PubMed before imports);
-    `forbidden` holds pairs a reviewer said are different studies (undone merges).
-    """
-    items = list(records)
-    by_id = dict(items)
-    forbidden = forbidden or set()
-    groups = _Groups()
-    reasons: dict[int, tuple[str, float]] = {}
-
-    def link(ids: list[int], reason: str, score: float) -> None:
-        for other in ids[1:]:
-            if frozenset((ids[0], other)) in forbidden:
-                continue
-            if is_notice(by_id[ids[0]]) != is_notice(by_id[other]):
-                continue
-            if groups.union(ids[0], other):
-                reasons.setdefault(other, (reason, score))
-                reasons.setdefault(ids[0], (reason, score))
-
-    for key_name, key in (
-        ("pmid", lambda r: r.pmid),
-        ("doi", lambda r: normalize_doi(r.doi)),
-        ("pmcid", lambda r: r.pmcid.upper()),
-    ):
-        buckets: dict[str, list[int]] = {}
-        for record_id, record in items:
-            value = key(record)
-            if value:
-                buckets.setdefault(value, []).append(record_id)
-        for ids in buckets.values():
-            if len(ids) > 1:
-                link(ids, key_name, 1.0)
-
-    title_buckets: dict[tuple[str, int | None], list[int]] = {}
-    for record_id, record in items:
-        title = normalize_title(record.title)
-        if len(title) >= 20:  # short titles ("Editorial") say too little to merge on
-            title_buckets.setdefault((title, record.year), []).append(record_id)
-    for ids in title_buckets.values():
-        if len(ids) < 2:
-            continue
-        authors = {record_id: _author_key(by_id[record_id]) for record_id in ids}
-        for i, first in enumerate(ids):
-            same = [first] + [
-                other for other in ids[i + 1:]
-                if not authors[first] or not authors[other] or authors[first] == authors[other]
-            ]
-            if len(same) > 1:
-                link(same, "title+year+author", 0.98)
-
-    rank = preference or {}
-    members: dict[int, list[int]] = {}
-    for record_id, _ in items:
-        members.setdefault(groups.find(record_id), []).append(record_id)
-    links: list[DuplicateLink] = []
-    for group in members.values():
-        if len(group) < 2:
-            continue
-        kept = min(group, key=lambda i: (rank.get(i, 0), -_richness(by_id[i]), i))
-        for record_id in sorted(group):
-            if record_id != kept:
-                reason, score = reasons.get(record_id, ("linked", 1.0))
-                links.append(DuplicateLink(record_id=record_id, kept_id=kept, reason=reason, score=score))
-    return sorted(links, key=lambda d: d.record_id)
+    """Links from each copy to the record kept for its study (see `match_records`)."""
+    return match_records(records, preference=preference, forbidden=forbidden).links
 
 
 def _richness(record: Record) -> int:
     """How much a copy tells: the kept copy should carry the most."""
     return (bool(record.pmid) * 4 + bool(record.abstract) * 2 + bool(record.doi) + len(record.mesh) // 5)
+
+
+__all__ = ["MatchResult", "ReviewPair", "find_duplicates", "is_notice", "match_records", "normalize_doi",
+           "normalize_title"]

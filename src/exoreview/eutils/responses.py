@@ -102,3 +102,17 @@ def einfo_xml(count: int | None, last_update: str) -> bytes:
         "\t<Description>PubMed bibliographic record (exoreview local service)</Description>\n"
         f"\t<Count>{count}</Count>\n\t<LastUpdate>{escape(last_update)}</LastUpdate>\n</DbInfo>\n</eInfoResult>\n"
     ).encode()
+
+
+def epost_xml(webenv: str, query_key: str, invalid: list[str], *, error: str = "") -> bytes:
+    invalid_list = ""
+    if invalid:
+        invalid_list = "\t<InvalidIdList>\n" + "".join(f"\t\t<Id>{escape(i)}</Id>\n" for i in invalid)
+        invalid_list += "\t</InvalidIdList>\n"
+    stored = f"\t<QueryKey>{query_key}</QueryKey>\n\t<WebEnv>{escape(webenv)}</WebEnv>\n" if webenv else ""
+    problem = f"\t<ERROR>{escape(error)}</ERROR>\n" if error else ""
+    return (
+        f"{_XML}<!DOCTYPE ePostResult PUBLIC \"-//NLM//DTD epost 20090526//EN\" "
+        "\"https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20090526/epost.dtd\">\n"
+        f"<ePostResult>\n{invalid_list}{stored}{problem}</ePostResult>\n"
+    ).encode()

@@ -8,14 +8,16 @@ and cut answers.
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
-from exoreview.eutils import responses
+from exoreview.eutils import mesh_db, responses
 from exoreview.eutils.faults import Fault, FaultPlan
 from exoreview.eutils.index import RecordIndex
 from exoreview.eutils.query import QuerySyntaxError
@@ -23,6 +25,9 @@ from exoreview.formats.medline import write_medline
 from exoreview.formats.pubmed_xml import write_pubmed_xml
 from exoreview.mesh.tree import MeshTree
 from exoreview.records import Record
+
+if TYPE_CHECKING:
+    from exoreview.eutils.pmc import PmcArticles
 
 ESEARCH_ID_CAP = 10_000  # like NCBI, ESearch lists at most this many IDs of one result
 
@@ -44,6 +49,8 @@ class EutilsService:
             if record.pmid:
                 self.records[record.pmid] = record
         self.index = RecordIndex(self.records.values(), mesh=mesh)
+        self.mesh = mesh
+        self.pmc: PmcArticles | None = None  # set to answer efetch db=pmc (eutils/pmc.py)
         self.faults = faults or FaultPlan()
         self.last_update = last_update
         self.id_cap = id_cap
@@ -60,10 +67,15 @@ class EutilsService:
             "esummary.fcgi": self.esummary,
             "espell.fcgi": self.espell,
             "einfo.fcgi": self.einfo,
+            "epost.fcgi": self.epost,
         }
         handler = handlers.get(utility)
         if handler is None:
             return Answer(404, f"unknown E-utility {utility!r}\n".encode(), "text/plain")
+        if params.get("db") == "mesh" and utility in ("esearch.fcgi", "esummary.fcgi"):
+            return self._mesh(utility, params)
+        if params.get("db") == "pmc" and utility == "efetch.fcgi" and self.pmc is not None:
+            return self.pmc.efetch(params)
         if params.get("db", "pubmed") != "pubmed" and utility != "einfo.fcgi":
             return Answer(400, f"this service holds only db=pubmed, not {params.get('db')!r}\n".encode(),
                           "text/plain")
@@ -80,6 +92,10 @@ class EutilsService:
             try:
                 ids = self.index.search(term)
                 translation = self.index.translate(term)
+                if params.get("mindate") or params.get("maxdate"):  # datetype=pdat, as NCBI's default
+                    dated = f"({term}) AND {params.get('mindate') or '1000'}:{params.get('maxdate') or '3000'}[dp]"
+                    within = set(self.index.search(dated))
+                    ids = [i for i in ids if i in within]
             except QuerySyntaxError as exc:
                 return Answer(200, responses.esearch_error_xml(str(exc)))
         retstart = _int(params.get("retstart"), 0)
@@ -114,6 +130,26 @@ class EutilsService:
     def espell(self, params: dict[str, str]) -> Answer:
         term = params.get("term", "")
         return Answer(200, responses.espell_xml(term, self.index.spell(term)))
+
+    def epost(self, params: dict[str, str]) -> Answer:
+        """Put IDs on the history server: a new WebEnv, or a new query_key in the one given."""
+        ids = [i.strip() for i in params.get("id", "").split(",") if i.strip()]
+        valid = [i for i in ids if i.isdigit()]
+        invalid = [i for i in ids if not i.isdigit()]
+        if not valid:
+            return Answer(200, responses.epost_xml("", "", invalid, error="Empty ID list; Nothing to store"))
+        webenv, query_key = self._remember(valid, params.get("WebEnv", ""))
+        return Answer(200, responses.epost_xml(webenv, query_key, invalid))
+
+    def _mesh(self, utility: str, params: dict[str, str]) -> Answer:
+        if self.mesh is None:
+            return Answer(400, b"this service holds no MeSH tree (db=mesh)\n", "text/plain")
+        if utility == "esearch.fcgi":
+            return Answer(200, mesh_db.esearch_xml(self.mesh, params.get("term", ""),
+                                                   retstart=_int(params.get("retstart"), 0),
+                                                   retmax=_int(params.get("retmax"), 20)))
+        ids = [i.strip() for i in params.get("id", "").split(",") if i.strip()]
+        return Answer(200, mesh_db.esummary_xml(self.mesh, ids))
 
     def einfo(self, params: dict[str, str]) -> Answer:
         if params.get("db"):
@@ -211,6 +247,12 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.service = service
         self.verbose = verbose
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that hung up (killed, timed out) is not the service's fault: stay quiet about it.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class RunningService:

@@ -215,3 +215,99 @@ def iter_synergy(folder: Path) -> Iterator[LabelledRecord]:
 def synergy_datasets(root: Path) -> list[Path]:
     """Every SYNERGY folder directly under root, sorted by name."""
     return [p for p in sorted(Path(root).iterdir()) if is_synergy_folder(p)]
+
+
+# -- writing: the inverse of work_to_record, in the OpenAlex API's field names ----------------------------
+
+def invert_abstract(text: str) -> dict[str, list[int]] | None:
+    """Words of an abstract -> their positions, as OpenAlex ships them."""
+    if not text:
+        return None
+    index: dict[str, list[int]] = {}
+    for position, word in enumerate(text.split()):
+        index.setdefault(word, []).append(position)
+    return index
+
+
+def record_to_work(record: Record) -> dict[str, Any]:
+    """A Record as an OpenAlex work object that `work_to_record` reads back to the same fields."""
+    openalex_id = record.openalex_id or (f"P{record.pmid}" if record.pmid else "")
+    date = record.pub_date
+    first, _, last = record.journal.pages.partition("-")
+    mesh_rows: list[dict[str, Any]] = []
+    for heading in record.mesh:
+        base = {"descriptor_ui": heading.ui, "descriptor_name": heading.descriptor}
+        if heading.major or not heading.qualifiers:
+            mesh_rows.append({**base, "qualifier_ui": "", "qualifier_name": None, "is_major_topic": heading.major})
+        for q in heading.qualifiers:
+            mesh_rows.append({**base, "qualifier_ui": q.ui, "qualifier_name": q.name, "is_major_topic": q.major})
+    issns = [i for i in (record.journal.issn_print, record.journal.issn_electronic) if i]
+    return {
+        "id": _OPENALEX_PREFIX + openalex_id if openalex_id else None,
+        "doi": f"https://doi.org/{record.doi}" if record.doi else None,
+        "title": record.title,
+        "display_name": record.title,
+        "publication_year": date.year,
+        "publication_date": f"{date.year:04d}-{date.month:02d}-{date.day:02d}" if date.year and date.month
+        and date.day else None,
+        "ids": {k: v for k, v in {
+            "openalex": _OPENALEX_PREFIX + openalex_id if openalex_id else None,
+            "doi": f"https://doi.org/{record.doi}" if record.doi else None,
+            "pmid": f"https://pubmed.ncbi.nlm.nih.gov/{record.pmid}" if record.pmid else None,
+            "pmcid": f"https://www.ncbi.nlm.nih.gov/pmc/articles/{record.pmcid}" if record.pmcid else None,
+        }.items() if v},
+        "language": record.languages[0] if record.languages else None,
+        "type": record.work_type or "article",
+        "authorships": [{
+            "author": {"display_name": a.collective_name if a.collective_name and not a.last_name
+                       else f"{a.fore_name or a.initials} {a.last_name}".strip(),
+                       "orcid": f"https://orcid.org/{a.orcid}" if a.orcid else None},
+            "raw_affiliation_string": a.affiliations[0] if a.affiliations else None,
+        } for a in record.authors],
+        "primary_location": {"source": {
+            "display_name": record.journal.title or None, "issn_l": record.journal.issn_linking or None,
+            "issn": issns or None}} if record.journal.title else None,
+        "biblio": {"volume": record.journal.volume or None, "issue": record.journal.issue or None,
+                   "first_page": first or None, "last_page": last or first or None},
+        "open_access": {"is_oa": record.free_full_text},
+        "cited_by_count": record.cited_by_count,
+        "keywords": [{"display_name": k} for k in record.keywords],
+        "mesh": mesh_rows,
+        "referenced_works": [_OPENALEX_PREFIX + w for w in record.referenced_works],
+        "abstract_inverted_index": invert_abstract(record.abstract_text.replace("\n", " ")),
+    }
+
+
+def write_openalex_json(records: Iterable[Record]) -> str:
+    """A JSON list of works, readable by `iter_openalex_records` and by tools that read OpenAlex pages."""
+    works = []
+    for n, record in enumerate(records):
+        work = record_to_work(record)
+        if not work["id"]:  # every work needs an id to be read back
+            work["id"] = work["ids"]["openalex"] = f"{_OPENALEX_PREFIX}X{n}"
+        works.append(work)
+    return json.dumps(works, ensure_ascii=False) + "\n"
+
+
+def write_synergy(folder: Path, rows: Iterable[LabelledRecord]) -> Path:
+    """A SYNERGY-layout folder: works_1.json plus labels.csv (openalex_id, doi, pmid, label_included).
+
+    Records without an OpenAlex id get one made from their PMID or position ("P123", "X7") so
+    labels.csv can point at them.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    works, labels = [], []
+    for n, row in enumerate(rows):
+        work = record_to_work(row.record)
+        if not work["id"]:
+            work["id"] = work["ids"]["openalex"] = f"{_OPENALEX_PREFIX}X{n}"
+        works.append(work)
+        labels.append({"openalex_id": work["id"], "doi": work["doi"] or "",
+                       "pmid": work["ids"].get("pmid", ""), "label_included": int(row.included)})
+    (folder / "works_1.json").write_text(json.dumps(works, ensure_ascii=False), encoding="utf-8")
+    with (folder / "labels.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["openalex_id", "doi", "pmid", "label_included"])
+        writer.writeheader()
+        writer.writerows(labels)
+    return folder

@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class ProtocolError(ValueError):
@@ -37,7 +37,7 @@ def _quote(term: str) -> str:
 
 
 class SourceSpec(_Strict):
-    name: Literal["pubmed", "europepmc", "clinicaltrials", "openalex"]
+    name: Literal["pubmed", "europepmc", "ctgov", "openalex"]
     blocks: list[QueryBlock] = Field(default_factory=list)
     query: str = ""  # an explicit query overrides blocks
     free_full_text: bool = False
@@ -45,6 +45,29 @@ class SourceSpec(_Strict):
     date_to: str = ""
     languages: list[str] = Field(default_factory=list)
     max_records: int = 0  # 0 means no limit
+    # Per-source settings. The PubMed-style query is translated for the other sources; `native_query`
+    # (the source's own syntax) is sent as written instead. ClinicalTrials.gov also takes `condition`
+    # and `intervention` (query.cond / query.intr, Essie syntax).
+    base_url: str = ""  # the service to ask instead of the public one (a mirror, a local server)
+    rate: float = 0.0  # requests per second; 0 means the service's documented polite rate
+    page_size: int = 0  # records per page; 0 means the service's largest page
+    native_query: str = ""
+    condition: str = ""
+    intervention: str = ""
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _source_alias(cls, value: object) -> object:
+        return "ctgov" if value == "clinicaltrials" else value  # the name DESIGN.md first used
+
+    @model_validator(mode="after")
+    def _ctgov_only(self) -> SourceSpec:
+        if (self.condition or self.intervention) and self.name != "ctgov":
+            raise ValueError(f"condition and intervention apply to the ctgov source only, not {self.name!r}")
+        return self
+
+    def has_query(self) -> bool:
+        return bool(self.query.strip() or self.blocks)
 
     @field_validator("date_from", "date_to")
     @classmethod
@@ -118,6 +141,9 @@ class ReportSpec(_Strict):
     title: str
     subtitle: str = ""
     formats: list[Literal["html", "md", "docx", "pdf"]] = Field(default_factory=lambda: ["html"])
+    # Sourced, dated facts tables (TOML) the report prints, e.g. regulatory status: a path beside the
+    # protocol file, else one shipped in the built-in protocol pack.
+    facts: list[str] = Field(default_factory=list)
 
 
 class Protocol(_Strict):

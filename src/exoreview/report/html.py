@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from exoreview import __version__
+from exoreview.report.exports import included_bibtex, included_ris
+from exoreview.report.figures import Picture, render_figures
 from exoreview.report.prisma_svg import render_prisma_svg
 from exoreview.synthesis.build import Synthesis
 from exoreview.synthesis.tables import FACET_NAMES, TABLE_COLUMNS
@@ -58,13 +61,30 @@ def pmid_url(pmid: str) -> str:
     return f"https://pubmed.ncbi.nlm.nih.gov/{quote(pmid, safe='')}/"
 
 
-def render_html(synthesis: Synthesis) -> str:
+def data_uri(mime: str, data: bytes) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def render_html(synthesis: Synthesis, pictures: list[Picture] | None = None) -> str:
+    """The page; `pictures` (from `render_figures`) are inlined as data URIs, drawn here when not given."""
     template = _environment().get_template(TEMPLATE)
+    pictures = pictures if pictures is not None else render_figures(synthesis)
+    lists = synthesis.lists
+
+    def href(box: str) -> str:
+        return "#" + lists[f"flow:{box}"].anchor
+
     return template.render(
         s=synthesis,
         flow=synthesis.flow,
         counts=synthesis.flow.counts(),
-        svg=Markup(render_prisma_svg(synthesis.flow)),  # built from escaped text in prisma_svg
+        figures={p.name: data_uri("image/png", p.png) for p in pictures},
+        exports={
+            "ris": data_uri("application/x-research-info-systems",
+                            included_ris(synthesis.included_records).encode("utf-8")),
+            "bib": data_uri("application/x-bibtex", included_bibtex(synthesis.included_records).encode("utf-8")),
+        },
+        svg=Markup(render_prisma_svg(synthesis.flow, href=href)),  # built from escaped text in prisma_svg
         columns=TABLE_COLUMNS,
         facet_names=FACET_NAMES,
         stage_names=STAGE_NAMES,

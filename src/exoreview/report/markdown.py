@@ -30,7 +30,8 @@ def code(text: str, *, in_table: bool = False) -> str:
     return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
-def render_markdown(s: Synthesis) -> str:
+def render_markdown(s: Synthesis, figures_dir: str = "figures") -> str:
+    """The report as Markdown; figures are referenced as files in `figures_dir` (written by `write_report`)."""
     out: list[str] = []
     if s.synthetic:
         out += [f"> **Synthetic data: not evidence.** {md(SYNTHETIC_NOTICE)}", ""]
@@ -52,10 +53,14 @@ def render_markdown(s: Synthesis) -> str:
         kind += ", counted as not retrieved" if c.counts_as == "not_retrieved" else ""
         out.append(f"- **{md(c.id)}** ({kind}): {md(c.text)}")
     out += ["", "## Flow of records (PRISMA 2020)", ""]
+    out += [f"![PRISMA 2020 flow diagram]({figures_dir}/prisma.png)", ""]
     out += _flow(s)
-    out += ["", "## Included studies by indication", "", md(s.overview), ""]
+    out += _glance(s, figures_dir)
+    out += ["", "## Included studies by indication", "", md(s.overview)
+            + " Export: `included-studies.ris`, `included-studies.bib` (beside this file).", ""]
     for section in s.sections:
         out += _section(section)
+    out += _challenges_and_trials(s)
     out += ["## Supporting sentences", ""]
     for study in s.studies:
         out += _evidence(study)
@@ -100,6 +105,54 @@ def _flow(s: Synthesis) -> list[str]:
     return out
 
 
+def _glance(s: Synthesis, figures_dir: str) -> list[str]:
+    out = ["", "## Evidence at a glance", "",
+           f"![Evidence map: indication by EV source]({figures_dir}/evidence-map.png)", "",
+           "Evidence map: included studies per indication and EV source, shaded by the strongest design.", ""]
+    m = s.evidence_map
+    if m and m.rows and m.columns:
+        rows = [[md(r.label)] + [(str(m.cell(r.value, c.value).n) + f" (L{m.cell(r.value, c.value).best_level})"
+                                  if m.cell(r.value, c.value).best_level else str(m.cell(r.value, c.value).n))
+                                 if m.cell(r.value, c.value).n else "" for c in m.columns] for r in m.rows]
+        out += [*_table(["Indication"] + [md(c.label) for c in m.columns], rows), ""]
+    out += [f"![Study design by year]({figures_dir}/design-by-year.png)", "",
+            f"![Isolation and characterization methods]({figures_dir}/methods.png)", ""]
+    for _, heading, found in s.method_groups:
+        out.append(f"- **{md(heading)}**: " + ("; ".join(f"{md(g.label)} ({g.n})" for g in found) or "none named"))
+    out += ["", f"![Reporting score distribution]({figures_dir}/misev.png)", ""]
+    if s.appraisal:
+        dist = "; ".join(f"{k}: {len(ids)}" for k, ids in s.appraisal.distribution())
+        out.append(f"Reporting score under {md(s.appraisal.instrument)} (items reported, of up to "
+                   f"{s.appraisal.maximum}), studies per number of items reported: {dist}.")
+    else:
+        out.append("No included study has been appraised for reporting quality (MISEV) yet.")
+    return out
+
+
+def _challenges_and_trials(s: Synthesis) -> list[str]:
+    out = ["## Challenges, counted", ""]
+    out += [f"- **{md(c.title)}** ({c.share}): {md(c.text)}" for c in s.challenges] or ["No study included yet."]
+    out += ["", "## Clinical trials and regulatory status", "", "### Registered trials", ""]
+    if s.trials:
+        out += _table(["Registry id", "Title", "Status", "Phase", "Conditions", "Enrollment", "Start", "In review"],
+                      [[md(t.nct_id) or "—", md(t.title), md(t.status) or "—", md(t.phase) or "—",
+                        md(t.conditions) or "—", md(t.enrollment) or "—", md(t.start) or "—",
+                        "included" if t.included else "not included"] for t in s.trials])
+    elif s.trial_sources:
+        out.append("The protocol searches a trial registry, but no trial record is in the store yet.")
+    else:
+        out.append("This review's protocol does not search a trial registry (ClinicalTrials.gov), so no registered "
+                   "trial is listed.")
+    for table in s.facts:
+        out += ["", f"### {md(table.title)} (as of {table.as_of})", "",
+                f"{md(table.scope)} Facts as entered in the protocol pack's table `{table.name}`, each with its "
+                "source; they are not computed from the store.", ""]
+        out += _table(["Jurisdiction", "Authority", "Statement", "Source (date)", "Checked"],
+                      [[md(f.jurisdiction), md(f.authority), md(f.statement), f"[{md(f.source)}]({f.url}) ({f.date})",
+                        f.checked or "—"] for f in table.entries])
+    return [*out, ""]
+
+
 def _cell(c: LabelCell, study: Study) -> str:
     text = f"[{md(c.text)}](#{c.anchor})" + ("?" if c.hedged else "")
     return text + (f" (level {study.level})" if c.facet == "design" and study.level else "")
@@ -117,8 +170,8 @@ def _section(section: IndicationSection) -> list[str]:
     for study in section.studies:
         cells = [f"[\\[{study.ref}\\]](#ref-{study.ref})", f"[{md(study.citation)}](#{study.anchor})"]
         cells += ["<br>".join(_cell(c, study) for c in study.cells(facets)) or "—" for _, facets in TABLE_COLUMNS]
-        rows.append(cells)
-    out += _table(["Ref.", "Study"] + [heading for heading, _ in TABLE_COLUMNS], rows)
+        rows.append([*cells, study.misev_text])
+    out += _table(["Ref.", "Study"] + [heading for heading, _ in TABLE_COLUMNS] + ["MISEV score"], rows)
     return [*out, ""]
 
 

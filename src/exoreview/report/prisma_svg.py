@@ -12,6 +12,7 @@ same way, so separate columns would repeat the same numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
@@ -148,7 +149,8 @@ def flow_rows(flow: PrismaFlow) -> list[Row]:
     return rows
 
 
-def render_prisma_svg(flow: PrismaFlow, title: str = "PRISMA 2020 flow diagram") -> str:
+def layout(flow: PrismaFlow) -> tuple[list[Row], list[int], list[int], int]:
+    """Rows with wrapped boxes, each row's top and height, and the figure's total height (SVG units)."""
     rows = flow_rows(flow)
     heights = []
     for row in rows:
@@ -169,6 +171,13 @@ def render_prisma_svg(flow: PrismaFlow, title: str = "PRISMA 2020 flow diagram")
         tops.append(y)
         y += h + GAP
     total = y - GAP + 8
+    return rows, tops, heights, total
+
+
+def render_prisma_svg(flow: PrismaFlow, title: str = "PRISMA 2020 flow diagram",
+                      href: Callable[[str], str] | None = None) -> str:
+    """The diagram as SVG; with `href`, each number links to the list of records behind it."""
+    rows, tops, heights, total = layout(flow)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="prisma" viewBox="0 0 {WIDTH} {total}" '
            f'width="{WIDTH}" height="{total}" role="img" aria-labelledby="prisma-title" '
            f'font-family="Helvetica, Arial, sans-serif" font-size="{FONT}">',
@@ -185,7 +194,7 @@ def render_prisma_svg(flow: PrismaFlow, title: str = "PRISMA 2020 flow diagram")
     for row, top, h in zip(rows, tops, heights, strict=True):
         middle = top + h // 2
         if row.left:
-            out += _box(row.left, LEFT_X, top, h)
+            out += _box(row.left, LEFT_X, top, h, href)
             if previous_bottom is not None:
                 out.append(_arrow(centre, previous_bottom, centre, top))
             previous_bottom = top + h
@@ -193,7 +202,7 @@ def render_prisma_svg(flow: PrismaFlow, title: str = "PRISMA 2020 flow diagram")
         else:
             start = centre  # a side box hangs off the vertical arrow passing this row
         if row.right:
-            out += _box(row.right, RIGHT_X, top, h)
+            out += _box(row.right, RIGHT_X, top, h, href)
             out.append(_arrow(start, middle, RIGHT_X, middle))
     out.append("</svg>")
     return "\n".join(out)
@@ -214,7 +223,7 @@ def _phases(rows: list[Row], tops: list[int], heights: list[int]) -> list[str]:
     return out
 
 
-def _box(box: Box, x: int, top: int, height: int) -> list[str]:
+def _box(box: Box, x: int, top: int, height: int, href: Callable[[str], str] | None = None) -> list[str]:
     key = next(line.box for line in box.lines if line.box)
     out = [f'<g class="box" id="prisma-{escape(key.replace(":", "-"))}">',
            f'<rect x="{x}" y="{top}" width="{box.width}" height="{height}" rx="4" fill="#fff" stroke="#333"/>']
@@ -229,7 +238,10 @@ def _box(box: Box, x: int, top: int, height: int) -> list[str]:
         last = k + 1 == len(box.wrapped) or box.wrapped[k + 1][1] is not line
         if line.count is not None and last:
             attrs += f' data-box="{escape(line.box)}" data-count="{line.count}"'
-        out.append(f"<text{attrs}>{escape(piece)}</text>")
+        text = f"<text{attrs}>{escape(piece)}</text>"
+        if line.count is not None and last and href is not None:
+            text = f'<a href="{escape(href(line.box))}">{text}</a>'
+        out.append(text)
     out.append("</g>")
     return out
 

@@ -2,41 +2,59 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
+from exoreview.report.exports import included_bibtex, included_ris
+from exoreview.report.figures import Picture, render_figures
 from exoreview.report.html import render_html
 from exoreview.report.markdown import render_markdown
+from exoreview.report.prisma_svg import render_prisma_svg
 from exoreview.synthesis.build import Synthesis
 
-RENDERERS: dict[str, tuple[str, Callable[[Synthesis], str]]] = {
-    "html": ("report.html", render_html),
-    "md": ("report.md", render_markdown),
-}
-# Named by protocols already (ReportSpec allows them) but written by a later version: skipped, not an error,
-# so that a protocol asking for them still gets its HTML and Markdown.
-PENDING = ("docx", "pdf")
+FILES = {"html": "report.html", "md": "report.md", "docx": "report.docx", "pdf": "report.pdf"}
+FIGURES_DIR = "figures"
+EXPORTS = {"ris": "included-studies.ris", "bib": "included-studies.bib"}
+
+
+def _render(fmt: str, synthesis: Synthesis, pictures: list[Picture]) -> bytes:
+    if fmt == "html":
+        return render_html(synthesis, pictures).encode("utf-8")
+    if fmt == "md":
+        return render_markdown(synthesis, figures_dir=FIGURES_DIR).encode("utf-8")
+    if fmt == "docx":
+        from exoreview.report.docx import render_docx
+
+        return render_docx(synthesis, pictures)
+    from exoreview.report.pdf import render_pdf
+
+    return render_pdf(synthesis, pictures)
 
 
 def write_report(synthesis: Synthesis, out_dir: str | Path, formats: Iterable[str] = ("html", "md")) -> dict[str, Path]:
-    """Write each requested format into `out_dir`; returns {format: path} for the files written.
+    """Write each requested format into `out_dir`, with the figures (`figures/*.png`, `figures/prisma.svg`) and
+    the included studies as RIS and BibTeX; returns {format: path} for the report files written.
 
     Every format is checked before anything is written, so a typo does not leave half a report.
     """
     wanted = list(dict.fromkeys(formats))
-    unknown = [f for f in wanted if f not in RENDERERS and f not in PENDING]
+    unknown = [f for f in wanted if f not in FILES]
     if unknown:
-        known = ", ".join([*RENDERERS, *PENDING])
-        raise ValueError(f"unknown report format(s) {', '.join(map(repr, unknown))}; known formats: {known}")
+        raise ValueError(f"unknown report format(s) {', '.join(map(repr, unknown))}; known formats: {', '.join(FILES)}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    pictures = render_figures(synthesis)
+    figures = out / FIGURES_DIR
+    figures.mkdir(exist_ok=True)
+    for picture in pictures:
+        (figures / f"{picture.name}.png").write_bytes(picture.png)
+    (figures / "prisma.svg").write_bytes(render_prisma_svg(synthesis.flow).encode("utf-8"))
+    (out / EXPORTS["ris"]).write_bytes(included_ris(synthesis.included_records).encode("utf-8"))
+    (out / EXPORTS["bib"]).write_bytes(included_bibtex(synthesis.included_records).encode("utf-8"))
     written: dict[str, Path] = {}
     for fmt in wanted:
-        if fmt in PENDING:
-            continue
-        name, render = RENDERERS[fmt]
-        path = out / name
+        path = out / FILES[fmt]
         # Bytes, not text mode: no platform newline translation, so the file is the same everywhere.
-        path.write_bytes(render(synthesis).encode("utf-8"))
+        path.write_bytes(_render(fmt, synthesis, pictures))
         written[fmt] = path
     return written

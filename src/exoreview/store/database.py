@@ -31,6 +31,8 @@ def utc_now() -> str:
 
 def record_key(record: Record) -> str:
     """The identifier a source knows a record by; PMID first, then DOI, then the title."""
+    if record.extra.get("nct_id"):  # a trial registration: its NCT ID is the only identifier it has
+        return f"nct:{record.extra['nct_id']}"
     if record.pmid:
         return f"pmid:{record.pmid}"
     if record.doi:

@@ -8,20 +8,38 @@ gives the same report, byte for byte. The prose it writes is short and built fro
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from exoreview.protocol.model import Protocol
 from exoreview.records import Record
 from exoreview.results import ELIGIBILITY, TITLE_ABSTRACT, Label
 from exoreview.store.database import Store
+from exoreview.synthesis.evidence import (
+    Appraisal,
+    Challenge,
+    DesignYears,
+    EvidenceMap,
+    Group,
+    challenges,
+    design_years,
+    evidence_map,
+    groups,
+    read_appraisal,
+)
+from exoreview.synthesis.facts import FactsTable, load_facts
+from exoreview.synthesis.links import IdList, Lists, RecordEntry
 from exoreview.synthesis.prisma import PrismaFlow, compute_flow
 from exoreview.synthesis.tables import (
+    FACET_NAMES,
     Reference,
     SearchRow,
     Study,
     Tally,
     build_study,
+    citation,
     class_label,
+    clean_title,
     indication_order,
     references,
     search_rows,
@@ -31,6 +49,19 @@ from exoreview.synthesis.tables import (
 )
 
 UNCLASSIFIED = "unclassified"
+# Facets shown as frequency tables of methods, in this order.
+METHOD_FACETS = ("isolation", "characterization")
+FLOW_LABELS = {
+    "identified": "Records identified", "databases": "Records identified from databases and registers",
+    "other_methods": "Records identified from other methods", "duplicates": "Duplicate records removed",
+    "awaiting_screening": "Records awaiting a screening decision", "screened": "Records screened",
+    "excluded_screening": "Records excluded at screening",
+    "excluded_screening_automation": "Records excluded by automation tools",
+    "excluded_screening_reviewer": "Records excluded by reviewers", "sought": "Reports sought for retrieval",
+    "not_retrieved": "Reports not retrieved", "awaiting_assessment": "Reports awaiting a full-text decision",
+    "assessed": "Reports assessed for eligibility", "excluded_eligibility": "Reports excluded at eligibility",
+    "included": "Studies included in review", "included_reports": "Reports of included studies",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +82,7 @@ class IndicationSection:
     sources: tuple[Tally, ...]
     mechanisms: tuple[Tally, ...]
     summary: str
+    outcomes: tuple[Tally, ...] = ()
 
     @property
     def n(self) -> int:
@@ -81,9 +113,25 @@ class Synthesis:
     studies: tuple[Study, ...]  # reference-number order
     references: tuple[Reference, ...]
     searches: tuple[SearchRow, ...]
+    evidence_map: EvidenceMap | None = None
+    design_years: DesignYears | None = None
+    method_groups: tuple[tuple[str, str, tuple[Group, ...]], ...] = ()  # (facet, heading, groups)
+    appraisal: Appraisal | None = None
+    challenges: tuple[Challenge, ...] = ()
+    trials: tuple = ()  # synthesis.trials.Trial rows; empty when no trial registry was searched
+    trial_sources: tuple[str, ...] = ()  # the trial registries the protocol names
+    facts: tuple[FactsTable, ...] = ()
+    lists: dict[str, IdList] = field(default_factory=dict)  # every count's records, by key
+    record_index: tuple[RecordEntry, ...] = ()  # every record some list names, by id
+    included_records: tuple[Record, ...] = ()  # in reference-number order, for RIS and BibTeX exports
+
+    def link(self, key: str) -> IdList:
+        """The list behind a count; a missing key is a bug in the writer, so it fails loudly."""
+        return self.lists[key]
 
 
-def build_synthesis(store: Store, protocol: Protocol) -> Synthesis:
+def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None = None) -> Synthesis:
+    """`base_dir` is where the protocol file sits: facts tables are looked up there before the built-in pack."""
     flow = compute_flow(store, protocol)
     flow.check()
     taxonomy = protocol.taxonomy
@@ -94,25 +142,44 @@ def build_synthesis(store: Store, protocol: Protocol) -> Synthesis:
             labels_by_record[label.record_id].append(label)
     studies = {i: build_study(i, records[i], labels_by_record[i], taxonomy) for i in flow.included}
 
-    sections: list[IndicationSection] = []
+    groups_: list[tuple[str, str, list[Study]]] = []
     present = indication_order((v for s in studies.values() for v in s.indications), taxonomy)
     for value in present:
         members = sorted((s for s in studies.values() if value in s.indications), key=study_order)
-        sections.append(_section(value, class_label(taxonomy, "indication", value), members, protocol))
+        groups_.append((value, class_label(taxonomy, "indication", value), members))
     orphans = sorted((s for s in studies.values() if not s.indications), key=study_order)
     if orphans:
-        sections.append(_section(UNCLASSIFIED, "Studies without an indication label", orphans, protocol))
+        groups_.append((UNCLASSIFIED, "Studies without an indication label", orphans))
 
-    # Vancouver numbers follow the order in which studies are first cited in the report.
+    # Vancouver numbers follow the order in which studies are first cited in the report; they are set
+    # before the summaries are written, because the summaries cite key studies by number.
     number = 0
-    for section in sections:
-        for study in section.studies:
+    for _, _, members in groups_:
+        for study in members:
             if not study.ref:
                 number += 1
                 study.ref = number
+    appraisal = read_appraisal(store, flow.included)
+    if appraisal is not None:
+        for record_id, (met, applicable) in appraisal.scores.items():
+            studies[record_id].misev, studies[record_id].misev_max = met, applicable
+    sections = [_section(value, label, members, protocol) for value, label, members in groups_]
     ordered = tuple(sorted(studies.values(), key=lambda s: s.ref))
     searches = search_rows(store)
     synthetic_corpus = store.get_meta("corpus") == "synthetic"
+
+    study_list = list(ordered)
+    emap = evidence_map(study_list, taxonomy)
+    years = design_years(study_list, taxonomy)
+    methods = tuple((f, FACET_NAMES.get(f, f), groups(study_list, f, taxonomy)) for f in METHOD_FACETS)
+    hurdles = challenges(study_list, taxonomy)
+    from exoreview.synthesis.trials import TRIAL_SOURCES, read_trials
+
+    trials = read_trials(store, set(flow.included), set(flow.duplicates))
+    trial_sources = tuple(s.name for s in protocol.sources if s.name.lower() in TRIAL_SOURCES)
+    facts = tuple(load_facts(ref, base_dir) for ref in protocol.report.facts)
+    lists = _lists(flow, sections, emap, years, methods, appraisal, hurdles, searches, study_list, taxonomy)
+    index = _record_index(store, lists, studies)
     return Synthesis(
         title=protocol.report.title or protocol.title,
         subtitle=protocol.report.subtitle,
@@ -135,7 +202,80 @@ def build_synthesis(store: Store, protocol: Protocol) -> Synthesis:
         studies=ordered,
         references=tuple(references(ordered, records, synthetic_corpus=synthetic_corpus)),
         searches=tuple(searches),
+        evidence_map=emap,
+        design_years=years,
+        method_groups=methods,
+        appraisal=appraisal,
+        challenges=hurdles,
+        trials=trials,
+        trial_sources=trial_sources,
+        facts=facts,
+        lists=dict(lists.by_key),
+        record_index=index,
+        included_records=tuple(records[s.record_id] for s in ordered),
     )
+
+
+def _lists(flow: PrismaFlow, sections: list[IndicationSection], emap: EvidenceMap, years: DesignYears,
+           methods: tuple[tuple[str, str, tuple[Group, ...]], ...], appraisal: Appraisal | None,
+           hurdles: tuple[Challenge, ...], searches: list[SearchRow], studies: list[Study], taxonomy) -> Lists:
+    """Register every count the writers print, in a fixed order, so anchors are stable."""
+    lists = Lists()
+    reasons = {f"excluded_screening:{r.id}": r.text for r in flow.screening_reasons}
+    reasons |= {f"not_retrieved:{r.id}": r.text for r in flow.not_retrieved_reasons}
+    reasons |= {f"excluded_eligibility:{r.id}": r.text for r in flow.eligibility_reasons}
+    for key, ids in flow.boxes().items():
+        if key.startswith("identified:"):
+            label = f"Records identified from {source_label(key.removeprefix('identified:'))}"
+        else:
+            label = FLOW_LABELS.get(key) or reasons.get(key, key)
+        lists.add(f"flow:{key}", label, ids)
+    for section in sections:
+        lists.add(f"indication:{section.id}", f"{section.label}: included studies",
+                  tuple(s.record_id for s in section.studies))
+        for facet, tallies in (("design", section.designs), ("ev_source", section.sources),
+                               ("mechanism", section.mechanisms), ("outcome", section.outcomes)):
+            for t in tallies:
+                ids = tuple(s.record_id for s in section.studies if any(
+                    c.facet == facet and c.value == t.value for c in s.labels))
+                lists.add(f"indication:{section.id}:{facet}:{t.value}", f"{section.label}: {t.label}", ids)
+    for row in emap.rows:
+        for column in emap.columns:
+            cell = emap.cell(row.value, column.value)
+            if cell.n:
+                lists.add(f"map:{row.value}:{column.value}", f"{row.label} × {column.label}", cell.ids)
+    for (year, design), ids in sorted(years.cells.items()):
+        lists.add(f"years:{year}:{design}", f"{class_label(taxonomy, 'design', design)}, {year}", ids)
+    for facet in ("design", "ev_source", "indication", "subjects", "delivery", "outcome", "safety"):
+        for g in groups(studies, facet, taxonomy):
+            lists.add(f"facet:{facet}:{g.value}", f"{FACET_NAMES.get(facet, facet)}: {g.label}", g.ids)
+    for facet, heading, found in methods:
+        for g in found:
+            lists.add(f"facet:{facet}:{g.value}", f"{heading}: {g.label}", g.ids)
+    if appraisal is not None:
+        lists.add("misev:appraised", f"Included studies appraised with {appraisal.instrument}",
+                  tuple(appraisal.scores))
+        for score, ids in appraisal.distribution():
+            lists.add(f"misev:{score}", f"{appraisal.instrument}: {score} items reported", ids)
+    for c in hurdles:
+        lists.add(f"challenge:{c.key}", c.title, c.ids)
+        lists.add(f"challenge:{c.key}:of", f"{c.title} (the studies counted)", c.of)
+    for row in searches:
+        lists.add(f"search:{row.number}", f"Records stored from search {row.number} ({row.source_label})",
+                  row.record_ids)
+    return lists
+
+
+def _record_index(store: Store, lists: Lists, studies: dict[int, Study]) -> tuple[RecordEntry, ...]:
+    from exoreview.synthesis.prisma import record_sources
+
+    source_of = {i: source for source, ids in record_sources(store).items() for i in ids}
+    entries = []
+    for record_id, record in store.iter_records(sorted(lists.all_ids())):
+        study = studies.get(record_id)
+        entries.append(RecordEntry(record_id, citation(record), clean_title(record.title) or "[Untitled]",
+                                   source_label(source_of.get(record_id, "")), study.ref if study else 0))
+    return tuple(sorted(entries, key=lambda e: e.record_id))
 
 
 def _has_synthetic_records(store: Store) -> bool:
@@ -290,4 +430,22 @@ def _section(value: str, label: str, studies: list[Study], protocol: Protocol) -
     if found:
         sentence = "; ".join(found) + "."
         sentences.append(sentence[0].upper() + sentence[1:])
-    return IndicationSection(value, label, tuple(studies), designs, sources, mechanisms, " ".join(sentences))
+    outcomes = tally(studies, "outcome", taxonomy)
+    if outcomes:
+        stated = sum(1 for s in studies if any(c.facet == "outcome" for c in s.labels))
+        sentences.append(f"Of the {_plural(stated, 'study', 'studies')} stating an outcome, "
+                         + _series([f"{t.n} reported {_lower(t.label)}" for t in outcomes])
+                         + " results.")
+    else:
+        sentences.append("No study in this group states the direction of its outcome in its abstract.")
+    key = [s for s in studies if s.level is not None][:3]  # studies are in strongest-design-first order
+    if key:
+        named = [f"{s.citation} [{s.ref or '?'}] ({_lower(_design_name(s, taxonomy))})" for s in key]
+        sentences.append(f"The strongest designs here: {_series(named)}.")
+    return IndicationSection(value, label, tuple(studies), designs, sources, mechanisms, " ".join(sentences),
+                             outcomes)
+
+
+def _design_name(study: Study, taxonomy) -> str:
+    design = next((c for c in study.labels if c.facet == "design"), None)
+    return design.text if design else "design not stated"

@@ -19,6 +19,8 @@ from exoreview.results import ELIGIBILITY, EXCLUDE, INCLUDE, TITLE_ABSTRACT, Dec
 from exoreview.store.database import Store
 
 IMPORT_PREFIX = "import:"
+# Sources that are trial registers, which PRISMA 2020 counts apart from bibliographic databases.
+REGISTER_SOURCES = frozenset({"ctgov"})
 # Reviewer names that mean a machine decided, per the Decision contract ("rules:<protocol>", "model:<name>").
 AUTOMATION_PREFIXES = ("rules", "model")
 
@@ -67,6 +69,15 @@ class PrismaFlow:
         return [s for s in self.identified if not s.startswith(IMPORT_PREFIX)]
 
     @property
+    def register_sources(self) -> list[str]:
+        """The database sources that are trial registers (a subset of `database_sources`)."""
+        return [s for s in self.database_sources if s in REGISTER_SOURCES]
+
+    @property
+    def register_ids(self) -> Ids:
+        return tuple(sorted(i for s in self.register_sources for i in self.identified[s]))
+
+    @property
     def other_sources(self) -> list[str]:
         return [s for s in self.identified if s.startswith(IMPORT_PREFIX)]
 
@@ -93,6 +104,7 @@ class PrismaFlow:
             "identified": self.identified_ids,
             "databases": self.database_ids,
             "other_methods": self.other_ids,
+            "registers": self.register_ids,  # part of "databases" ("Databases and registers")
         }
         result.update({f"identified:{s}": ids for s, ids in self.identified.items()})
         result.update({
@@ -229,6 +241,17 @@ def _reasons(ids: list[int], decisions: dict[int, Decision], expected: list[Crit
             text = "No reason recorded"
         reasons.append(Reason(reason_id, text, tuple(grouped.get(reason_id, ()))))
     return tuple(reasons)
+
+
+def search_counts(store: Store) -> dict[str, dict[str, int]]:
+    """Per source, from the search log: searches run, records the source reported, records stored."""
+    totals: dict[str, dict[str, int]] = {}
+    for row in store.searches():
+        entry = totals.setdefault(row["source"], {"searches": 0, "reported": 0, "stored": 0})
+        entry["searches"] += 1
+        entry["reported"] += int(row["count"] or 0)
+        entry["stored"] += int(row["retrieved"] or 0)
+    return totals
 
 
 def record_sources(store: Store) -> dict[str, list[int]]:

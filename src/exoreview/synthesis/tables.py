@@ -30,15 +30,17 @@ FACET_NAMES = {
 # Table columns: (heading, facets shown in the column).
 TABLE_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Design", ("design",)),
-    ("Subjects", ("subjects", "species")),
+    ("Model", ("subjects", "species")),
     ("EV source", ("ev_source",)),
     ("Isolation", ("isolation",)),
-    ("Delivery", ("delivery",)),
+    ("Route", ("delivery",)),
     ("Dose", ("dose",)),
     ("Mechanisms", ("mechanism",)),
     ("Outcome", ("outcome",)),
     ("Safety", ("safety",)),
 )
+# The narrower set for paged formats (DOCX, PDF), where a page is only so wide.
+DOCUMENT_COLUMNS = tuple(c for c in TABLE_COLUMNS if c[0] not in ("Mechanisms", "Safety"))
 # The classifier writes outcome directions outside the taxonomy (see classify.details).
 OUTCOME_LABELS = {"improved": "Improved", "no_change": "No change", "worse": "Worse"}
 SOURCE_NAMES = {"pubmed": "PubMed", "europepmc": "Europe PMC", "openalex": "OpenAlex",
@@ -74,6 +76,12 @@ class Study:
     indications: tuple[str, ...]
     synthetic: bool = False
     ref: int = 0  # reference number, assigned in order of first citation
+    misev: int | None = None  # reporting-score items met, when the study was appraised
+    misev_max: int = 0
+
+    @property
+    def misev_text(self) -> str:
+        return f"{self.misev}/{self.misev_max}" if self.misev is not None else "—"
 
     def cells(self, facets: Iterable[str]) -> list[LabelCell]:
         wanted = tuple(facets)

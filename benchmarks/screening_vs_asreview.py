@@ -1,0 +1,185 @@
+"""exoreview's active learning against ASReview LAB 3.x on the SYNERGY datasets, same priors, same run.
+
+For each dataset and seed: draw one relevant and one irrelevant prior with the
+seed (exoreview's rule), write the dataset once per benchmark run to a CSV
+(title, abstract, label_included) in labels.csv row order, then run
+
+  * `exoreview simulate FOLDER --seed S --prior-idx I J --json` (the SYNERGY folder:
+    title, abstract, keywords and MeSH), or with `--csv-only` the same CSV
+    ASReview reads (title and abstract only);
+  * `asreview simulate CSV --prior-idx I J --seed S` (default model elas_u4).
+
+Both orderings are scored by the same code (`screening_metrics`): WSS@95 and
+recall@10% over the records after the priors. Nothing is cached between
+benchmark runs. Needs the `bench` extra (asreview). Usage:
+
+  python benchmarks/screening_vs_asreview.py [--json] [--seeds 1-10] [--datasets Nelson_2002 Sep_2021]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from exoreview.screen.simulation import Dataset, draw_priors, load_dataset, screening_metrics
+
+SYNERGY = Path(__file__).resolve().parents[2] / "shared" / "data" / "synergy"
+BIN = Path(sys.executable).parent
+
+
+def parse_seeds(text: str) -> list[int]:
+    seeds: list[int] = []
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        seeds.extend(range(int(low), int(high or low) + 1))
+    return seeds
+
+
+def write_csv(dataset: Dataset, path: Path) -> None:
+    """The layout ASReview reads, one row per record in the dataset's order."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["title", "abstract", "label_included"])
+        for item, label in zip(dataset.items, dataset.labels, strict=True):
+            writer.writerow([item.title, item.abstract, int(label)])
+
+
+def run_ours(source: Path, seed: int, priors: list[int], batch: str) -> dict:
+    command = [str(BIN / "exoreview"), "simulate", str(source), "--seed", str(seed), "--prior-idx",
+               *map(str, priors), "--batch", str(batch), "--json"]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    row = json.loads(done.stdout.strip().splitlines()[-1])
+    row["wall_seconds"] = time.perf_counter() - started
+    return row
+
+
+def asreview_order(project: Path) -> list[int]:
+    """Dataset rows in the order ASReview labelled them, read from its project file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        with zipfile.ZipFile(project) as archive:
+            archive.extract("results.db", tmp)
+        connection = sqlite3.connect(Path(tmp) / "results.db")
+        try:
+            rows = connection.execute(
+                "SELECT record.dataset_row FROM results JOIN record ON results.record_id = record.record_id "
+                "ORDER BY results.rowid").fetchall()
+        finally:
+            connection.close()
+    return [int(r[0]) for r in rows]
+
+
+def run_asreview(csv_path: Path, seed: int, priors: list[int], labels: list[bool], work: Path) -> dict:
+    project = work / f"asreview_{csv_path.stem}_{seed}.asreview"
+    command = [str(BIN / "asreview"), "simulate", str(csv_path), "--prior-idx", *map(str, priors),
+               "--seed", str(seed), "-o", str(project)]
+    started = time.perf_counter()
+    subprocess.run(command, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - started
+    order = asreview_order(project)
+    project.unlink()
+    if order[:len(priors)] != priors:
+        raise RuntimeError(f"ASReview started from rows {order[:len(priors)]}, not the priors {priors}")
+    # ASReview stops once every relevant record is found; the rest are irrelevant, in any order.
+    seen = set(order)
+    order += [i for i in range(len(labels)) if i not in seen]
+    metrics = screening_metrics([labels[i] for i in order], len(priors))
+    return {"wss95": metrics.wss95, "recall_at_10pct": metrics.recall_at_10pct, "seconds": seconds}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument("--seeds", default="1-10")
+    parser.add_argument("--datasets", nargs="*", default=None, help="SYNERGY folder names (default: all)")
+    parser.add_argument("--root", type=Path, default=SYNERGY)
+    parser.add_argument("--batch", default="auto",
+                        help="records read per retrain by exoreview: a number, or auto (every record for the first "
+                             "50, then 2%% of those read; ASReview retrains after every record)")
+    parser.add_argument("--csv-only", action="store_true", help="exoreview reads the same CSV as ASReview")
+    parser.add_argument("--no-asreview", action="store_true", help="run exoreview only")
+    args = parser.parse_args(argv)
+    if not args.no_asreview and shutil.which("asreview", path=str(BIN)) is None:
+        parser.error("asreview is not installed: pip install -e '.[bench]'")
+    seeds = parse_seeds(args.seeds)
+    folders = [args.root / name for name in args.datasets] if args.datasets else sorted(
+        p for p in args.root.iterdir() if (p / "labels.csv").exists())
+    per_dataset: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="exoreview-bench-") as tmp:
+        work = Path(tmp)
+        for folder in folders:
+            dataset = load_dataset(folder)
+            csv_path = work / f"{dataset.name}.csv"
+            write_csv(dataset, csv_path)
+            runs = []
+            for seed in seeds:
+                priors = draw_priors(dataset.labels, seed)
+                ours = run_ours(csv_path if args.csv_only else folder, seed, priors, args.batch)
+                peer = None if args.no_asreview else run_asreview(csv_path, seed, priors, dataset.labels, work)
+                runs.append({"seed": seed, "priors": priors, "ours": ours, "asreview": peer})
+                theirs = f"asreview wss95 {peer['wss95']:.3f}" if peer else ""
+                print(f"{dataset.name} seed {seed} priors {priors}: exoreview wss95 {ours['wss95']:.3f} "
+                      f"{theirs}", file=sys.stderr, flush=True)  # progress; stdout keeps the table or JSON
+            per_dataset[dataset.name] = _summarise(runs)
+    summary = _overall(per_dataset)
+    if args.json:
+        print(json.dumps({"seeds": seeds, "csv_only": args.csv_only, "batch": args.batch,
+                          "datasets": per_dataset, "mean": summary}, sort_keys=True))
+    else:
+        _print_table(per_dataset, summary)
+    return 0
+
+
+def _mean(values: list[float]) -> float:
+    return round(statistics.fmean(values), 4)
+
+
+def _summarise(runs: list[dict]) -> dict:
+    row = {"runs": len(runs),
+           "exoreview_wss95": _mean([r["ours"]["wss95"] for r in runs]),
+           "exoreview_recall_at_10pct": _mean([r["ours"]["recall_at_10pct"] for r in runs]),
+           "exoreview_seconds": _mean([r["ours"]["seconds"] for r in runs]),
+           "exoreview_retrain_median_s": _mean([r["ours"]["seconds_per_retrain_median"] for r in runs]),
+           "exoreview_stop_recall_ok": sum(r["ours"]["recall_at_stop"] >= 0.95 for r in runs)}
+    if runs and runs[0]["asreview"]:
+        row.update({"asreview_wss95": _mean([r["asreview"]["wss95"] for r in runs]),
+                    "asreview_recall_at_10pct": _mean([r["asreview"]["recall_at_10pct"] for r in runs]),
+                    "asreview_seconds": _mean([r["asreview"]["seconds"] for r in runs])})
+    return row
+
+
+def _overall(per_dataset: dict[str, dict]) -> dict:
+    rows = list(per_dataset.values())
+    keys = [k for k in rows[0] if k != "runs" and k != "exoreview_stop_recall_ok"] if rows else []
+    summary = {k: _mean([r[k] for r in rows]) for k in keys}
+    if "asreview_wss95" in summary:
+        summary["wss95_difference"] = round(summary["exoreview_wss95"] - summary["asreview_wss95"], 4)
+        summary["worst_dataset_difference"] = round(min(r["exoreview_wss95"] - r["asreview_wss95"] for r in rows), 4)
+    return summary
+
+
+def _print_table(per_dataset: dict[str, dict], summary: dict) -> None:
+    header = f"{'dataset':<16}{'ours WSS@95':>12}{'ASR WSS@95':>12}{'ours R@10%':>12}{'ASR R@10%':>12}" \
+             f"{'ours s':>9}{'ASR s':>9}"
+    print(header)
+    for name, row in [*per_dataset.items(), ("MEAN", summary)]:
+        print(f"{name:<16}{row['exoreview_wss95']:>12.3f}{row.get('asreview_wss95', float('nan')):>12.3f}"
+              f"{row['exoreview_recall_at_10pct']:>12.3f}{row.get('asreview_recall_at_10pct', float('nan')):>12.3f}"
+              f"{row['exoreview_seconds']:>9.1f}{row.get('asreview_seconds', float('nan')):>9.1f}")
+    if "wss95_difference" in summary:
+        print(f"mean WSS@95 difference (ours - ASReview): {summary['wss95_difference']:+.3f}; "
+              f"worst dataset: {summary['worst_dataset_difference']:+.3f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

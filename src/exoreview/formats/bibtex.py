@@ -1,0 +1,200 @@
+"""BibTeX read (bibtexparser 2) and write: LaTeX accents decoded, authors split, broken entries reported.
+
+Reference managers put identifiers in fields of their own: `doi`, `pmid`
+(JabRef, Zotero's Better BibTeX), `pmcid`, or biblatex's `eprint` with
+`eprinttype = {pubmed}`. We read all of these and write `doi`, `pmid` and `pmcid`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser import middlewares
+from bibtexparser.model import Entry
+
+from exoreview.formats.errors import MalformedRecord
+from exoreview.formats.names import initials_of, split_list, year_of
+from exoreview.formats.text import EntryError, load_source
+from exoreview.records import AbstractSection, Author, Journal, PubDate, PublicationType, Record
+
+_MONTHS = {m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                       "dec"), start=1)}
+_LATEX_SPECIAL = str.maketrans({"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}"})
+
+
+def iter_bibtex(source: str | Path, *, errors: list[MalformedRecord] | None = None, label: str = "",
+                notes: list[str] | None = None) -> Iterator[Record]:
+    """Records of a .bib file (path or text); unparsable entries and entries without a title go to `errors`."""
+    decoded, name = load_source(source, "<bibtex>")
+    label = label or name
+    if decoded.note and notes is not None:
+        notes.append(f"{label}: {decoded.note}")
+    library = bibtexparser.parse_string(decoded.text, append_middleware=[
+        middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()])
+    blocks = sorted([*library.entries, *library.failed_blocks], key=lambda b: b.start_line)
+    for position, block in enumerate(blocks):
+        if isinstance(block, Entry):
+            record = record_from_entry(block)
+            problem = "" if record.title or record.doi else "entry has neither a title nor a DOI"
+            entry = block.key
+        else:
+            record, entry = None, _raw_name(block.raw)
+            problem = f"not valid BibTeX (from line {block.start_line + 1}): {type(block.error).__name__}"
+        if problem:
+            error = EntryError(label, position, problem, entry)
+            if errors is None:
+                raise error
+            errors.append(error)
+            continue
+        assert record is not None
+        yield record
+
+
+def _raw_name(raw: str) -> str:
+    match = re.match(r"\s*@\w+\s*\{\s*([^,\s]+)", raw)
+    return match.group(1) if match else raw.strip()[:60]
+
+
+# LaTeX accent commands -> Unicode combining marks; we decode only these and the escaped specials, so
+# '--' and '~' in a title stay as written (a full LaTeX decoder turns them into dashes and spaces).
+_ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
+            ".": "\u0307", "c": "\u0327", "v": "\u030c", "u": "\u0306", "H": "\u030b", "k": "\u0328",
+            "r": "\u030a"}
+_LETTERS = {"ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "aa": "å", "AA": "Å", "l": "ł", "L": "Ł",
+            "i": "ı", "oe": "œ", "OE": "Œ"}
+_ACCENT_COMMAND = re.compile(r"""\\([\"'`^~=.]|[cvuHkr](?=[\s{]))\s*(?:\{\s*(\\?[A-Za-z])\s*\}|(\\?[A-Za-z]))""")
+_LETTER_COMMAND = re.compile(r"\\(ss|o|O|ae|AE|aa|AA|l|L|i|oe|OE)(?![A-Za-z])\s?")
+_ESCAPED = re.compile(r"\\([&%$#_{}])")
+
+
+def decode_latex(text: str) -> str:
+    if "\\" in text:
+        text = _ACCENT_COMMAND.sub(
+            lambda m: unicodedata.normalize("NFC", (m.group(2) or m.group(3)).lstrip("\\").replace("i", "i")
+                                            + _ACCENTS[m.group(1)]), text)
+        text = _LETTER_COMMAND.sub(lambda m: _LETTERS[m.group(1)], text)
+        text = _ESCAPED.sub(lambda m: {"{": "\x01", "}": "\x02"}.get(m.group(1), m.group(1)), text)
+    text = text.replace("{", "").replace("}", "")
+    return text.replace("\x01", "{").replace("\x02", "}")  # escaped braces survive the brace removal
+
+
+def _text(value: object) -> str:
+    return " ".join(decode_latex(str(value)).split())
+
+
+def _authors(value: object) -> list[Author]:
+    authors = []
+    for person in value if isinstance(value, list) else []:
+        if isinstance(person, middlewares.NameParts):
+            raw_last = " ".join(person.von + person.last).strip()
+            last = _text(raw_last)
+            fore = _text(" ".join(person.first))
+            if last and not fore and " " in last and raw_last.startswith("{") and raw_last.endswith("}"):
+                authors.append(Author(collective_name=last))  # '{Skin Study Group}': a group, kept whole
+            else:
+                authors.append(Author(last_name=last, fore_name=fore, initials=initials_of(fore)))
+        else:
+            authors.append(Author(last_name=_text(person)))
+    return authors
+
+
+def record_from_entry(entry: Entry) -> Record:
+    fields = {f.key.lower(): f.value for f in entry.fields}
+    get = lambda key: _text(fields.get(key, ""))  # noqa: E731
+    pmid = get("pmid") or (get("eprint") if get("eprinttype").lower() == "pubmed" else "")
+    pages = get("pages").replace("--", "-").replace("–", "-")
+    year = year_of(get("year")) or year_of(get("date"))
+    month = get("month").lower()[:3]
+    keywords = fields.get("keywords", "")
+    abstract = get("abstract")
+    return Record(
+        pmid=pmid if pmid.isdigit() else "",
+        doi=re.sub(r"^(https?://)?(dx\.)?doi\.org/", "", get("doi"), flags=re.IGNORECASE),
+        pmcid=get("pmcid").upper(),
+        title=get("title"),
+        abstract=[AbstractSection(abstract)] if abstract else [],
+        authors=_authors(fields.get("author", [])),
+        journal=Journal(title=get("journal") or get("journaltitle") or get("booktitle"),
+                        iso_abbreviation=get("shortjournal"), issn_print=get("issn"), volume=get("volume"),
+                        issue=get("number") or get("issue"), pages=pages),
+        pub_date=PubDate(year=year, month=_MONTHS.get(month) or (int(month) if month.isdigit() else None)
+                         if year else None),
+        keywords=split_list(_text(keywords)) if keywords else [],
+        languages=[get("language")] if get("language") else [],
+        publication_types=[PublicationType("Congress")] if entry.entry_type.lower() == "inproceedings" else [],
+        kind="book" if entry.entry_type.lower() in {"book", "incollection", "inbook"} else "article",
+        extra={"bibtex_key": entry.key, **({"url": get("url")} if get("url") else {})},
+    )
+
+
+# -- writing ---------------------------------------------------------------------------------------
+
+def _latex(text: str) -> str:
+    return text.translate(_LATEX_SPECIAL)
+
+
+def _key(record: Record, taken: set[str]) -> str:
+    name = (record.authors[0].last_name or record.authors[0].collective_name) if record.authors else ""
+    surname = re.sub(r"[^A-Za-z]", "", unicodedata.normalize("NFKD", name))[:20] or "anon"
+    word = next((w for w in re.findall(r"[A-Za-z]{4,}", record.title)), "")
+    base = f"{surname}{record.year or ''}{word.lower()}"
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}{chr(ord('a') + n - 2) if n < 28 else n}"
+    taken.add(key)
+    return key
+
+
+def _protect(part: str) -> str:
+    """A name part BibTeX would split ('a, b', 'x and y', 'van der Berg') kept whole in braces."""
+    text = _latex(part)
+    return "{" + text + "}" if ("," in part or " and " in part or " " in part) else text
+
+
+def _name(author: Author) -> str:
+    if author.collective_name and not author.last_name:
+        return "{" + _latex(author.collective_name) + "}"
+    first = author.fore_name or " ".join(f"{c}." for c in author.initials)
+    last = _protect(author.last_name)
+    if not first:
+        return last
+    return f"{last}, {'{' + _latex(first) + '}' if ',' in first or ' and ' in first else _latex(first)}"
+
+
+def write_bibtex(records: Iterable[Record]) -> str:
+    """A .bib text, one @article (or @book / @inproceedings) per record, fields in a fixed order."""
+    taken: set[str] = set()
+    out = []
+    for record in records:
+        kind = "book" if record.kind == "book" else (
+            "inproceedings" if any(p.name.startswith("Congress") for p in record.publication_types) else "article")
+        fields = [
+            ("title", "{" + _latex(record.title) + "}" if record.title else ""),
+            ("author", " and ".join(_name(a) for a in record.authors)),
+            ("journal" if kind != "inproceedings" else "booktitle", _latex(record.journal.title)),
+            ("shortjournal", _latex(record.journal.iso_abbreviation)),
+            ("year", str(record.year or "")),
+            ("month", str(record.pub_date.month or "") if record.year else ""),
+            ("volume", _latex(record.journal.volume)),
+            ("number", _latex(record.journal.issue)),
+            ("pages", record.journal.pages.replace("-", "--")),
+            ("issn", record.journal.issn_print or record.journal.issn_electronic),
+            ("doi", _latex(record.doi)),
+            ("pmid", record.pmid),
+            ("pmcid", record.pmcid),
+            ("language", record.languages[0] if record.languages else ""),
+            ("keywords", _latex(("; " if any("," in k for k in record.keywords) else ", ").join(record.keywords))),
+            ("url", _latex(record.extra.get("url", ""))),
+            ("abstract", _latex(record.abstract_text.replace("\n", " "))),
+        ]
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
+        out.append(f"@{kind}{{{_key(record, taken)},\n{body}\n}}\n")
+    return "\n".join(out)
+
+
+__all__ = ["iter_bibtex", "record_from_entry", "write_bibtex"]

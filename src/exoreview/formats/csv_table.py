@@ -1,0 +1,247 @@
+"""CSV (or tab/semicolon separated) tables of references, with their columns found by name.
+
+Rayyan, Covidence, Zotero, EndNote and ASReview each name their columns
+differently ("Publication Year", "year", "PY"...). `detect_mapping` finds
+each field by a list of known header names (compared without case, spaces
+or punctuation); an explicit `mapping` overrides or completes it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from exoreview.formats.errors import MalformedRecord
+from exoreview.formats.names import name_last_first, split_authors, split_list, year_of
+from exoreview.formats.text import EntryError, load_source
+from exoreview.records import AbstractSection, Journal, PubDate, PublicationType, Record
+
+# Field -> header names as they appear in exports, normalized by `_header_key`. First match wins.
+HEADER_NAMES: dict[str, tuple[str, ...]] = {
+    "title": ("title", "primarytitle", "articletitle", "documenttitle", "ti", "t1"),
+    "abstract": ("abstract", "abstractnote", "notesabstract", "abstracttext", "ab"),
+    "authors": ("authors", "author", "authornames", "authorfullnames", "firstauthors", "au"),
+    "year": ("year", "publicationyear", "publishedyear", "pubyear", "yearpublished", "py"),
+    "date": ("date", "publicationdate", "pubdate", "datepublished", "da"),
+    "doi": ("doi", "di", "digitalobjectidentifier"),
+    "pmid": ("pmid", "pubmedid", "pubmed"),
+    "pmcid": ("pmcid", "pmc"),
+    "journal": ("journal", "journaltitle", "publicationtitle", "sourcetitle", "secondarytitle", "journalname",
+                "containertitle", "source", "so", "jo", "t2"),
+    "journal_abbrev": ("journalabbreviation", "journalabbrev", "isoabbreviation", "abbreviatedsourcetitle", "ja",
+                       "j2"),
+    "issn": ("issn", "sn"),
+    "volume": ("volume", "vl"),
+    "issue": ("issue", "number", "is"),
+    "pages": ("pages", "page", "pg"),
+    "start_page": ("startpage", "pagestart", "firstpage", "sp"),
+    "end_page": ("endpage", "pageend", "lastpage", "ep"),
+    "keywords": ("keywords", "keyword", "authorkeywords", "manualtags", "kw", "tags"),
+    "language": ("language", "la"),
+    "publication_type": ("publicationtype", "itemtype", "documenttype", "referencetype", "pt", "type"),
+    "url": ("url", "link", "ur"),
+    "openalex_id": ("openalexid", "openalex"),
+    "accession": ("accessionnumber", "an"),
+    "record_id": ("recordid", "covidence", "covidencenumber", "key", "ref", "id"),
+    "label": ("labelincluded", "included", "finalincluded", "includedfinal", "includedlabel", "label", "include"),
+    "extra": ("extra", "notes"),
+}
+_PMID_IN_TEXT = re.compile(r"\bPMID:\s*(\d+)", re.IGNORECASE)
+_PMCID_IN_TEXT = re.compile(r"\bPMCID:\s*(PMC\d+)", re.IGNORECASE)
+_DOI_URL = re.compile(r"^(https?://)?(dx\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
+
+
+def _header_key(header: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", header.lower())
+
+
+def detect_mapping(headers: Iterable[str], mapping: dict[str, str] | None = None) -> dict[str, str]:
+    """Field -> the header that holds it. `mapping` (field -> header) is taken as given, then names are matched."""
+    headers = list(headers)
+    found = dict(mapping or {})
+    unknown = [h for h in found.values() if h not in headers]
+    if unknown:
+        raise ValueError(f"column(s) {', '.join(map(repr, unknown))} not in the header row ({', '.join(headers)})")
+    taken = set(found.values())
+    by_key: dict[str, str] = {}
+    for header in headers:
+        by_key.setdefault(_header_key(header), header)
+    for name, candidates in HEADER_NAMES.items():
+        if name in found:
+            continue
+        for candidate in candidates:
+            header = by_key.get(candidate)
+            if header is not None and header not in taken:
+                found[name] = header
+                taken.add(header)
+                break
+    return found
+
+
+@dataclass(slots=True)
+class TableRow:
+    """One data row: its record, and the cells a caller may want beyond it (a label, the row's own id)."""
+
+    position: int  # 0-based among data rows
+    record: Record
+    cells: dict[str, str] = field(default_factory=dict)  # field -> raw cell text, for mapped fields
+
+
+def _dialect(text: str) -> type[csv.Dialect]:
+    """Comma, semicolon (European Excel) or tab (EndNote): whichever the header row uses most."""
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)
+
+    class Dialect(csv.excel):
+        pass
+
+    Dialect.delimiter = delimiter
+    return Dialect
+
+
+def iter_csv_rows(source: str | Path, *, mapping: dict[str, str] | None = None,
+                  errors: list[MalformedRecord] | None = None, label: str = "",
+                  notes: list[str] | None = None) -> Iterator[TableRow]:
+    """Rows of a CSV file (path or text). A row without a title or DOI is reported and skipped."""
+    decoded, name = load_source(source, "<csv>")
+    label = label or name
+    if decoded.note and notes is not None:
+        notes.append(f"{label}: {decoded.note}")
+    reader = csv.reader(io.StringIO(decoded.text, newline=""), _dialect(decoded.text))
+    headers = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
+    if not any(headers):
+        raise EntryError(label, 0, "no header row; the first line must name the columns")
+    columns = detect_mapping(headers, mapping)
+    if "title" not in columns and "doi" not in columns:
+        raise EntryError(label, 0, f"no title or DOI column among {', '.join(headers)}; pass a column mapping")
+    index = {name: headers.index(header) for name, header in columns.items()}
+    for position, row in enumerate(reader):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = {name: row[i].strip() if i < len(row) else "" for name, i in index.items()}
+        entry = cells.get("record_id") or cells.get("title", "")[:60]
+        problem = ""
+        if len(row) > len(headers):
+            problem = f"{len(row)} cells but {len(headers)} columns (an unquoted separator?)"
+        elif not cells.get("title") and not cells.get("doi"):
+            problem = "neither a title nor a DOI"
+        if problem:
+            error = EntryError(label, position, problem, entry)
+            if errors is None:
+                raise error
+            errors.append(error)
+            continue
+        yield TableRow(position, record_from_cells(cells), cells)
+
+
+def iter_csv(source: str | Path, *, mapping: dict[str, str] | None = None,
+             errors: list[MalformedRecord] | None = None, label: str = "",
+             notes: list[str] | None = None) -> Iterator[Record]:
+    for row in iter_csv_rows(source, mapping=mapping, errors=errors, label=label, notes=notes):
+        yield row.record
+
+
+def record_from_cells(cells: dict[str, str]) -> Record:
+    get = cells.get
+    extra_text = get("extra", "")
+    pmid = get("pmid", "") or _first(_PMID_IN_TEXT, extra_text)
+    accession = get("accession", "")
+    if not pmid and accession.isdigit():
+        pmid = accession  # EndNote and Covidence put the PMID in "Accession Number"
+    pmcid = get("pmcid", "") or _first(_PMCID_IN_TEXT, extra_text)
+    pages = get("pages", "")
+    if not pages and get("start_page"):
+        pages = get("start_page", "") + (f"-{get('end_page')}" if get("end_page") else "")
+    date = get("date", "")
+    year = year_of(get("year")) or year_of(date)
+    month = _month(date)
+    extra = {}
+    if get("record_id"):
+        extra["record_id"] = get("record_id", "")
+    if get("url"):
+        extra["url"] = get("url", "")
+    abstract = get("abstract", "")
+    ptype = get("publication_type", "")
+    return Record(
+        pmid=pmid if pmid.isdigit() else "",
+        doi=_DOI_URL.sub("", get("doi", "")).strip(),
+        pmcid=pmcid.upper() if pmcid else "",
+        title=" ".join(get("title", "").split()),
+        abstract=[AbstractSection(abstract)] if abstract else [],
+        authors=split_authors(get("authors", "")),
+        journal=Journal(title=get("journal", ""), iso_abbreviation=get("journal_abbrev", ""),
+                        issn_print=get("issn", ""), volume=get("volume", ""), issue=get("issue", ""), pages=pages),
+        pub_date=PubDate(year=year, month=month if year else None),
+        keywords=split_list(get("keywords", "")),
+        languages=[get("language", "")] if get("language") else [],
+        publication_types=[PublicationType(p) for p in split_list(ptype)] if ptype else [],
+        openalex_id=get("openalex_id", "").rsplit("/", 1)[-1],
+        extra=extra,
+    )
+
+
+def _first(pattern: re.Pattern[str], text: str) -> str:
+    match = pattern.search(text)
+    return match.group(1) if match else ""
+
+
+def _month(date: str) -> int | None:
+    match = re.match(r"^\d{4}[-/](\d{1,2})", date.strip())
+    if match and 1 <= int(match.group(1)) <= 12:
+        return int(match.group(1))
+    return None
+
+
+# -- writing ---------------------------------------------------------------------------------------
+
+DEFAULT_COLUMNS = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "pmcid",
+                   "abstract", "keywords", "language", "publication_type")
+
+
+def record_cells(record: Record) -> dict[str, str]:
+    """A record as flat cells, in the field names of HEADER_NAMES."""
+    return {
+        "title": record.title,
+        "abstract": record.abstract_text.replace("\n", " "),
+        "authors": "; ".join(name_last_first(a) for a in record.authors),
+        "year": str(record.year or ""),
+        "date": record.pub_date.iso().replace("/", "-"),
+        "doi": record.doi,
+        "pmid": record.pmid,
+        "pmcid": record.pmcid,
+        "journal": record.journal.title,
+        "journal_abbrev": record.journal.iso_abbreviation,
+        "issn": record.journal.issn_print or record.journal.issn_electronic,
+        "volume": record.journal.volume,
+        "issue": record.journal.issue,
+        "pages": record.journal.pages,
+        "keywords": "; ".join(record.keywords),
+        "language": record.languages[0] if record.languages else "",
+        "publication_type": "; ".join(p.name for p in record.publication_types),
+        "url": record.extra.get("url", ""),
+        "openalex_id": record.openalex_id,
+        "record_id": record.extra.get("record_id", ""),
+    }
+
+
+def write_csv(records: Iterable[Record], columns: Iterable[str] = DEFAULT_COLUMNS,
+              extra: Iterable[dict[str, str]] | None = None) -> str:
+    """CSV text with a header row of `columns` (field names); `extra` adds cells per record (e.g. a label)."""
+    rows = [record_cells(r) for r in records]
+    if extra is not None:
+        for row, more in zip(rows, extra, strict=True):
+            row.update(more)
+    columns = list(columns)
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+__all__ = ["DEFAULT_COLUMNS", "HEADER_NAMES", "TableRow", "detect_mapping", "iter_csv", "iter_csv_rows",
+           "record_cells", "record_from_cells", "write_csv"]

@@ -1,0 +1,145 @@
+"""A loopback HTTP server for one local API, with the E-utilities fault plan.
+
+A service answers `answer(path, params) -> Answer`; the server adds faults
+taken from its `FaultPlan` (keyed by the service's endpoint name) and shapes
+their bodies the way the real API does through `fault_body`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Protocol
+from urllib.parse import parse_qs, urlsplit
+
+from exoreview.eutils.faults import Fault, FaultPlan
+
+JSON = "application/json;charset=UTF-8"
+TEXT = "text/plain;charset=UTF-8"
+
+
+@dataclass(slots=True)
+class Answer:
+    status: int
+    body: bytes
+    content_type: str = JSON
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def json_answer(data: Any, status: int = 200) -> Answer:
+    return Answer(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), JSON)
+
+
+def text_answer(text: str, status: int) -> Answer:
+    return Answer(status, text.encode("utf-8"), TEXT)
+
+
+def encode_cursor(offset: int, query_key: str) -> str:
+    """An opaque cursor bound to one query: its offset and a fingerprint of the query."""
+    return base64.urlsafe_b64encode(json.dumps([offset, query_key]).encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str, query_key: str) -> int | None:
+    """The offset of a cursor made for this query, else None (a stale or foreign cursor)."""
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        offset, key = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError):
+        return None
+    return int(offset) if key == query_key and isinstance(offset, int) and offset >= 0 else None
+
+
+class LocalApi(Protocol):
+    name: str
+    faults: FaultPlan
+    requests: list[tuple[str, dict[str, str]]]
+
+    def endpoint(self, path: str) -> str: ...
+
+    def answer(self, path: str, params: dict[str, str]) -> Answer: ...
+
+    def fault_body(self, status: int) -> Answer: ...
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        split = urlsplit(self.path)
+        params = {k: v[-1] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
+        service = self.server.service
+        service.requests.append((split.path, params))
+        fault = service.faults.take(service.endpoint(split.path))
+        if fault and fault.delay:
+            time.sleep(fault.delay)
+        answer = service.fault_body(fault.status) if fault and fault.status else service.answer(split.path, params)
+        if fault and fault.status and fault.retry_after is not None:
+            answer.headers["Retry-After"] = f"{fault.retry_after:g}"
+        self._send(answer, fault)
+
+    def _send(self, answer: Answer, fault: Fault | None) -> None:
+        body = answer.body
+        if fault and fault.cut:
+            body = body[: int(len(body) * fault.cut)]
+        self.send_response(answer.status)
+        self.send_header("Content-Type", answer.content_type)
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(answer.body if fault and fault.drop else body)))
+        self.end_headers()
+        if fault and fault.drop:
+            self.wfile.write(body[: len(body) // 2])
+            self.close_connection = True
+            return
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], service: LocalApi, verbose: bool) -> None:
+        super().__init__(address, _Handler)
+        self.service = service
+        self.verbose = verbose
+
+
+class RunningApi:
+    """A local API listening on loopback in a background thread; use as a context manager."""
+
+    def __init__(self, service: LocalApi, *, prefix: str = "/", host: str = "127.0.0.1", port: int = 0,
+                 verbose: bool = False) -> None:
+        self.service = service
+        self.prefix = prefix
+        self._server = _Server((host, port), service, verbose)
+        self._thread = threading.Thread(target=self._server.serve_forever, name=service.name, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self._server.server_address[0]}:{self.port}{self.prefix}"
+
+    def start(self) -> RunningApi:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> RunningApi:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

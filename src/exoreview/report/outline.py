@@ -1,0 +1,171 @@
+"""The paged report (DOCX, PDF) as a list of plain blocks, so both writers print the same content.
+
+The HTML page is the interactive form (every count links to its records); the paged forms
+carry the same sections, figures and tables, with the counts as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from exoreview import __version__
+from exoreview.report.figures import Picture
+from exoreview.report.html import STAGE_NAMES, SYNTHETIC_NOTICE, doi_url, pmid_url
+from exoreview.synthesis.build import Synthesis
+from exoreview.synthesis.tables import DOCUMENT_COLUMNS
+
+SYNTHETIC_BANNER = "SYNTHETIC DATA: NOT EVIDENCE"
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    text: str
+    level: int  # 0 title, 1 section, 2 subsection
+
+
+@dataclass(frozen=True, slots=True)
+class Para:
+    text: str
+    style: str = "body"  # body, note, banner, meta, code
+
+
+@dataclass(frozen=True, slots=True)
+class Bullets:
+    items: tuple[str, ...]
+    numbered: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...] = ()  # relative column widths; equal when empty
+    small: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    picture: Picture
+    caption: str
+
+
+@dataclass(slots=True)
+class Outline:
+    title: str
+    blocks: list[object] = field(default_factory=list)
+
+
+def _cells(study, facets: tuple[str, ...]) -> str:
+    return "; ".join(c.text + ("?" if c.hedged else "") for c in study.cells(facets)) or "—"
+
+
+def build_outline(s: Synthesis, pictures: list[Picture]) -> Outline:
+    pics = {p.name: p for p in pictures}
+    o = Outline(s.title)
+    add = o.blocks.append
+    if s.synthetic:
+        add(Para(f"{SYNTHETIC_BANNER}. {SYNTHETIC_NOTICE}", "banner"))
+    add(Heading(s.title, 0))
+    if s.subtitle:
+        add(Para(s.subtitle, "meta"))
+    built = (f"Built from the review store as it stood when its last run finished, {s.generated_at}."
+             if s.generated_at else "No run of this review has finished yet.")
+    add(Para(f"Protocol {s.protocol_name}, version {s.protocol_version} (SHA-256 {s.protocol_hash[:12]}); "
+             f"taxonomy version {s.taxonomy_version}. {built} The HTML edition links every count to its records.",
+             "meta"))
+    add(Heading("Review question", 1))
+    add(Para(s.question))
+    add(Heading("Methods", 1))
+    for paragraph in s.methods:
+        add(Para(paragraph))
+    add(Para("Queries as sent:"))
+    for source, query in s.queries:
+        add(Para(f"{source}: {query}", "code"))
+    add(Para("Criteria:"))
+    add(Bullets(tuple(
+        f"{c.id} ({'inclusion' if c.kind == 'include' else 'exclusion, ' + STAGE_NAMES.get(c.stage, c.stage)}"
+        f"{', counted as not retrieved' if c.counts_as == 'not_retrieved' else ''}): {c.text}" for c in s.criteria)))
+
+    add(Heading("Flow of records (PRISMA 2020)", 1))
+    add(Image(pics["prisma"], "Figure 1. PRISMA 2020 flow diagram; every number is counted from the review store."))
+
+    add(Heading("Evidence at a glance", 1))
+    add(Image(pics["evidence-map"], "Figure 2. Evidence map: included studies per indication and EV source, "
+                                    "shaded by the strongest design (evidence level 1 strongest)."))
+    add(Image(pics["design-by-year"], "Figure 3. Study design by publication year."))
+    add(Image(pics["methods"], "Figure 4. Isolation and characterization methods by number of studies."))
+    if s.appraisal:
+        caption = (f"Figure 5. Reporting score under {s.appraisal.instrument}: items reported of the "
+                   f"{s.appraisal.maximum} items less those that do not apply; {len(s.appraisal.scores)} studies.")
+    else:
+        caption = "Figure 5. No included study has been appraised for reporting quality (MISEV) yet."
+    add(Image(pics["misev"], caption))
+
+    add(Heading("Included studies by indication", 1))
+    add(Para(s.overview))
+    headings = ("Ref.", "Study", *(h for h, _ in DOCUMENT_COLUMNS), "MISEV")
+    for section in s.sections:
+        noun = "study" if section.n == 1 else "studies"
+        add(Heading(f"{section.label} ({section.n} {noun})", 2))
+        add(Para(section.summary))
+        rows = tuple((f"[{st.ref}]", st.citation, *(_cells(st, facets) for _, facets in DOCUMENT_COLUMNS),
+                      st.misev_text) for st in section.studies)
+        add(Table(headings, rows, (0.5, 1.3, 1.2, 1.0, 1.2, 1.2, 1.0, 1.0, 0.9, 0.6), small=True))
+
+    add(Heading("Challenges, counted", 1))
+    add(Para("Each obstacle the field names, measured in the included studies; primary studies exclude reviews "
+             "and meta-analyses.", "note"))
+    add(Bullets(tuple(f"{c.title} ({c.share}). {c.text}" for c in s.challenges)
+                or ("No study has been included yet.",)))
+
+    add(Heading("Clinical trials and regulatory status", 1))
+    add(Heading("Registered trials", 2))
+    if s.trials:
+        add(Table(("Registry id", "Title", "Status", "Phase", "Conditions", "Enrollment", "Start", "In review"),
+                  tuple((t.nct_id or "—", t.title, t.status or "—", t.phase or "—", t.conditions or "—",
+                         t.enrollment or "—", t.start or "—", "included" if t.included else "not included")
+                        for t in s.trials), (1, 2.4, 1, 0.7, 1.4, 0.8, 0.9, 0.8), small=True))
+    elif s.trial_sources:
+        add(Para("The protocol searches a trial registry, but no trial record is in the store yet.", "note"))
+    else:
+        add(Para("This review's protocol does not search a trial registry (ClinicalTrials.gov), so no registered "
+                 "trial is listed.", "note"))
+    for table in s.facts:
+        add(Heading(f"{table.title} (as of {table.as_of})", 2))
+        add(Para(f"{table.scope} Facts as entered in the protocol pack's table {table.name}, each with its "
+                 "source; they are not computed from the store.", "note"))
+        add(Table(("Jurisdiction", "Authority", "Statement", "Source (date)", "Checked"),
+                  tuple((f.jurisdiction, f.authority, f.statement, f"{f.source} ({f.date}). {f.url}", f.checked or "—")
+                        for f in table.entries), (1, 1, 3, 2.4, 0.9), small=True))
+    if not s.facts:
+        add(Para("The protocol names no regulatory facts table.", "note"))
+
+    add(Heading("References", 1))
+    if any(r.synthetic for r in s.references):
+        add(Para("Identifiers of synthetic records are invented and do not name real articles.", "note"))
+    refs = []
+    for r in s.references:
+        tail = ""
+        if r.doi:
+            tail += f" doi:{r.doi}." + ("" if r.synthetic else f" {doi_url(r.doi)}")
+        if r.pmid:
+            tail += f" PMID:\u00a0{r.pmid}." + ("" if r.synthetic else f" {pmid_url(r.pmid)}")
+        refs.append(f"[{r.number}] {r.body}{tail}")
+    add(Bullets(tuple(refs)) if refs else Para("No study has been included yet.", "note"))
+
+    add(Heading("Appendix: search log (PRISMA-S)", 1))
+    add(Para("Every search and file import as recorded in the review store: the query as sent, the translation the "
+             "service reported, the date, how many records matched and how many were stored.", "note"))
+    for row in s.searches:
+        found = "unknown" if row.count is None else str(row.count)
+        add(Heading(f"Search {row.number}: {row.source_label}, {row.executed_at}", 2))
+        add(Para(f"Run {row.run_id}; found {found}, stored {row.retrieved}; status {row.status}"
+                 + (f"; filters {row.filters}" if row.filters else "")
+                 + (f"; service {row.base_url}" if row.base_url else "") + "."))
+        add(Para(f"Query as sent: {row.query}", "code"))
+        add(Para(f"Translation reported: {row.translation or '—'}", "code"))
+    if not s.searches:
+        add(Para("No search has been logged yet.", "note"))
+    add(Para(f"Written by exoreview {__version__} from the review store; the same store gives the same report.",
+             "note"))
+    return o

@@ -1,0 +1,155 @@
+"""Subjects (human, animal, in vitro, ex vivo) from composed abstracts, the shipped model, and real MeSH."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import resources
+
+import pytest
+
+from exoreview.classify.sentences import field_text
+from exoreview.classify.subjects import (
+    SUBJECTS,
+    SubjectsModel,
+    find_cues,
+    predict_subjects,
+    record_features,
+    shipped_model,
+)
+from exoreview.classify.subjects_train import (
+    fit,
+    load_examples,
+    mean_macro,
+    model_bytes,
+    model_predictor,
+    score,
+)
+from exoreview.records import AbstractSection, MeshHeading, Record
+
+
+def _record(title: str, *sentences: str, **fields: object) -> Record:
+    return Record(title=title, abstract=[AbstractSection(" ".join(sentences))] if sentences else [], **fields)
+
+
+# Composed for these tests: the EV-in-dermatology situations the model must get right.
+CASES = {
+    "mouse wound model": (
+        _record("Adipose stem cell exosomes speed wound closure in diabetic mice",
+                "Excisional wounds were made on the backs of db/db mice and dressed with an exosome hydrogel.",
+                "Treated animals closed their wounds two days earlier."),
+        {"animal"}, False),
+    "rat flap model": (
+        _record("Vesicles from platelet lysate and random skin flap survival",
+                "Sprague-Dawley rats received vesicles under the flap on day zero.", "Necrotic area fell by a third."),
+        {"animal"}, False),
+    "human cell culture": (
+        _record("Cord stem cell exosomes and the proliferation of dermal fibroblasts",
+                "Human dermal fibroblasts and HaCaT keratinocytes were cultured with exosomes in vitro.",
+                "Migration in a scratch assay and type I collagen both rose."),
+        {"human", "in_vitro"}, False),
+    "split-face trial": (
+        _record("Exosome gel after fractional laser for atrophic acne scars: a split-face trial",
+                "Twenty-five patients with atrophic acne scars took part in this randomized split-face study.",
+                "One side of the face received the gel after each laser session."),
+        {"human"}, True),
+    "skin explants": (
+        _record("Exosomes and ultraviolet injury of human skin explants",
+                "Skin left over from abdominoplasty was kept ex vivo and irradiated with UVB.",
+                "Exosome treatment lowered the count of sunburn cells."),
+        {"human", "ex_vivo"}, False),
+    "negated in vitro": (
+        _record("A serum with exosomes for photoaged skin",
+                "This was not an in vitro study.", "Thirty women aged 40 to 60 years applied the serum twice a day."),
+        {"human"}, True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_composed_abstracts(name: str) -> None:
+    record, expected, participants = CASES[name]
+    prediction = predict_subjects(record)
+    assert set(prediction.subjects) == expected, (name, prediction.subjects, prediction.scores)
+    assert prediction.human_participants is participants
+    assert prediction.subjects == [s for s in SUBJECTS if s in expected]  # documented order
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_subject_points_at_its_sentence(name: str) -> None:
+    record = CASES[name][0]
+    prediction = predict_subjects(record)
+    for subject, evidence in prediction.items:
+        assert evidence.sentence, subject
+        assert field_text(record, evidence.field_name)[evidence.start : evidence.end] == evidence.sentence
+        assert evidence.match and evidence.match in evidence.sentence
+        assert evidence.method.startswith(("model:subjects/", "pattern:subjects."))
+    labels = prediction.labels(record_id=7)
+    expected = [(7, "subjects", subject) for subject in prediction.subjects]
+    assert [(lab.record_id, lab.facet, lab.value) for lab in labels] == expected
+
+
+def test_model_subjects_carry_their_probability() -> None:
+    record = CASES["mouse wound model"][0]
+    prediction = predict_subjects(record)
+    assert prediction.scores["animal"] > shipped_model().classes["animal"].threshold > prediction.scores["human"]
+    assert prediction.evidence["animal"].method == shipped_model().method
+    assert prediction.labels()[0].detail.startswith("p=")
+
+
+def test_cues_skip_antibodies_negations_and_hedges() -> None:
+    record = _record("CD63 staining of exosomes from patient plasma",
+                     "Vesicles were stained with a rabbit anti-CD63 antibody and a mouse monoclonal antibody.",
+                     "No animals were used.", "Explants may be studied in future work.")
+    hits = find_cues(record_features(record).sentences)
+    assert not [h for h in hits if h.cue == "species"]
+    animals = [h for h in hits if h.subject == "animal"]
+    assert animals and all(h.negated for h in animals)
+    explant = [h for h in hits if h.subject == "ex_vivo"]
+    assert explant and all(h.hedged for h in explant)
+    assert "ex_vivo" not in predict_subjects(record).subjects
+
+
+def test_mesh_is_never_read() -> None:
+    record = _record("A survey of clinic staff", "Nurses answered a questionnaire about their workload.")
+    tagged = _record("A survey of clinic staff", "Nurses answered a questionnaire about their workload.",
+                     mesh=[MeshHeading("Animals", "D000818"), MeshHeading("Mice", "D051379")])
+    assert predict_subjects(record).scores == predict_subjects(tagged).scores
+
+
+def test_record_without_text_gets_the_prior_only() -> None:
+    prediction = predict_subjects(Record(pmid="1"))
+    for _subject, evidence in prediction.items:
+        assert evidence.sentence == "" and evidence.method.startswith("model:")
+
+
+def test_shipped_model_file_is_plain_json_and_round_trips() -> None:
+    text = resources.files("exoreview.classify").joinpath("models", "subjects.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert set(data["classes"]) == {"human", "animal"}
+    for spec in data["classes"].values():
+        assert 0 < spec["threshold"] < 1 and spec["weights"]
+    assert SubjectsModel.from_dict(data).to_dict() == data
+    assert data["about"]["gold"].startswith("MEDLINE check tags")
+
+
+@pytest.mark.slow
+def test_build_is_deterministic_on_a_subset(shared) -> None:
+    root = shared("data", "synergy")
+    examples = load_examples(root, datasets=["Sep_2021", "Donners_2021"], limit=80)
+    assert {e.dataset for e in examples} == {"Sep_2021", "Donners_2021"}
+    first, second = model_bytes(fit(examples)), model_bytes(fit(list(examples)))
+    assert hashlib.sha256(first).digest() == hashlib.sha256(second).digest()
+    model = SubjectsModel.from_dict(json.loads(first))
+    assert model.about["trained_on"] == ["Donners_2021", "Sep_2021"]
+
+
+@pytest.mark.slow
+def test_shipped_model_on_real_records(shared) -> None:
+    """In-sample (the shipped model was trained on these), so a floor, not the benchmark's figure."""
+    examples = load_examples(shared("data", "synergy"))
+    assert len(examples) == 2340
+    scores = score(examples, model_predictor(shipped_model()))
+    assert scores["Sep_2021"]["animal"] >= 0.9
+    assert all(row["human"] >= 0.9 for name, row in scores.items() if name != "Sep_2021")
+    assert mean_macro(scores) >= 0.75
+
