@@ -8,7 +8,10 @@ in a temp dir, then times, best of REPEATS, interleaved:
 
 - sequential: iter_pubmed_xml over each file in turn, in this process;
 - parallel: iter_pubmed_files(files, workers=N) (default: every core), whose
-  helper processes send Records back in compact batches.
+  helper processes send Records back in compact batches;
+- pool_count_only (a yardstick, not an ingest): a process pool of N that parses
+  the files and returns only counts. Its speedup is what the cores free at that
+  moment allow with no records moved at all.
 
 Both deliver every Record to this process, which collects the PMIDs and checks
 they are exactly the ones written. Prints one JSON line with records/s
@@ -19,11 +22,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import platform
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +41,12 @@ def shared_fixture() -> Path:
     if not path.exists():
         sys.exit(f"missing {path}: set EXOREVIEW_SHARED to the shared data folder")
     return path
+
+
+def count_records(path: Path) -> int:
+    from exoreview.formats.pubmed_xml import iter_pubmed_xml
+
+    return sum(1 for _record in iter_pubmed_xml(path))
 
 
 def main() -> None:
@@ -52,7 +63,8 @@ def main() -> None:
     from exoreview.formats.pubmed_xml import iter_pubmed_xml
 
     total = args.files * args.records
-    best = {"sequential": float("inf"), "parallel": float("inf")}
+    best = {"sequential": float("inf"), "parallel": float("inf"), "pool_count_only": float("inf")}
+    workers = args.workers or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="exoreview-ingest-") as folder:
         files = []
         for number in range(args.files):
@@ -72,6 +84,12 @@ def main() -> None:
             pmids = {record.pmid for record in iter_pubmed_files(files, workers=args.workers)}
             best["parallel"] = min(best["parallel"], time.perf_counter() - start)
             assert pmids == expected, len(pmids)
+
+            start = time.perf_counter()
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                count = sum(pool.map(count_records, files))
+            best["pool_count_only"] = min(best["pool_count_only"], time.perf_counter() - start)
+            assert count == total, count
             if not args.json:
                 print(f"  sequential {best['sequential']:.2f} s, parallel {best['parallel']:.2f} s", file=sys.stderr)
 
@@ -81,9 +99,11 @@ def main() -> None:
         "sequential": rate["sequential"],
         "parallel": rate["parallel"],
         "speedup": round(best["sequential"] / best["parallel"], 2),
+        "pool_count_only": rate["pool_count_only"],
+        "pool_count_only_speedup": round(best["sequential"] / best["pool_count_only"], 2),
         "files": args.files,
         "records": total,
-        "workers": args.workers or os.cpu_count(),
+        "workers": workers,
         "repeats": args.repeats,
         "cpu_count": os.cpu_count(),
         "load_avg_1m": round(os.getloadavg()[0], 2),

@@ -128,3 +128,25 @@ def test_broken_and_missing_files_lose_nothing_else(files: list[Path], tmp_path:
         delivered.extend(iter_pubmed_files([truncated, files[1]], workers=2))
     assert caught.value.source == str(truncated)
     assert len(delivered) == len(salvaged) + PER_FILE
+
+
+@pytest.mark.shared
+def test_stopping_early_ends_the_helpers_and_removes_the_spool(files: list[Path]) -> None:
+    import multiprocessing
+    import tempfile
+
+    def spools() -> set[str]:
+        found: set[str] = set()
+        for folder in ("/dev/shm", tempfile.gettempdir()):
+            if Path(folder).is_dir():
+                found |= {str(p) for p in Path(folder).glob("exoreview-ingest-*")}
+        return found
+
+    before = spools()
+    records = iter_pubmed_files(files, workers=2)
+    first = [next(records) for _ in range(10)]
+    assert len({r.pmid for r in first}) == 10
+    assert multiprocessing.active_children()
+    records.close()
+    assert multiprocessing.active_children() == []
+    assert spools() == before

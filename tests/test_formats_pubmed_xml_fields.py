@@ -295,3 +295,11 @@ def test_corrupt_gzip_is_reported(tiled: tuple[Path, Path]) -> None:
         received.extend(iter_pubmed_xml(bytes(data)))
     assert "check" in caught.value.reason.lower()  # zlib: "incorrect data check"; ISA-L: "Incorrect checksum"
     assert caught.value.position == len(received)
+
+
+def test_other_encodings_and_a_byte_order_mark() -> None:
+    latin1 = article_set(article("5", "Caf\u00e9 study")).replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"')
+    (record,), errors = parse(latin1.decode().encode("latin-1"))
+    assert errors == [] and record.title == "Caf\u00e9 study"
+    (record,), errors = parse(b"\xef\xbb\xbf" + article_set(article("6", "Na\u00efve")))
+    assert errors == [] and (record.pmid, record.title) == ("6", "Na\u00efve")

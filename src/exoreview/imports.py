@@ -138,13 +138,17 @@ def _read_openalex(path: Path, errors: list[MalformedRecord]) -> list[Record]:
     return records
 
 
-def import_file(store: Store, path: Path, *, run_id: int) -> tuple[int, list[MalformedRecord]]:
-    """Store a file's records under source "import:<file name>" and log it like a search."""
+def import_file(store: Store, path: Path, *, run_id: int,
+                mapping: dict[str, str] | None = None) -> tuple[int, list[MalformedRecord]]:
+    """Store a file's records under source "import:<file name>" and log it like a search.
+
+    `mapping` (field -> column header) applies to CSV files and is logged with the import."""
     errors: list[MalformedRecord] = []
     notes: list[str] = []
-    records = read_file(path, errors, notes=notes)
+    records = read_file(path, errors, notes=notes, mapping=mapping)
     source = f"import:{path.name}"
-    search_id = store.add_search(run_id, source, f"file import: {path.name}", filters={"path": str(path)})
+    filters: dict[str, object] = {"path": str(path), **({"mapping": mapping} if mapping else {})}
+    search_id = store.add_search(run_id, source, f"file import: {path.name}", filters=filters)
     ids = store.add_records(records, source=source, run_id=run_id)
     store.add_search_hits(search_id, ids)
     store.update_search(search_id, count=len(records), retrieved=len(set(ids)), status="ok",

@@ -7,7 +7,7 @@ back; a re-run takes only what is new, so `run` doubles as `update`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from exoreview.review import ReviewFolder
 from exoreview.runlog import write_run_log, write_search_log
 from exoreview.screen import screen_records
 from exoreview.sources.archive import ARCHIVE_DIR, ResponseArchive
+from exoreview.sources.gather import JsonClient
 from exoreview.sources.multi import pubmed_client_for, search_source
 from exoreview.sources.pubmed import PubMedClient
 from exoreview.sources.retrieve import retrieve_pubmed
@@ -51,20 +52,24 @@ def run_review(
     command: str = "run",
     say: Say = lambda _: None,
     progress: Callable[[int, int], None] | None = None,
+    clients: Mapping[str, JsonClient] | None = None,
 ) -> RunSummary:
+    """`clients`: ready clients for non-PubMed sources by name (the demo's local servers); others come from
+    the protocol's `[[sources]]` settings."""
     protocol = folder.protocol()
     if client.archive is None:  # raw answers live in the review folder: re-runs replay them, audits read them
         client.archive = ResponseArchive(folder.root / ARCHIVE_DIR)
     client.replay_searches = command != "update"  # an update asks PubMed again what matches today
     store = Store.open(folder.store_file)
     try:
-        return _run(store, folder, protocol, client, imports or [], command, say, progress)
+        return _run(store, folder, protocol, client, imports or [], command, say, progress, clients or {})
     finally:
         store.close()
 
 
 def _run(store: Store, folder: ReviewFolder, protocol: Protocol, client: PubMedClient, imports: list[Path],
-         command: str, say: Say, progress: Callable[[int, int], None] | None) -> RunSummary:
+         command: str, say: Say, progress: Callable[[int, int], None] | None,
+         clients: Mapping[str, JsonClient]) -> RunSummary:
     before = store.record_count()
     run_id = store.start_run(command, protocol.name, protocol.content_hash())
     summary = RunSummary(run_id)
@@ -74,7 +79,8 @@ def _run(store: Store, folder: ReviewFolder, protocol: Protocol, client: PubMedC
                           f"(sha256 {protocol.content_hash()[:12]})")
         for source in protocol.sources:
             if source.name != "pubmed":
-                result = search_source(store, source, client, run_id=run_id, say=say, progress=progress)
+                result = search_source(store, source, client, run_id=run_id, say=say, progress=progress,
+                                       client=clients.get(source.name))
                 summary.skipped += result.skipped
                 continue
             query = source.query_string()

@@ -6,6 +6,7 @@ import contextlib
 import os
 from pathlib import Path
 
+import click
 import typer
 from rich.table import Table
 
@@ -154,17 +155,64 @@ def serve_eutils(store_file: Path = typer.Option(None, "--store", help="Store wh
         running.serve_forever()
 
 
-def import_files(files: list[Path] = typer.Argument(..., help="RIS, MEDLINE (.nbib/.txt) or PubMed XML files."),
-                 directory: Path = typer.Option(Path("."), "--dir", help="The review folder.")) -> None:
-    """Add reference files to a review; the next `exoreview run` deduplicates and screens them."""
-    from exoreview.imports import import_file
+IMPORT_HELP = ("Reference files: RIS, MEDLINE (.nbib/.txt), PubMed XML, BibTeX, CSV/TSV (Rayyan, Covidence, Zotero, "
+               "EndNote; columns found by name), ASReview CSV, CSL-JSON, OpenAlex JSON, or a SYNERGY folder.")
+MAP_HELP = ("For CSV files: the column holding a field, as FIELD=COLUMN (repeat for more fields), e.g. "
+            "--map 'title=Article Title' --map 'year=Publication Year'. Fields not given are found by their usual "
+            "column names. Fields: {fields}.")
 
+
+def parse_mapping(pairs: list[str]) -> dict[str, str]:
+    """--map FIELD=COLUMN options as {field: column}; a bad pair is a usage error naming it."""
+    from exoreview.formats.csv_table import HEADER_NAMES
+
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        field, column = field.strip().lower(), column.strip()
+        if not sep or not field or not column:
+            raise click.BadParameter(f"{pair!r}: expected FIELD=COLUMN, e.g. 'title=Article Title'", param_hint="--map")
+        if field not in HEADER_NAMES:
+            raise click.BadParameter(f"{pair!r}: unknown field {field!r}; fields are {', '.join(HEADER_NAMES)}",
+                                     param_hint="--map")
+        if field in mapping:
+            raise click.BadParameter(f"{pair!r}: field {field!r} is mapped twice", param_hint="--map")
+        mapping[field] = column
+    return mapping
+
+
+def _map_help() -> str:
+    from exoreview.formats.csv_table import HEADER_NAMES
+
+    return MAP_HELP.format(fields=", ".join(HEADER_NAMES))
+
+
+def import_files(files: list[Path] = typer.Argument(..., help=IMPORT_HELP),
+                 directory: Path = typer.Option(Path("."), "--dir", help="The review folder."),
+                 map_pairs: list[str] = typer.Option([], "--map", metavar="FIELD=COLUMN", help=_map_help())) -> None:
+    """Add reference files to a review; the next `exoreview run` deduplicates and screens them.
+
+    Each file becomes a source of its own ("other methods" in the PRISMA flow), logged like a search.
+    """
+    from exoreview.imports import detect_format, import_file
+
+    mapping = parse_mapping(map_pairs)
+    if mapping:
+        for path in files:
+            fmt = detect_format(path)
+            if fmt != "csv":
+                raise click.BadParameter(f"{path.name}: --map applies to CSV files; this file reads as {fmt}",
+                                         param_hint="--map")
     folder = ReviewFolder(directory)
     protocol = folder.protocol()
     with Store.open(folder.store_file) as store:
         run_id = store.start_run("import", protocol.name, protocol.content_hash())
         for path in files:
-            count, errors = import_file(store, path, run_id=run_id)
+            try:
+                count, errors = import_file(store, path, run_id=run_id, mapping=mapping or None)
+            except ValueError as exc:  # e.g. a --map column the file does not have; files before it are kept
+                store.finish_run(run_id, "failed")
+                raise click.BadParameter(f"{path.name}: {exc}", param_hint="--map" if mapping else "FILES") from exc
             out.print(f"{path.name}: {count} records imported" + (f", {len(errors)} skipped:" if errors else "."))
             for problem in errors:
                 out.print(f"  {problem}")

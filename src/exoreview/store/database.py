@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,8 +26,23 @@ class StoreError(RuntimeError):
     """The review file cannot be used as asked (newer schema, not a review, locked)."""
 
 
+# A fixed "now" for every timestamp the store writes, while set (see `pinned_clock`).
+_PINNED_NOW: ContextVar[str] = ContextVar("exoreview_pinned_now", default="")
+
+
 def utc_now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return _PINNED_NOW.get() or datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@contextmanager
+def pinned_clock(stamp: str) -> Iterator[None]:
+    """Every store timestamp is `stamp` (ISO 8601 UTC) inside the block: the offline demo's report, which
+    prints run and search times, must be the same bytes on every run."""
+    token = _PINNED_NOW.set(stamp)
+    try:
+        yield
+    finally:
+        _PINNED_NOW.reset(token)
 
 
 def record_key(record: Record) -> str:

@@ -7,21 +7,14 @@ flows into the frequency tables without a change here.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from exoreview.protocol.model import Taxonomy
-from exoreview.store.database import Store
+from exoreview.synthesis.appraisal import Appraisal, read_appraisal  # noqa: F401 (re-exported)
 from exoreview.synthesis.tables import Study, class_label
 
 Ids = tuple[int, ...]
-# Ratings that count an appraisal item as met; anything else (no, partial, unclear, not reported) does not.
-MET_RATINGS = frozenset({"yes", "met", "reported", "pass", "true", "1", "full", "adequate"})
-# Items that do not apply to a study leave its denominator.
-NOT_APPLICABLE = frozenset({"not_applicable", "n/a", "na"})
-SCORE_ITEM = "score"  # the appraisal stage's summary row, not an item
-MISEV_MARK = "misev"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,24 +58,6 @@ class DesignYears:
     designs: tuple[Group, ...]  # strongest design first
     cells: dict[tuple[int, str], Ids]
     undated: Ids
-
-
-@dataclass(frozen=True, slots=True)
-class Appraisal:
-    """The reporting score of the included studies under one instrument (the MISEV-based one when present)."""
-
-    instrument: str
-    items: tuple[str, ...]
-    scores: dict[int, tuple[int, int]]  # record id -> (items reported, items that apply)
-
-    @property
-    def maximum(self) -> int:
-        return len(self.items)
-
-    def distribution(self) -> list[tuple[int, Ids]]:
-        """(items reported, record ids) for every count from 0 to the maximum, empty bins included."""
-        return [(k, tuple(sorted(i for i, (met, _) in self.scores.items() if met == k)))
-                for k in range(self.maximum + 1)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,37 +120,6 @@ def design_years(studies: list[Study], taxonomy: Taxonomy) -> DesignYears:
     span = tuple(range(years[0], years[-1] + 1)) if years else ()
     undated = tuple(sorted(s.record_id for s in studies if not s.year))
     return DesignYears(span, designs, {k: tuple(sorted(v)) for k, v in cells.items()}, undated)
-
-
-def read_appraisal(store: Store, included: Iterable[int]) -> Appraisal | None:
-    """The MISEV-based appraisal of the included studies, or another instrument's when none is MISEV-based.
-
-    Read from the appraisals table directly and defensively: the appraisal stage may be absent.
-    """
-    wanted = set(included)
-    try:
-        rows = store.db.execute("SELECT record_id, instrument, item, rating FROM appraisals ORDER BY id").fetchall()
-    except sqlite3.Error:
-        return None
-    by_instrument: dict[str, dict[int, dict[str, str]]] = {}
-    for record_id, instrument, item, rating in rows:
-        if record_id in wanted:
-            # The latest row for an item stands (rows are read in insertion order).
-            by_instrument.setdefault(instrument, {}).setdefault(record_id, {})[item] = str(rating).strip().lower()
-    if not by_instrument:
-        return None
-    names = sorted(by_instrument, key=lambda n: (MISEV_MARK not in n.lower(), n))
-    instrument = names[0]
-    ratings = {i: {item: r for item, r in per.items() if item != SCORE_ITEM}
-               for i, per in by_instrument[instrument].items()}
-    ratings = {i: per for i, per in ratings.items() if per}  # a study with only a score row was not rated
-    if not ratings:
-        return None
-    items = tuple(sorted({item for per in ratings.values() for item in per}))
-    scores = {i: (sum(1 for r in per.values() if r in MET_RATINGS), sum(1 for r in per.values()
-                                                                        if r not in NOT_APPLICABLE))
-              for i, per in sorted(ratings.items())}
-    return Appraisal(instrument, items, scores)
 
 
 def _having(studies: list[Study], facet: str, values: Iterable[str] | None = None,
