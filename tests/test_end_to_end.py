@@ -79,15 +79,16 @@ def test_import_csv_with_column_map(tmp_path: Path, capsys: pytest.CaptureFixtur
     args = ["import", str(table), "--dir", str(tmp_path / "r")]
     # Columns with names no export uses: found by nothing, so the file is refused, and says why.
     assert main(args) == 2
-    assert "no title or DOI column" in capsys.readouterr().err + capsys.readouterr().out or True
+    assert "no title or DOI column" in capsys.readouterr().err
     assert main([*args, "--map", "titel=Headline"]) == 2
     assert "unknown field 'titel'" in capsys.readouterr().err
     assert main([*args, "--map", "title=Heading"]) == 2
     assert "'Heading'" in capsys.readouterr().err
     assert main([*args, "--map", "title=Headline", "--map", "year=Issued", "--map", "doi=Identifier"]) == 0
     with Store.open(tmp_path / "r" / "review.sqlite") as store:
-        records = sorted((r.title, r.year, r.doi) for _, r in store.iter_records(store.record_ids("import:colleague.csv")))
+        ids = store.record_ids("import:colleague.csv")
+        records = sorted((r.title, r.year, r.doi) for _, r in store.iter_records(ids))
         [search] = [s for s in store.searches() if s["source"] == "import:colleague.csv"]
     assert records == [("Exosomes for scars: a pilot", 2021, "10.1000/xyz1"),
-                       ("Vesicles and hair regrowth", 2019, "10.1000/xyz2")]
+                       ("Vesicles and hair regrowth", 2019, "10.1000/XYZ2")]
     assert json.loads(search["filters"])["mapping"] == {"title": "Headline", "year": "Issued", "doi": "Identifier"}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from exoreview.cli.app import main
-from exoreview.screen.simulation import load_dataset, records_to_recall, screening_metrics
+from exoreview.screen.simulation import AUTO, batch_size, load_dataset, records_to_recall, screening_metrics
 
 KEYS = {"dataset", "n_records", "n_included", "seed", "wss95", "wss100", "recall_at_10pct", "records_to_95",
         "stop_at", "recall_at_stop", "seconds", "seconds_per_retrain_median"}
@@ -75,3 +75,8 @@ def test_metrics_count_the_records_after_the_priors() -> None:
     assert metrics.wss95 == pytest.approx((10 - 9) / 10 - 0.05)
     assert metrics.wss100 == pytest.approx(0.1)
     assert metrics.recall_at_10pct == pytest.approx(0.25)  # the first of 10 records holds 1 of 4
+
+
+def test_the_auto_schedule_retrains_every_record_early_and_in_small_batches_late() -> None:
+    assert [batch_size(AUTO, read) for read in (2, 49, 100, 500)] == [1, 1, 2, 10]
+    assert batch_size(3, 500) == 3

@@ -85,6 +85,24 @@ def test_page_fits_the_screen_and_every_figure_has_drawn_content(demo: Path, bro
             stddev, inked = _drawn(image)
         assert stddev > 15 and inked > 0.02, (figure["id"], stddev, inked)
 
+    # The reporting items and one study's appraisal, item by item: saved for a person to look at; the study's
+    # items must read without sideways scrolling (on a phone they stack), the item summary may scroll in its frame.
+    for name, selector in (("misev-items", "#misev-items"), ("misev-study", "div.appraisal[data-score]")):
+        box = browser.evaluate(f"""(() => {{
+          const e = document.querySelector('{selector}');
+          const wrap = e.querySelector('.table-wrap') || e.closest('.table-wrap');
+          const r = e.getBoundingClientRect();
+          return {{x: r.left + scrollX, y: r.top + scrollY, width: Math.min(r.width, innerWidth),
+                   height: Math.min(r.height, 1600), scrolls: wrap.scrollWidth > wrap.clientWidth + 1}};
+        }})()""")
+        assert box["width"] > 0 and box["height"] > 100, (name, box)
+        if name == "misev-study":
+            assert not box["scrolls"], f"a study's appraisal scrolls sideways at {width} px"
+        clip = {k: box[k] for k in ("x", "y", "width", "height")}
+        with Image.open(browser.screenshot(artifact(f"{device}-{name}.png"), clip=clip)) as image:
+            stddev, inked = _drawn(image)
+        assert stddev > 15 and inked > 0.02, (name, stddev, inked)
+
 
 def test_figure_files_are_drawn(demo: Path) -> None:
     """The PNG files the documents embed are drawn too, not blank canvases."""

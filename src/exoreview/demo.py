@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -117,6 +118,16 @@ def demo_sources_toml(pubmed: SourceSpec) -> str:
     return "\n".join(out)
 
 
+def with_all_formats(protocol_text: str) -> str:
+    """The protocol asking for every report format, so the run renders figures once for all of them."""
+    head, sep, tail = protocol_text.partition("\n[report]\n")
+    formats = "formats = " + _toml(list(ALL_FORMATS))
+    tail, found = re.subn(r"(?m)^formats\s*=\s*\[[^\]]*\]", formats, tail, count=1)
+    if not sep:
+        return protocol_text  # no [report] table to edit: write_missing_formats adds the rest
+    return head + sep + (tail if found else f"{formats}\n{tail}")
+
+
 def run_demo(out: Path, *, seed: int = 2025, say: Callable[[str], None] = lambda _: None,
              progress: Callable[[int, int], None] | None = None) -> DemoResult:
     out.mkdir(parents=True, exist_ok=True)
@@ -138,8 +149,8 @@ def run_demo(out: Path, *, seed: int = 2025, say: Callable[[str], None] = lambda
     folder = init_folder(out, "exosome-aesthetics")
     pubmed_spec = folder.protocol().source("pubmed")
     assert pubmed_spec is not None, "the built-in protocol searches PubMed"
-    with folder.protocol_file.open("a", encoding="utf-8") as protocol_file:
-        protocol_file.write(demo_sources_toml(pubmed_spec))
+    text = folder.protocol_file.read_text(encoding="utf-8")
+    folder.protocol_file.write_text(with_all_formats(text) + demo_sources_toml(pubmed_spec), encoding="utf-8")
     folder.protocol()  # still valid, or fail here with the loader's message
 
     with pinned_clock(DEMO_CLOCK), ExitStack() as stack:

@@ -20,7 +20,19 @@ from exoreview.store import Store
 
 SEARCH_LOG_JSON = "search-log.json"
 SEARCH_LOG_MD = "search-log.md"
-_DATABASES = {"pubmed": ("MEDLINE/PubMed", "NCBI E-utilities")}
+_DATABASES = {
+    "pubmed": ("MEDLINE/PubMed", "NCBI E-utilities"),
+    "europepmc": ("Europe PMC", "Europe PMC RESTful web service (search)"),
+    "openalex": ("OpenAlex", "OpenAlex API (works)"),
+    "ctgov": ("ClinicalTrials.gov", "ClinicalTrials.gov API v2 (studies)"),
+}
+
+
+def _database(source: str) -> tuple[str, str]:
+    """Database and interface names for a search's source; file imports name their file."""
+    if source.startswith("import:"):
+        return f"file: {source.removeprefix('import:')}", "exoreview import"
+    return _DATABASES.get(source, (source, ""))
 
 
 def render_run_log(store: Store, run_id: int) -> str:
@@ -71,7 +83,7 @@ def search_log(store: Store) -> list[dict[str, Any]]:
     """Every search in the store, oldest first, with what PRISMA-S asks to report."""
     entries = []
     for search in store.searches():
-        database, interface = _DATABASES.get(search["source"], (search["source"], ""))
+        database, interface = _database(search["source"])
         entries.append({
             "search_id": search["id"],
             "run_id": search["run_id"],

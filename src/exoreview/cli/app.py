@@ -139,6 +139,15 @@ BAD_INPUT = (ProtocolError, QuerySyntaxError, MalformedRecord, UnknownFormat, So
              FileNotFoundError, IsADirectoryError)
 
 
+def _bundled(name: str, known: type[BaseException]) -> type[BaseException]:
+    """typer 0.29+ ships its own copy of click: its parser raises that copy's exceptions, not click's."""
+    return next((c for c in known.__mro__ if c.__name__ == name), known)
+
+
+USAGE_ERRORS = (click.ClickException, _bundled("ClickException", typer.BadParameter))
+ABORTS = (click.exceptions.Abort, typer.Abort)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs a command and maps failures to the documented exit codes."""
     try:
@@ -147,10 +156,10 @@ def main(argv: list[str] | None = None) -> int:
             return code
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except click.ClickException as exc:
+    except USAGE_ERRORS as exc:
         exc.show()
         return EXIT_BAD_INPUT
-    except click.exceptions.Abort:
+    except ABORTS:
         console.print("Aborted.")
         return EXIT_ERROR
     except BAD_INPUT as exc:

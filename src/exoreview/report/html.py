@@ -16,6 +16,7 @@ from exoreview.synthesis.build import Synthesis
 from exoreview.synthesis.tables import FACET_NAMES, TABLE_COLUMNS
 
 TEMPLATE = "report.html.j2"
+RATING_MARKS = {"reported": "✓", "not_reported": "✗", "not_applicable": "–"}
 STAGE_NAMES = {"title_abstract": "title and abstract screening", "eligibility": "eligibility"}
 
 SYNTHETIC_NOTICE = (
@@ -89,5 +90,6 @@ def render_html(synthesis: Synthesis, pictures: list[Picture] | None = None) -> 
         facet_names=FACET_NAMES,
         stage_names=STAGE_NAMES,
         notice=SYNTHETIC_NOTICE,
+        marks=RATING_MARKS,
         version=__version__,
     )

@@ -9,17 +9,35 @@ from __future__ import annotations
 import re
 
 from exoreview import __version__
-from exoreview.report.html import STAGE_NAMES, SYNTHETIC_NOTICE, doi_url, pmid_url
+from exoreview.report.html import RATING_MARKS, STAGE_NAMES, SYNTHETIC_NOTICE, doi_url, pmid_url
 from exoreview.report.prisma_svg import NBSP, flow_rows
+from exoreview.synthesis.appraisal import NOT_APPLIES, NOT_REPORTED, REPORTED, Appraisal, StudyAppraisal
 from exoreview.synthesis.build import IndicationSection, Synthesis
-from exoreview.synthesis.tables import FACET_NAMES, TABLE_COLUMNS, LabelCell, Study
+from exoreview.synthesis.tables import FACET_NAMES, TABLE_COLUMNS, LabelCell, Study, excerpt
 
+EXCERPT = 240  # characters of an appraisal item's sentence shown in a table cell
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 
 def md(text: str) -> str:
     """Text with Markdown's markup characters escaped and line breaks folded, safe in a table cell."""
     return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def marked(sentence: str, match: str) -> str:
+    """The sentence escaped, with the words that produced a label or rating in bold (their first occurrence)."""
+    text, words = " ".join(sentence.split()), " ".join(match.split())
+    position = text.find(words) if words else -1
+    if position < 0 and words:
+        position = text.lower().find(words.lower())
+    if position < 0:
+        return md(text)
+    end = position + len(words)
+
+    def escaped(part: str) -> str:  # md() would trim the spaces around the bold words
+        return _SPECIAL.sub(r"\\\1", part)
+
+    return f"{escaped(text[:position])}**{escaped(text[position:end])}**{escaped(text[end:])}"
 
 
 def code(text: str, *, in_table: bool = False) -> str:
@@ -63,7 +81,7 @@ def render_markdown(s: Synthesis, figures_dir: str = "figures") -> str:
     out += _challenges_and_trials(s)
     out += ["## Supporting sentences", ""]
     for study in s.studies:
-        out += _evidence(study)
+        out += _evidence(study, s.appraisal)
     out += ["## References", ""]
     if any(r.synthetic for r in s.references):
         out += ["Identifiers of synthetic records are invented; they are shown as text, not linked.", ""]
@@ -121,9 +139,19 @@ def _glance(s: Synthesis, figures_dir: str) -> list[str]:
         out.append(f"- **{md(heading)}**: " + ("; ".join(f"{md(g.label)} ({g.n})" for g in found) or "none named"))
     out += ["", f"![Reporting score distribution]({figures_dir}/misev.png)", ""]
     if s.appraisal:
-        dist = "; ".join(f"{k}: {len(ids)}" for k, ids in s.appraisal.distribution())
-        out.append(f"Reporting score under {md(s.appraisal.instrument)} (items reported, of up to "
-                   f"{s.appraisal.maximum}), studies per number of items reported: {dist}.")
+        a = s.appraisal
+        dist = "; ".join(f"{k}: {len(ids)}" for k, ids in a.distribution())
+        out.append(f"Reporting score under {md(a.instrument)} (items reported, of up to "
+                   f"{a.maximum}), studies per number of items reported: {dist}."
+                   + (f" The checklist does not apply to {len(a.not_appraised())} included studies (reviews, or "
+                      "studies that name no vesicles)." if a.not_appraised() else ""))
+        out += ["", "Each reporting item: the studies reporting it, of the studies it applies to. The items are "
+                "exoreview's own wording of what MISEV and EV-METRIC ask; each study's rating item by item is under "
+                "Supporting sentences.", ""]
+        out += _table(["Item", "What it asks", "Reported", "Applies to", "Share", "Not applicable"],
+                      [[f'<a id="{i.anchor}"></a>**{md(i.name)}** `{i.id}`', md(i.text) or "—",
+                        str(len(a.with_status(i.id, REPORTED))), str(len(a.with_status(i.id, REPORTED, NOT_REPORTED))),
+                        a.share(i.id), str(len(a.with_status(i.id, NOT_APPLIES)))] for i in a.item_info])
     else:
         out.append("No included study has been appraised for reporting quality (MISEV) yet.")
     return out
@@ -170,20 +198,44 @@ def _section(section: IndicationSection) -> list[str]:
     for study in section.studies:
         cells = [f"[\\[{study.ref}\\]](#ref-{study.ref})", f"[{md(study.citation)}](#{study.anchor})"]
         cells += ["<br>".join(_cell(c, study) for c in study.cells(facets)) or "—" for _, facets in TABLE_COLUMNS]
-        rows.append([*cells, study.misev_text])
+        rows.append([*cells, f"[{study.misev_text}](#{study.appraisal.anchor})" if study.appraisal
+                     else study.misev_text])
     out += _table(["Ref.", "Study"] + [heading for heading, _ in TABLE_COLUMNS] + ["MISEV score"], rows)
     return [*out, ""]
 
 
-def _evidence(study: Study) -> list[str]:
+def _evidence(study: Study, appraisal: Appraisal | None = None) -> list[str]:
     out = [f'### <a id="{study.anchor}"></a>\\[{study.ref}\\] {md(study.citation)}', "", f"*{md(study.title)}*", ""]
     for c in study.labels:
         tentative = " (stated tentatively)" if c.hedged else ""
         out.append(f'- <a id="{c.anchor}"></a>**{md(FACET_NAMES.get(c.facet, c.facet))}**: {md(c.text)}{tentative}'
-                   f" — “{md(c.sentence)}” ({md(c.field_name)}; {md(c.method)})")
+                   f" — “{marked(c.sentence, c.match)}” ({md(c.field_name)}; {md(c.method)})")
     if not study.labels:
         out.append("- No label was found for this study.")
+    if study.appraisal is not None and appraisal is not None:
+        out += ["", *_study_appraisal(study.appraisal, appraisal.instrument)]
     return [*out, ""]
+
+
+def _study_appraisal(a: StudyAppraisal, instrument: str) -> list[str]:
+    """A study's EV reporting item by item: a table of item, rating and the sentence (cut to a readable length)."""
+    if not a.appraised:
+        reason = md(a.note) or "the checklist does not apply to this study"
+        return [f'<a id="{a.anchor}"></a>EV reporting ({md(instrument)}): not appraised, {reason}.']
+    out = [f'<a id="{a.anchor}"></a>**EV reporting ({md(instrument)}): {a.met} of {a.applicable} applicable items '
+           "reported**", ""]
+    rows = []
+    for r in a.ratings:
+        if r.status == "reported" and r.sentence:
+            quote = marked(excerpt(r.sentence, r.match, EXCERPT), r.match)
+            evidence = f"“{quote}” ({md(r.field_name)}; {md(r.method)})"
+        elif r.status == "not_applicable":
+            evidence = md(r.detail) or "does not apply"
+        else:
+            evidence = "—"
+        rows.append([f"[{md(r.item.name)}](#{r.item.anchor})", f"{RATING_MARKS[r.status]} {r.status_text}",
+                     evidence])
+    return out + _table(["Item", "Rating", "Evidence"], rows)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:

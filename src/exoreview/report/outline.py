@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 
 from exoreview import __version__
 from exoreview.report.figures import Picture
-from exoreview.report.html import STAGE_NAMES, SYNTHETIC_NOTICE, doi_url, pmid_url
+from exoreview.report.html import RATING_MARKS, STAGE_NAMES, SYNTHETIC_NOTICE, doi_url, pmid_url
+from exoreview.synthesis.appraisal import NOT_APPLIES, NOT_REPORTED, REPORTED
 from exoreview.synthesis.build import Synthesis
-from exoreview.synthesis.tables import DOCUMENT_COLUMNS
+from exoreview.synthesis.tables import DOCUMENT_COLUMNS, FACET_NAMES, excerpt
 
 SYNTHETIC_BANNER = "SYNTHETIC DATA: NOT EVIDENCE"
+EXCERPT = 180  # characters of a supporting sentence in the paged appendix
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,15 @@ def build_outline(s: Synthesis, pictures: list[Picture]) -> Outline:
     else:
         caption = "Figure 5. No included study has been appraised for reporting quality (MISEV) yet."
     add(Image(pics["misev"], caption))
+    if s.appraisal:
+        a = s.appraisal
+        add(Para("Table. Each reporting item: the studies reporting it, of the studies it applies to. The items are "
+                 "exoreview's own wording of what MISEV and EV-METRIC ask, not the guidelines' text; each study's "
+                 "rating item by item is in the appendix.", "note"))
+        add(Table(("Item", "What it asks", "Reported", "Applies to", "Share"),
+                  tuple((i.name, i.text or "—", str(len(a.with_status(i.id, REPORTED))),
+                         str(len(a.with_status(i.id, REPORTED, NOT_REPORTED))), a.share(i.id))
+                        for i in a.item_info), (1.4, 4.0, 0.7, 0.7, 0.6), small=True))
 
     add(Heading("Included studies by indication", 1))
     add(Para(s.overview))
@@ -166,6 +177,45 @@ def build_outline(s: Synthesis, pictures: list[Picture]) -> Outline:
         add(Para(f"Translation reported: {row.translation or '—'}", "code"))
     if not s.searches:
         add(Para("No search has been logged yet.", "note"))
+    _study_appendix(s, add)
     add(Para(f"Written by exoreview {__version__} from the review store; the same store gives the same report.",
              "note"))
     return o
+
+
+def _study_appendix(s: Synthesis, add) -> None:
+    """Per study: each label with its sentence, then the EV reporting rating item by item.
+
+    Sentences are cut to about EXCERPT characters around the matched words, so a study takes a
+    page at most; the HTML and Markdown editions print them whole.
+    """
+    add(Heading("Appendix: supporting sentences and EV reporting, per study", 1))
+    add(Para("For each included study, every label with the sentence it was read from (field; rule), then its EV "
+             "reporting appraisal item by item: reported (✓, with the sentence that shows it), not reported (✗) or "
+             "not applicable (–, with the reason). Labels marked “?” were stated tentatively; long sentences are "
+             "shortened around the words that matched (…).", "note"))
+    for study in s.studies:
+        add(Heading(f"[{study.ref}] {study.citation}", 2))
+        if study.labels:
+            add(Table(("Label", "Supporting sentence (field; rule)"),
+                      tuple((f"{FACET_NAMES.get(c.facet, c.facet)}: {c.text}{'?' if c.hedged else ''}",
+                             f"“{excerpt(c.sentence, c.match, EXCERPT)}” ({c.field_name}; {c.method})")
+                            for c in study.labels), (1.6, 4.4), small=True))
+        else:
+            add(Para("No label was found for this study.", "note"))
+        a = study.appraisal
+        if a is None or s.appraisal is None:
+            continue
+        if not a.appraised:
+            add(Para(f"EV reporting ({s.appraisal.instrument}): not appraised, "
+                     f"{a.note or 'the checklist does not apply to this study'}.", "note"))
+            continue
+        rows = []
+        for r in a.ratings:
+            if r.status == REPORTED and r.sentence:
+                evidence = f"“{excerpt(r.sentence, r.match, EXCERPT)}” ({r.field_name}; {r.method})"
+            else:
+                evidence = (r.detail or "does not apply") if r.status == NOT_APPLIES else "—"
+            rows.append((r.item.name, f"{RATING_MARKS[r.status]} {r.status_text}", evidence))
+        add(Table((f"EV reporting item ({a.met} of {a.applicable} reported)", "Rating", "Evidence"), tuple(rows),
+                  (1.6, 1.0, 3.4), small=True))

@@ -126,15 +126,26 @@ def render_pdf(s: Synthesis, pictures: list[Picture] | None = None) -> bytes:
     return buffer.getvalue()
 
 
+def _cell(text: str, style: ParagraphStyle, column: float) -> str | Paragraph:
+    """A short text as a plain string (drawn on one line, far cheaper than a Paragraph); longer text wraps."""
+    if "\n" not in text and pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= column - 8:
+        return text
+    return Paragraph(_text(text), style)
+
+
 def _table(block: Table, st: dict[str, ParagraphStyle], width: float) -> RLTable:
     style = st["cell"] if block.small else st["cell9"]
     head = ParagraphStyle("head", parent=style, fontName="ExoSans-Bold")
     widths = block.widths or (1.0,) * len(block.header)
     total = sum(widths)
-    data = [[Paragraph(_text(h), head) for h in block.header]]
-    data += [[Paragraph(_text(c), style) for c in row] for row in block.rows]
-    table = RLTable(data, colWidths=[width * w / total for w in widths], repeatRows=1)
+    columns = [width * w / total for w in widths]
+    data = [[_cell(h, head, columns[k]) for k, h in enumerate(block.header)]]
+    data += [[_cell(c, style, columns[k]) for k, c in enumerate(row)] for row in block.rows]
+    table = RLTable(data, colWidths=columns, repeatRows=1)
     table.setStyle(TableStyle([
+        # Plain-string cells (text that fits on one line) take their font from here, matching the paragraphs.
+        ("FONT", (0, 0), (-1, -1), style.fontName, style.fontSize, style.leading),
+        ("FONT", (0, 0), (-1, 0), head.fontName, head.fontSize, head.leading),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#d5dbe1")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f1f4f7")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

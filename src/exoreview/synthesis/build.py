@@ -15,6 +15,7 @@ from exoreview.protocol.model import Protocol
 from exoreview.records import Record
 from exoreview.results import ELIGIBILITY, TITLE_ABSTRACT, Label
 from exoreview.store.database import Store
+from exoreview.synthesis.appraisal import NOT_APPLIES, NOT_REPORTED, REPORTED
 from exoreview.synthesis.evidence import (
     Appraisal,
     Challenge,
@@ -159,8 +160,10 @@ def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None =
             if not study.ref:
                 number += 1
                 study.ref = number
-    appraisal = read_appraisal(store, flow.included)
+    appraisal = read_appraisal(store, flow.included, {i: {c.anchor for c in st.labels} for i, st in studies.items()})
     if appraisal is not None:
+        for record_id, rated in appraisal.studies.items():
+            studies[record_id].appraisal = rated
         for record_id, (met, applicable) in appraisal.scores.items():
             studies[record_id].misev, studies[record_id].misev_max = met, applicable
     sections = [_section(value, label, members, protocol) for value, label, members in groups_]
@@ -257,6 +260,14 @@ def _lists(flow: PrismaFlow, sections: list[IndicationSection], emap: EvidenceMa
                   tuple(appraisal.scores))
         for score, ids in appraisal.distribution():
             lists.add(f"misev:{score}", f"{appraisal.instrument}: {score} items reported", ids)
+        lists.add("misev:not_appraised", f"Included studies {appraisal.instrument} does not apply to",
+                  appraisal.not_appraised())
+        for item in appraisal.item_info:
+            for key, words, statuses in (("reported", "reported", (REPORTED,)),
+                                         ("applies", "applies", (REPORTED, NOT_REPORTED)),
+                                         ("not_applicable", "does not apply", (NOT_APPLIES,))):
+                lists.add(f"misev:item:{item.id}:{key}", f"{appraisal.instrument}, {item.name}: {words}",
+                          appraisal.with_status(item.id, *statuses))
     for c in hurdles:
         lists.add(f"challenge:{c.key}", c.title, c.ids)
         lists.add(f"challenge:{c.key}:of", f"{c.title} (the studies counted)", c.of)

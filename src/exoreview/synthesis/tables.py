@@ -12,12 +12,16 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from exoreview.protocol.model import Taxonomy
 from exoreview.records import Record
 from exoreview.results import Label
 from exoreview.store.database import Store
 from exoreview.synthesis.prisma import IMPORT_PREFIX
+
+if TYPE_CHECKING:
+    from exoreview.synthesis.appraisal import StudyAppraisal
 
 # The order facets are listed in a study's evidence; facets not named here follow by name.
 FACET_ORDER = ("indication", "design", "subjects", "species", "ev_source", "isolation", "characterization",
@@ -78,10 +82,14 @@ class Study:
     ref: int = 0  # reference number, assigned in order of first citation
     misev: int | None = None  # reporting-score items met, when the study was appraised
     misev_max: int = 0
+    appraisal: StudyAppraisal | None = None  # item by item, when the study has appraisal rows
 
     @property
     def misev_text(self) -> str:
-        return f"{self.misev}/{self.misev_max}" if self.misev is not None else "—"
+        """"5/8" (reported of applicable), "n/a" when the checklist does not apply, "—" when not appraised."""
+        if self.misev is not None:
+            return f"{self.misev}/{self.misev_max}"
+        return "n/a" if self.appraisal is not None else "—"
 
     def cells(self, facets: Iterable[str]) -> list[LabelCell]:
         wanted = tuple(facets)
@@ -195,6 +203,32 @@ def vancouver(record: Record) -> str:
 
 
 # -- studies ---------------------------------------------------------------------------------------
+
+
+def excerpt(sentence: str, match: str = "", limit: int = 200) -> str:
+    """The sentence, cut to about `limit` characters around the matched words, at word boundaries, with "…"."""
+    text = " ".join(sentence.split())
+    if len(text) <= limit:
+        return text
+    words = " ".join(match.split())
+    position = text.find(words) if words else -1
+    if position < 0 and words:
+        position = text.lower().find(words.lower())
+    if position < 0:
+        start = 0
+    elif len(words) >= limit:
+        start = position
+    else:
+        start = max(0, min(position - (limit - len(words)) // 2, len(text) - limit))
+    end = min(len(text), start + limit)
+    snippet = text[start:end]
+    if start > 0 and " " in snippet[:20]:  # drop the cut word, unless that would eat the match
+        cut = snippet.index(" ") + 1
+        snippet = snippet[cut:] if position < 0 or start + cut <= position else snippet
+    if end < len(text) and " " in snippet[-20:]:
+        cut = snippet.rindex(" ")
+        snippet = snippet[:cut] if position < 0 or start + cut >= position + len(words) else snippet
+    return ("…" if start > 0 else "") + snippet.strip() + ("…" if end < len(text) else "")
 
 
 def evidence_anchor(record_id: int, facet: str, value: str) -> str:
