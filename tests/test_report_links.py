@@ -38,7 +38,7 @@ class Page:
         return self.by_id[href.removeprefix("#")]
 
     def xpath(self, path: str) -> list:
-        return self.page.xpath(path)
+        return self.doc.xpath(path)
 
 
 @pytest.fixture(scope="module")
