@@ -65,6 +65,9 @@ def test_prisma_figure_counts_each_source_as_the_store_does(demo: Path) -> None:
     for source, count in by_source.items():
         assert svg[f"identified:{source}"] == count > 0, source
     assert svg["databases"] == sum(by_source[s] for s in SOURCES)  # registers count among "databases and registers"
+    assert svg["registers"] == by_source["ctgov"]  # and have a line of their own, as PRISMA 2020 draws them
+    svg_text = (demo / "figures" / "prisma.svg").read_text(encoding="utf-8")
+    assert "Registers" in svg_text and "ClinicalTrials.gov" in svg_text and ">ctgov" not in svg_text
     assert svg["other_methods"] == by_source[HAND_SEARCH]
     assert svg["identified"] == svg["databases"] + svg["other_methods"] == total
     assert svg["duplicates"] == len(duplicates) > by_source["europepmc"]  # every Europe PMC hit is a PubMed copy
@@ -143,6 +146,8 @@ def test_trials_table_lists_the_matching_synthetic_trials(demo: Path) -> None:
     assert shown == expected
     assert all("[Synthetic]" in row.findall("td")[1].text_content() for row in rows)  # labelled synthetic
     assert "NCT99" in (demo / "report.md").read_text(encoding="utf-8")
+    phases = {row.findall("td")[i].text_content() for row in rows for i in range(len(row.findall("td")))}
+    assert not any("[\"" in cell or "PHASE" in cell for cell in phases)  # lists shown as a reader writes them
 
 
 def test_demo_protocol_entries_parse_and_keep_pubmed_filters() -> None:

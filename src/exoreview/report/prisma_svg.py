@@ -108,8 +108,13 @@ def flow_rows(flow: PrismaFlow) -> list[Row]:
     n = flow.counts()
     ident = [_counted("Records identified", "identified", n["identified"], bold=True),
              _counted("Databases and registers", "databases", n["databases"])]
+    registers = set(flow.register_sources)
     ident += [_counted(source_label(s), f"identified:{s}", len(flow.identified[s]), indent=1)
-              for s in flow.database_sources]
+              for s in flow.database_sources if s not in registers]
+    if registers:  # PRISMA 2020 lists trial registers on a line of their own
+        ident.append(_counted("Registers", "registers", n["registers"], indent=1))
+        ident += [_counted(source_label(s), f"identified:{s}", len(flow.identified[s]), indent=2)
+                  for s in flow.register_sources]
     ident.append(_counted("Other methods", "other_methods", n["other_methods"]))
     ident += [_counted(source_label(s), f"identified:{s}", len(flow.identified[s]), indent=1)
               for s in flow.other_sources]

@@ -54,6 +54,7 @@ UNCLASSIFIED = "unclassified"
 METHOD_FACETS = ("isolation", "characterization")
 FLOW_LABELS = {
     "identified": "Records identified", "databases": "Records identified from databases and registers",
+    "registers": "Records identified from trial registers",
     "other_methods": "Records identified from other methods", "duplicates": "Duplicate records removed",
     "awaiting_screening": "Records awaiting a screening decision", "screened": "Records screened",
     "excluded_screening": "Records excluded at screening",

@@ -48,7 +48,7 @@ DOCUMENT_COLUMNS = tuple(c for c in TABLE_COLUMNS if c[0] not in ("Mechanisms", 
 # The classifier writes outcome directions outside the taxonomy (see classify.details).
 OUTCOME_LABELS = {"improved": "Improved", "no_change": "No change", "worse": "Worse"}
 SOURCE_NAMES = {"pubmed": "PubMed", "europepmc": "Europe PMC", "openalex": "OpenAlex",
-                "clinicaltrials": "ClinicalTrials.gov"}
+                "clinicaltrials": "ClinicalTrials.gov", "ctgov": "ClinicalTrials.gov"}
 # PubMed titles may carry inline markup (<i>, <sup>); only these tags are removed, so that "p < 0.05" survives.
 _INLINE_TAG = re.compile(r"</?(?:i|b|u|em|strong|sup|sub|sc)\b[^>]*>", re.IGNORECASE)
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")

@@ -7,6 +7,7 @@ a field the source did not send shows as a dash, never as an error.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from exoreview.store.database import Store
 from exoreview.synthesis.tables import clean_title
 
 TRIAL_SOURCES = ("clinicaltrials", "ctgov", "clinicaltrials.gov")
+_PHASE = re.compile(r"PHASE(\d)")
 _NCT = re.compile(r"NCT\d{8}")
 
 
@@ -38,8 +40,30 @@ def _first(extra: dict[str, str], *keys: str) -> str:
     for key in keys:
         value = extra.get(key)
         if value:
-            return " ".join(str(value).split())
+            return " ".join(_readable(str(value)).split())
     return ""
+
+
+def _readable(value: str) -> str:
+    """Lists arrive as JSON text (["PHASE2", "PHASE3"]); show them as "Phase 2, Phase 3"."""
+    if not value.startswith("["):
+        return value
+    try:
+        items = json.loads(value)
+    except ValueError:
+        return value
+    if not isinstance(items, list):
+        return value
+    return ", ".join(_phase_name(str(item)) for item in items)
+
+
+def _phase_name(value: str) -> str:
+    """CT.gov's phase codes (PHASE2, EARLY_PHASE1, NA) as a reader writes them; other values unchanged."""
+    if value == "NA":
+        return "Not applicable"
+    if value == "EARLY_PHASE1":
+        return "Early phase 1"
+    return _PHASE.sub(lambda match: f"Phase {match.group(1)}", value)
 
 
 def read_trials(store: Store, included: set[int], duplicates: set[int]) -> tuple[Trial, ...]:
