@@ -95,17 +95,26 @@ def test_sessions_are_blind_and_undo_keeps_history(review):
     assert first not in store.final_decisions(TITLE_ABSTRACT)
 
 
-def test_queue_starts_from_protocol_terms_then_learns(review):
-    folder, store, ids = review
-    protocol = folder.protocol()
-    session = ScreeningSession(store, protocol, "alice")
-    hits = [session.term_hits(store.record(i)) for i in session._queue]
-    assert hits == sorted(hits, reverse=True)
-    for label in (INCLUDE, EXCLUDE, EXCLUDE):
-        session.decide(label)
-    progress = session.progress()
-    assert (progress.included, progress.excluded, progress.remaining) == (1, 2, len(ids) - 3)
-    assert progress.recall is not None and 0.0 <= progress.recall.low <= progress.recall.high <= 1.0
+def test_queue_starts_from_protocol_terms_then_learns(tmp_path: Path):
+    # Of the 604 real records, these six name one of the protocol's terms (hair, alopecia, aesthetic, cosmetics).
+    records = list(iter_pubmed_xml(shared_path("fixtures", "pubmed_xml", "medline16n0902.xml.gz")))
+    naming = {72, 140, 152, 309, 377, 428}
+    chosen = [records[i] for i in sorted(naming | set(range(24)))]
+    folder = init_folder(tmp_path / "review")
+    with Store.open(folder.store_file) as store:
+        ids = store.add_records(chosen, source="pubmed")
+        session = ScreeningSession(store, folder.protocol(), "alice")
+        first = {store.record(i).pmid for i in session._queue[: len(naming)]}
+        assert first == {records[i].pmid for i in naming}
+        assert all(session.term_hits(store.record(i)) == 0 for i in session._queue[len(naming):])
+        for label in (INCLUDE, EXCLUDE, EXCLUDE):
+            session.decide(label)
+        progress = session.progress()
+        assert (progress.included, progress.excluded, progress.remaining) == (1, 2, len(ids) - 3)
+        assert progress.recall is not None and 0.0 <= progress.recall.low <= progress.recall.high <= 1.0
+        # With an include and an exclude, the learner's scores order the rest of the queue.
+        scores = [session._scores[i] for i in session._queue]
+        assert scores == sorted(scores, reverse=True) and len(set(scores)) > 1
 
 
 def test_protocol_terms_pattern_handles_wildcards(review):

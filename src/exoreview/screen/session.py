@@ -1,8 +1,9 @@
 """One reviewer's screening session, apart from any user interface.
 
 The queue holds the unique records this reviewer has not decided, best
-first: ranked by a model trained on this reviewer's own decisions once they
-include both labels, and by the protocol's search terms before that. Only the
+first: ranked by the active learner (`screen.active`) trained on this
+reviewer's own decisions once they include both labels, and by the
+protocol's search terms before that. Only the
 reviewer's own rows are read, which is what keeps dual screening blind.
 Everything is in the store the moment it is decided, so a session killed at
 any point resumes where it stopped.
@@ -17,7 +18,8 @@ from dataclasses import dataclass
 from exoreview.protocol import Protocol
 from exoreview.records import Record
 from exoreview.results import EXCLUDE, INCLUDE, MAYBE, TITLE_ABSTRACT, Decision
-from exoreview.screen.ranker import BaselineRanker, record_text
+from exoreview.screen.active import ActiveLearner
+from exoreview.screen.ranker import record_text
 from exoreview.screen.reviewers import reviewer_decisions
 from exoreview.screen.stopping import RecallEstimate, estimate_recall
 from exoreview.store import Store
@@ -56,7 +58,7 @@ class Progress:
 
 
 class ScreeningSession:
-    # Retraining after every decision is cheap at review sizes (hundreds to a few thousand records).
+    # The learner retrains after every decision; it warm-starts, so each step stays interactive.
     def __init__(self, store: Store, protocol: Protocol, reviewer: str, stage: str = TITLE_ABSTRACT) -> None:
         self.store = store
         self.protocol = protocol
@@ -64,6 +66,11 @@ class ScreeningSession:
         self.stage = stage
         self.pattern = terms_pattern(protocol_terms(protocol))
         self._records: dict[int, Record] = dict(store.iter_records(store.unique_record_ids()))
+        self._ids = sorted(self._records)
+        self._row = {record_id: row for row, record_id in enumerate(self._ids)}
+        self._documents = [self._records[i] for i in self._ids]
+        # Before both an include and an exclude exist, the learner ranks by the protocol's terms.
+        self._learner = ActiveLearner(keywords=[t.replace("*", "").strip('"') for t in protocol_terms(protocol)])
         self._queue: list[int] = []
         self._scores: dict[int, float] = {}
         self.pending_note = ""
@@ -77,16 +84,13 @@ class ScreeningSession:
 
     def rerank(self) -> None:
         decided = self.mine()
-        waiting = [i for i in self._records if i not in decided]
-        targets = {i: int(d.label == INCLUDE) for i, d in decided.items() if d.label != MAYBE}
-        if len(set(targets.values())) == 2:
-            known = sorted(targets)
-            model = BaselineRanker().fit([self._records[i] for i in known], [targets[i] for i in known])
-            probabilities = model.predict_proba([self._records[i] for i in waiting]) if waiting else []
-            self._scores = {i: float(p) for i, p in zip(waiting, probabilities, strict=True)}
-        else:
-            self._scores = {i: float(self.term_hits(self._records[i])) for i in waiting}
-        self._queue = sorted(waiting, key=lambda i: (-self._scores[i], i))
+        # Maybes stay out of training: the learner sees only what the reviewer called include or exclude.
+        labelled = {self._row[i]: d.label == INCLUDE for i, d in decided.items() if d.label != MAYBE}
+        self._learner.fit(self._documents if self._learner.X_ is None else None, labelled)
+        scores = self._learner.scores_
+        ranked = [self._ids[row] for row in self._learner.rank()]
+        self._queue = [i for i in ranked if i not in decided]
+        self._scores = {i: round(float(scores[self._row[i]]), 4) for i in self._queue}
 
     def term_hits(self, record: Record) -> int:
         if self.pattern is None:
