@@ -219,28 +219,6 @@ def import_files(files: list[Path] = typer.Argument(..., help=IMPORT_HELP),
         store.finish_run(run_id)
 
 
-def labels(pmid: str = typer.Argument(..., help="PMID (or DOI) of a study in the review."),
-           directory: Path = typer.Option(Path("."), "--dir", help="The review folder.")) -> None:
-    """A study's labels, each with the sentence that supports it."""
-    folder = ReviewFolder(directory)
-    with Store.open(folder.store_file) as store:
-        record_id = store.find_record(pmid=pmid) if pmid.isdigit() else store.find_record(doi=pmid)
-        if record_id is None:
-            raise FileNotFoundError(f"{pmid}: no such record in {folder.store_file}")
-        record = store.record(record_id)
-        found = store.labels(record_id)
-    out.print(f"[bold]{record.title}[/] ({record.first_author}, {record.year})")
-    if not found:
-        out.print("No labels: the study is not included, or `exoreview classify` has not run.")
-    for label in found:
-        flags = " [negated]" if label.negated else "" + (" [hedged]" if label.hedged else "")
-        sentence = label.evidence.sentence
-        highlighted = sentence.replace(label.evidence.match, f"[reverse]{label.evidence.match}[/]", 1) if (
-            label.evidence.match) else sentence
-        out.print(f"{label.facet}: [bold]{label.value}[/]{flags} {label.detail}")
-        out.print(f"    {label.evidence.field_name}: {highlighted}  ({label.evidence.method})")
-
-
 def print_status(folder: ReviewFolder) -> None:
     protocol = folder.protocol()
     with Store.open(folder.store_file) as store:
