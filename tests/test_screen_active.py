@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import ComplementNB
+from sklearn.svm import LinearSVC
 
-from exoreview.screen.active import ActiveLearner
+from exoreview.screen.active import ENSEMBLE, ActiveLearner
 from exoreview.screen.features import Fields, build_features
 from exoreview.screen.simulation import draw_priors, load_dataset, screening_metrics, simulate
 
@@ -55,6 +58,28 @@ def test_refitting_reuses_the_collections_features() -> None:
     learner.fit(DOCS, {0: True, 4: False, 1: True})
     assert learner.X_ is features
     assert 1 not in learner.rank()
+
+
+def test_scores_from_one_product_match_each_models_own_scores() -> None:
+    """fit() scores every part with one matrix product; it must give what sklearn's own scoring gives."""
+    labelled = {0: True, 1: True, 4: False, 5: False, 6: False}
+    rows = np.array(list(labelled))
+    y = np.array([int(v) for v in labelled.values()])
+    weights = np.where(y == 1, 3 / 2, 1.0)  # balanced: 2 relevant, 3 irrelevant
+    features = build_features(DOCS)
+    expected = {
+        "lr": LogisticRegression(C=1.0, max_iter=200, tol=1e-3).fit(features[rows], y, sample_weight=weights)
+        .decision_function(features),
+        "svm": LinearSVC(C=0.1, tol=1e-3, random_state=0).fit(features[rows], y, sample_weight=weights)
+        .decision_function(features),
+        "nb": np.diff(ComplementNB(alpha=0.1).fit(features[rows], y, sample_weight=weights)
+                      .predict_joint_log_proba(features), axis=1)[:, 0],
+    }
+    standardised = {model: (scores - scores.mean()) / scores.std() for model, scores in expected.items()}
+    for model, scores in standardised.items():  # a single model's scores come standardised too
+        np.testing.assert_allclose(ActiveLearner(model=model).fit(DOCS, labelled).scores(), scores, atol=1e-9)
+    ensemble = ActiveLearner().fit(DOCS, labelled).scores()
+    np.testing.assert_allclose(ensemble, np.mean([standardised[m] for m in ENSEMBLE], axis=0), atol=1e-9)
 
 
 def test_bad_arguments_are_named() -> None:
