@@ -8,12 +8,10 @@ and cut answers.
 from __future__ import annotations
 
 import itertools
-import sys
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,6 +21,7 @@ from exoreview.eutils.index import RecordIndex
 from exoreview.eutils.query import QuerySyntaxError
 from exoreview.formats.medline import write_medline
 from exoreview.formats.pubmed_xml import write_pubmed_xml
+from exoreview.loopback import LoopbackServer, QuietHandler, RunningServer
 from exoreview.mesh.tree import MeshTree
 from exoreview.records import Record
 
@@ -186,8 +185,7 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+class _Handler(QuietHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
@@ -235,57 +233,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(message)
 
-    def log_message(self, format: str, *args: object) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
 
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], service: EutilsService, verbose: bool) -> None:
-        super().__init__(address, _Handler)
-        self.service = service
-        self.verbose = verbose
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        # A client that hung up (killed, timed out) is not the service's fault: stay quiet about it.
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)  # type: ignore[arg-type]
-
-
-class RunningService:
+class RunningService(RunningServer):
     """The service listening on loopback in a background thread; use as a context manager."""
 
     def __init__(self, service: EutilsService, host: str = "127.0.0.1", port: int = 0,
                  verbose: bool = False) -> None:
         self.service = service
-        self._server = _Server((host, port), service, verbose)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="eutils", daemon=True)
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
-
-    @property
-    def base_url(self) -> str:
-        host = self._server.server_address[0]
-        return f"http://{host}:{self.port}/entrez/eutils/"
-
-    def start(self) -> RunningService:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def serve_forever(self) -> None:
-        self._server.serve_forever()
-
-    def __enter__(self) -> RunningService:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().__init__(LoopbackServer((host, port), _Handler, service, verbose), name="eutils",
+                         path="/entrez/eutils/")

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from exoreview.eutils.faults import Fault, FaultPlan
+from exoreview.loopback import LoopbackServer, QuietHandler, RunningServer
 
 JSON = "application/json;charset=UTF-8"
 TEXT = "text/plain;charset=UTF-8"
@@ -65,8 +64,7 @@ class LocalApi(Protocol):
     def fault_body(self, status: int) -> Answer: ...
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+class _Handler(QuietHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
@@ -98,48 +96,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
 
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], service: LocalApi, verbose: bool) -> None:
-        super().__init__(address, _Handler)
-        self.service = service
-        self.verbose = verbose
-
-
-class RunningApi:
+class RunningApi(RunningServer):
     """A local API listening on loopback in a background thread; use as a context manager."""
 
     def __init__(self, service: LocalApi, *, prefix: str = "/", host: str = "127.0.0.1", port: int = 0,
                  verbose: bool = False) -> None:
         self.service = service
         self.prefix = prefix
-        self._server = _Server((host, port), service, verbose)
-        self._thread = threading.Thread(target=self._server.serve_forever, name=service.name, daemon=True)
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self._server.server_address[0]}:{self.port}{self.prefix}"
-
-    def start(self) -> RunningApi:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> RunningApi:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().__init__(LoopbackServer((host, port), _Handler, service, verbose), name=service.name, path=prefix)
