@@ -37,6 +37,14 @@ def text_answer(text: str, status: int) -> Answer:
     return Answer(status, text.encode("utf-8"), TEXT)
 
 
+def int_param(value: str | None, default: int) -> int:
+    """A numeric query parameter; -1 when it is not a number, for the caller to answer 400."""
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return -1
+
+
 def encode_cursor(offset: int, query_key: str) -> str:
     """An opaque cursor bound to one query: its offset and a fingerprint of the query."""
     return base64.urlsafe_b64encode(json.dumps([offset, query_key]).encode()).decode().rstrip("=")

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from exoreview.eutils.faults import FaultPlan
-from exoreview.localapis.base import Answer, decode_cursor, encode_cursor, json_answer, text_answer
+from exoreview.localapis.base import Answer, decode_cursor, encode_cursor, int_param, json_answer, text_answer
 from exoreview.localapis.textquery import Match, QueryError, evaluate, normalize, parse_query, text_matches
 
 PREFIX = "/api/v2/"
@@ -60,7 +60,7 @@ class ClinicalTrialsService:
             return text_answer(f"Unknown parameter `{unknown[0]}`", 400)
         if params.get("format", "json") != "json":
             return text_answer("This local service answers format=json only", 400)
-        page_size = _int(params.get("pageSize"), 10)
+        page_size = int_param(params.get("pageSize"), 10)
         if not 0 <= page_size <= MAX_PAGE_SIZE:
             return text_answer(f"Parameter `pageSize` must be between 0 and {MAX_PAGE_SIZE}", 400)
         page_size = page_size or 10
@@ -111,12 +111,6 @@ def _match(term: Match, doc: dict[str, str]) -> bool:
         raise QueryError(f"unsupported field {term.field}: this local service reads plain Essie terms")
     return text_matches(term.value, doc[""])
 
-
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value) if value else default
-    except ValueError:
-        return -1
 
 
 # -- the synthetic registry ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from exoreview.eutils.faults import FaultPlan
-from exoreview.localapis.base import Answer, decode_cursor, encode_cursor, json_answer
+from exoreview.localapis.base import Answer, decode_cursor, encode_cursor, int_param, json_answer
 from exoreview.localapis.textquery import (
     Match,
     QueryError,
@@ -143,7 +143,7 @@ class EuropePmcService:
 
     def _request(self, params: dict[str, str]) -> dict:
         return {"queryString": params.get("query", ""), "resultType": params.get("resultType", "lite"),
-                "cursorMark": params.get("cursorMark", "*"), "pageSize": _int(params.get("pageSize"), 25),
+                "cursorMark": params.get("cursorMark", "*"), "pageSize": int_param(params.get("pageSize"), 25),
                 "sort": params.get("sort", ""), "synonym": params.get("synonym", "false") == "true"}
 
     def answer(self, path: str, params: dict[str, str]) -> Answer:
@@ -157,7 +157,7 @@ class EuropePmcService:
             return self._error(400, "query parameter is required", params)
         if params.get("format", "xml") != "json":
             return self._error(400, "this local service answers format=json only", params)
-        page_size = _int(params.get("pageSize"), 25)
+        page_size = int_param(params.get("pageSize"), 25)
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             return self._error(400, f"pageSize must be between 1 and {MAX_PAGE_SIZE}", params)
         try:
@@ -190,9 +190,3 @@ def _lite(result: dict) -> dict:
             "inPMC", "hasPDF", "citedByCount", "hasTextMinedTerms", "firstPublicationDate")
     return {k: result[k] for k in keep if k in result}
 
-
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value) if value else default
-    except ValueError:
-        return -1

@@ -13,7 +13,7 @@ from typing import Any
 
 from exoreview.eutils.faults import FaultPlan
 from exoreview.formats.openalex import rebuild_abstract, short_openalex_id, strip_id_url
-from exoreview.localapis.base import Answer, decode_cursor, encode_cursor, json_answer
+from exoreview.localapis.base import Answer, decode_cursor, encode_cursor, int_param, json_answer
 from exoreview.localapis.textquery import Match, QueryError, evaluate, normalize, parse_query, text_matches
 
 MAX_PER_PAGE = 200
@@ -62,7 +62,7 @@ class OpenAlexService:
         unknown = sorted(set(params) - KNOWN_PARAMS)
         if unknown:
             return _error(400, f"{unknown[0]} is not a valid parameter.")
-        per_page = _int(params.get("per-page", params.get("per_page")), 25)
+        per_page = int_param(params.get("per-page", params.get("per_page")), 25)
         if not 1 <= per_page <= MAX_PER_PAGE:
             return _error(400, f"per-page parameter must be between 1 and {MAX_PER_PAGE}")
         if "cursor" in params and "page" in params:
@@ -83,7 +83,7 @@ class OpenAlexService:
             # Like OpenAlex: every non-empty page carries a cursor; the empty page after the last has null.
             meta.update(page=None, next_cursor=encode_cursor(offset + len(page), key) if page else None)
         else:
-            number = _int(params.get("page"), 1)
+            number = int_param(params.get("page"), 1)
             if number < 1 or number * per_page > PAGING_LIMIT:
                 return _error(400, f"Maximum results size of {PAGING_LIMIT:,} records is exceeded. "
                                    "Cursor pagination is required for records beyond 10,000.")
@@ -139,9 +139,3 @@ def _match_text(term: Match, doc: dict[str, str]) -> bool:
         raise QueryError(f"Field searches such as {term.field}: are not supported in search; use filter")
     return text_matches(term.value, doc[""])
 
-
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value) if value else default
-    except ValueError:
-        return -1

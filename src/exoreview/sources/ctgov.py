@@ -20,7 +20,7 @@ from typing import Any
 from exoreview.formats.errors import MalformedRecord
 from exoreview.records import AbstractSection, Journal, PubDate, Record
 from exoreview.sources.jsonapi import JsonSourceClient, require
-from exoreview.sources.pages import Page
+from exoreview.sources.pages import Page, page_records
 from exoreview.sources.translate_query import Translation, to_ctgov
 from exoreview.store import Store
 
@@ -57,7 +57,7 @@ class ClinicalTrialsClient(JsonSourceClient):
             data = self.get_json("studies", params)
             require(data, "studies", SOURCE, "studies answer")
             count = int(data.get("totalCount", count) or 0)
-            records, errors = studies_to_records(data["studies"] or [], index)
+            records, errors = page_records(data["studies"] or [], index, study_to_record)
             yield Page(index=index, count=count, records=records, errors=errors, cursor=token)
             token = data.get("nextPageToken") or ""
             if not token or not data["studies"]:
@@ -83,17 +83,6 @@ def _given(condition: str, intervention: str) -> dict[str, str]:
     if intervention.strip():
         params["query.intr"] = intervention.strip()
     return params
-
-
-def studies_to_records(studies: list[Any], page: int) -> tuple[list[Record], list[str]]:
-    records: list[Record] = []
-    errors: list[str] = []
-    for position, study in enumerate(studies):
-        try:
-            records.append(study_to_record(study, position))
-        except MalformedRecord as exc:
-            errors.append(f"page {page}: {exc}")
-    return records, errors
 
 
 def study_to_record(study: dict[str, Any], position: int = 0) -> Record:

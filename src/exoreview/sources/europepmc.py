@@ -26,7 +26,7 @@ from exoreview.records import (
     Record,
 )
 from exoreview.sources.jsonapi import JsonSourceClient, require
-from exoreview.sources.pages import Page
+from exoreview.sources.pages import Page, page_records
 from exoreview.sources.translate_query import Translation, to_europepmc
 
 EUROPEPMC_REST = "https://www.ebi.ac.uk/europepmc/webservices/rest/"
@@ -63,7 +63,7 @@ class EuropePmcClient(JsonSourceClient):
         while True:
             data = self.search_page(translation.query, cursor=cursor, page_size=page_size)
             results = (data.get("resultList") or {}).get("result") or []
-            records, errors = results_to_records(results, index)
+            records, errors = page_records(results, index, result_to_record)
             yield Page(index=index, count=int(data.get("hitCount") or 0), records=records, errors=errors,
                        cursor=cursor)
             following = data.get("nextCursorMark")
@@ -88,17 +88,6 @@ class EuropePmcClient(JsonSourceClient):
         except ValueError:
             return super().error_message(response)
         return str(body.get("errMsg") or body.get("message") or body)[:300]
-
-
-def results_to_records(results: list[Any], page: int) -> tuple[list[Record], list[str]]:
-    records: list[Record] = []
-    errors: list[str] = []
-    for position, result in enumerate(results):
-        try:
-            records.append(result_to_record(result, position))
-        except MalformedRecord as exc:
-            errors.append(f"page {page}: {exc}")
-    return records, errors
 
 
 def _yn(value: Any) -> str:

@@ -14,11 +14,10 @@ from typing import Any
 
 import httpx
 
-from exoreview.formats.errors import MalformedRecord
 from exoreview.formats.openalex import short_openalex_id, work_to_record
 from exoreview.records import Record
 from exoreview.sources.jsonapi import JsonSourceClient, require
-from exoreview.sources.pages import Page
+from exoreview.sources.pages import Page, page_records
 from exoreview.sources.translate_query import Translation, to_openalex
 
 OPENALEX_API = "https://api.openalex.org/"
@@ -55,7 +54,7 @@ class OpenAlexClient(JsonSourceClient):
         while True:
             data = self.works_page(translation.params, cursor=cursor, per_page=page_size)
             results = data["results"] or []
-            records, errors = works_to_records(results, index)
+            records, errors = page_records(results, index, api_work_to_record)
             yield Page(index=index, count=int(data["meta"].get("count") or 0), records=records, errors=errors,
                        cursor=cursor)
             following = data["meta"].get("next_cursor")
@@ -88,15 +87,8 @@ class OpenAlexClient(JsonSourceClient):
         return str(body)[:300]
 
 
-def works_to_records(works: list[Any], page: int) -> tuple[list[Record], list[str]]:
-    records: list[Record] = []
-    errors: list[str] = []
-    for position, work in enumerate(works):
-        try:
-            record = work_to_record(work, SOURCE, position)
-        except MalformedRecord as exc:
-            errors.append(f"page {page}: {exc}")
-            continue
-        record.extra.setdefault("openalex_id", record.openalex_id)
-        records.append(record)
-    return records, errors
+def api_work_to_record(work: Any, position: int) -> Record:
+    """A work from the API; its OpenAlex id also goes into `extra`, as every API source's own id does."""
+    record = work_to_record(work, SOURCE, position)
+    record.extra.setdefault("openalex_id", record.openalex_id)
+    return record
