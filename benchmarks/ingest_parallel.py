@@ -37,18 +37,10 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = Path("fixtures", "pubmed_xml", "medline16n0902.xml.gz")
+from bench_common import shared_file
+
 ROWS = ("SELECT source, source_id, pmid, doi, pmcid, title, year, synthetic, data, first_run_id, updated_run_id "
         "FROM records ORDER BY source, source_id")
-
-
-def shared_fixture() -> Path:
-    shared = Path(os.environ.get("EXOREVIEW_SHARED", ROOT.parent / "shared"))
-    path = shared / FIXTURE
-    if not path.exists():
-        sys.exit(f"missing {path}: set EXOREVIEW_SHARED to the shared data folder")
-    return path
 
 
 def count_records(path: Path) -> int:
@@ -129,7 +121,7 @@ def main() -> None:
         files = []
         for number in range(args.files):
             path = Path(folder) / f"part{number}.xml.gz"
-            tile_pubmed_xml(shared_fixture(), path, args.records, first_pmid=90_000_000 + number * args.records)
+            tile_pubmed_xml(shared_file(), path, args.records, first_pmid=90_000_000 + number * args.records)
             files.append(path)
         if not args.json:
             print(f"built {args.files} files of {args.records} records", file=sys.stderr)

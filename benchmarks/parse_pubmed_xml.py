@@ -36,17 +36,9 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = Path("fixtures", "pubmed_xml", "medline16n0902.xml.gz")
-
-
-def shared_fixture() -> Path:
-    shared = Path(os.environ.get("EXOREVIEW_SHARED", ROOT.parent / "shared"))
-    path = shared / FIXTURE
-    if not path.exists():
-        sys.exit(f"missing {path}: set EXOREVIEW_SHARED to the shared data folder")
-    return path
+from bench_common import shared_file
 
 
 def parse_exoreview(path: Path) -> int:
@@ -81,11 +73,12 @@ def parse_biopython(path: Path) -> int:
     return len(document["PubmedArticle"]) + len(document["PubmedBookArticle"])
 
 
-def parse_lxml_floor(path: Path) -> int:
+def parse_lxml_floor(path: Path, opener: Callable[..., Any] = gzip.open) -> int:
+    """Every PubmedArticle parsed and cleared, nothing extracted: the fastest any lxml parser can go."""
     from lxml import etree
 
     count = 0
-    with gzip.open(path, "rb") as handle:
+    with opener(path, "rb") as handle:
         for _event, elem in etree.iterparse(handle, events=("end",), tag="PubmedArticle"):
             count += 1
             elem.clear()
@@ -97,16 +90,8 @@ def parse_lxml_floor(path: Path) -> int:
 def parse_lxml_floor_isal(path: Path) -> int:
     """The floor again, but decompressing with ISA-L as exoreview does: shows what the faster gzip is worth."""
     from isal import igzip
-    from lxml import etree
 
-    count = 0
-    with igzip.open(path, "rb") as handle:
-        for _event, elem in etree.iterparse(handle, events=("end",), tag="PubmedArticle"):
-            count += 1
-            elem.clear()
-            while elem.getprevious() is not None:
-                del elem.getparent()[0]
-    return count
+    return parse_lxml_floor(path, igzip.open)
 
 
 def best_rate(parse: Callable[[Path], int], path: Path, expected: int, timings: list[float]) -> None:
@@ -139,7 +124,7 @@ def main() -> None:
         from exoreview.formats.pubmed_tiling import tile_pubmed_xml
 
         path = Path(folder) / "tiled.xml.gz"
-        xml_bytes = tile_pubmed_xml(shared_fixture(), path, args.records)
+        xml_bytes = tile_pubmed_xml(shared_file(), path, args.records)
         if not args.json:
             print(f"built {path.name}: {args.records} records, {xml_bytes / 1e6:.0f} MB XML", file=sys.stderr)
         for round_ in range(max(args.repeats, args.peer_repeats)):

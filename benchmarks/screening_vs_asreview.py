@@ -31,18 +31,10 @@ import time
 import zipfile
 from pathlib import Path
 
+from bench_common import SYNERGY, parse_seeds
 from exoreview.screen.simulation import Dataset, draw_priors, load_dataset, screening_metrics
 
-SYNERGY = Path(__file__).resolve().parents[2] / "shared" / "data" / "synergy"
 BIN = Path(sys.executable).parent
-
-
-def parse_seeds(text: str) -> list[int]:
-    seeds: list[int] = []
-    for part in text.split(","):
-        low, _, high = part.partition("-")
-        seeds.extend(range(int(low), int(high or low) + 1))
-    return seeds
 
 
 def write_csv(dataset: Dataset, path: Path) -> None:

@@ -18,19 +18,10 @@ import statistics
 import sys
 from pathlib import Path
 
+from bench_common import SYNERGY, parse_seeds
 from exoreview.screen.active import ActiveLearner
 from exoreview.screen.simulation import draw_priors, first_stop, load_dataset, simulate
 from exoreview.screen.stopping import heuristic_stop
-
-SYNERGY = Path(__file__).resolve().parents[2] / "shared" / "data" / "synergy"
-
-
-def parse_seeds(text: str) -> list[int]:
-    seeds: list[int] = []
-    for part in text.split(","):
-        low, _, high = part.partition("-")
-        seeds.extend(range(int(low), int(high or low) + 1))
-    return seeds
 
 
 def heuristic_stop_at(labels: list[bool]) -> int:

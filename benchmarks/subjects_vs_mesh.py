@@ -25,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench_common import SHARED
 from exoreview.classify.subjects import MODEL_CLASSES, shipped_model
 from exoreview.classify.subjects_train import (
     Example,
@@ -37,8 +38,6 @@ from exoreview.classify.subjects_train import (
     score,
 )
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("EXOREVIEW_SHARED", REPO.parent / "shared"))
 BASELINE_WORDS = {
     "human": {"patient", "patients", "participants", "volunteers", "subjects", "human", "humans", "women", "men",
               "children", "adults", "people", "individuals"},
