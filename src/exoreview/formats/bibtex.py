@@ -18,7 +18,7 @@ from bibtexparser.model import Entry
 
 from exoreview.formats.errors import MalformedRecord
 from exoreview.formats.names import initials_of, split_list, year_of
-from exoreview.formats.text import EntryError, load_source
+from exoreview.formats.text import EntryError, load_source, report_entry
 from exoreview.records import AbstractSection, Author, Journal, PubDate, PublicationType, Record
 
 _MONTHS = {m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
@@ -29,10 +29,7 @@ _LATEX_SPECIAL = str.maketrans({"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", 
 def iter_bibtex(source: str | Path, *, errors: list[MalformedRecord] | None = None, label: str = "",
                 notes: list[str] | None = None) -> Iterator[Record]:
     """Records of a .bib file (path or text); unparsable entries and entries without a title go to `errors`."""
-    decoded, name = load_source(source, "<bibtex>")
-    label = label or name
-    if decoded.note and notes is not None:
-        notes.append(f"{label}: {decoded.note}")
+    decoded, label = load_source(source, "<bibtex>", label=label, notes=notes)
     library = bibtexparser.parse_string(decoded.text, append_middleware=[
         middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()])
     blocks = sorted([*library.entries, *library.failed_blocks], key=lambda b: b.start_line)
@@ -45,10 +42,7 @@ def iter_bibtex(source: str | Path, *, errors: list[MalformedRecord] | None = No
             record, entry = None, _raw_name(block.raw)
             problem = f"not valid BibTeX (from line {block.start_line + 1}): {type(block.error).__name__}"
         if problem:
-            error = EntryError(label, position, problem, entry)
-            if errors is None:
-                raise error
-            errors.append(error)
+            report_entry(EntryError(label, position, problem, entry), errors)
             continue
         assert record is not None
         yield record

@@ -10,7 +10,7 @@ from typing import Any
 
 from exoreview.formats.errors import MalformedRecord
 from exoreview.formats.names import initials_of, split_list, year_of
-from exoreview.formats.text import EntryError, load_source
+from exoreview.formats.text import EntryError, load_source, report_entry
 from exoreview.records import AbstractSection, Author, Journal, PubDate, PublicationType, Record
 
 _BOOK_TYPES = {"book", "chapter"}
@@ -19,10 +19,7 @@ _BOOK_TYPES = {"book", "chapter"}
 def iter_csljson(source: str | Path, *, errors: list[MalformedRecord] | None = None, label: str = "",
                  notes: list[str] | None = None) -> Iterator[Record]:
     """Records of a CSL-JSON file; an item that is not an object or has neither title nor DOI goes to `errors`."""
-    decoded, name = load_source(source, "<csl-json>")
-    label = label or name
-    if decoded.note and notes is not None:
-        notes.append(f"{label}: {decoded.note}")
+    decoded, label = load_source(source, "<csl-json>", label=label, notes=notes)
     try:
         data = json.loads(decoded.text)
     except json.JSONDecodeError as exc:
@@ -44,10 +41,7 @@ def iter_csljson(source: str | Path, *, errors: list[MalformedRecord] | None = N
                 if not record.title and not record.doi:
                     problem = "item has neither a title nor a DOI"
         if problem:
-            error = EntryError(label, position, problem, entry)
-            if errors is None:
-                raise error
-            errors.append(error)
+            report_entry(EntryError(label, position, problem, entry), errors)
             continue
         yield record
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from exoreview.formats.errors import MalformedRecord
 from exoreview.formats.names import name_last_first, split_authors, split_list, year_of
-from exoreview.formats.text import EntryError, load_source
+from exoreview.formats.text import EntryError, load_source, report_entry
 from exoreview.records import AbstractSection, Journal, PubDate, PublicationType, Record
 
 # Field -> header names as they appear in exports, normalized by `_header_key`. First match wins.
@@ -107,10 +107,7 @@ def iter_csv_rows(source: str | Path, *, mapping: dict[str, str] | None = None,
                   errors: list[MalformedRecord] | None = None, label: str = "",
                   notes: list[str] | None = None) -> Iterator[TableRow]:
     """Rows of a CSV file (path or text). A row without a title or DOI is reported and skipped."""
-    decoded, name = load_source(source, "<csv>")
-    label = label or name
-    if decoded.note and notes is not None:
-        notes.append(f"{label}: {decoded.note}")
+    decoded, label = load_source(source, "<csv>", label=label, notes=notes)
     reader = csv.reader(io.StringIO(decoded.text, newline=""), _dialect(decoded.text))
     headers = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
     if not any(headers):
@@ -130,10 +127,7 @@ def iter_csv_rows(source: str | Path, *, mapping: dict[str, str] | None = None,
         elif not cells.get("title") and not cells.get("doi"):
             problem = "neither a title nor a DOI"
         if problem:
-            error = EntryError(label, position, problem, entry)
-            if errors is None:
-                raise error
-            errors.append(error)
+            report_entry(EntryError(label, position, problem, entry), errors)
             continue
         yield TableRow(position, record_from_cells(cells), cells)
 

@@ -14,7 +14,7 @@ import rispy
 
 from exoreview.formats.errors import MalformedRecord
 from exoreview.formats.names import initials_of, year_of
-from exoreview.formats.text import EntryError, load_source, read_decoded
+from exoreview.formats.text import EntryError, load_source, read_decoded, report_entry
 from exoreview.records import AbstractSection, Author, Journal, PubDate, PublicationType, Record
 
 _ENTRY_END = re.compile(r"^ER\s{2}-\s*$", re.MULTILINE)
@@ -34,10 +34,7 @@ def read_text(path: str | Path) -> str:
 def iter_ris(source: str | Path, *, errors: list[MalformedRecord] | None = None, label: str = "",
              notes: list[str] | None = None) -> Iterator[Record]:
     """Records from a RIS file path or RIS text; broken entries go to `errors` and are skipped."""
-    decoded, name = load_source(source, "<ris>")
-    label = label or name
-    if decoded.note and notes is not None:
-        notes.append(f"{label}: {decoded.note}")
+    decoded, label = load_source(source, "<ris>", label=label, notes=notes)
     chunks = [c for c in _ENTRY_END.split(decoded.text) if c.strip()]
     for position, chunk in enumerate(chunks):
         try:
@@ -51,10 +48,7 @@ def iter_ris(source: str | Path, *, errors: list[MalformedRecord] | None = None,
             title = _TITLE_LINE.search(chunk)
             ident = _ID_LINE.search(chunk)
             entry = (ident.group(1) if ident else "") or (title.group(1) if title else "")
-            problem = EntryError(label, position, str(exc) or type(exc).__name__, entry.strip())
-            if errors is None:
-                raise problem from exc
-            errors.append(problem)
+            report_entry(EntryError(label, position, str(exc) or type(exc).__name__, entry.strip()), errors)
             continue
         yield record
 

@@ -70,8 +70,24 @@ def is_source_text(source: str | Path) -> bool:
                                              or source.lstrip().startswith(("[", "{", "@")))
 
 
-def load_source(source: str | Path, default_label: str) -> tuple[DecodedText, str]:
-    """The text to parse and the label errors name it by."""
+def load_source(source: str | Path, default_label: str, *, label: str = "",
+                notes: list[str] | None = None) -> tuple[DecodedText, str]:
+    """The text to parse and the label errors name it by (`label`, else the file's name).
+
+    A guessed encoding is noted in `notes`, so the import log says how the file was read.
+    """
     if is_source_text(source):
-        return DecodedText(_unify_newlines(str(source).lstrip("\ufeff")), "str"), default_label
-    return read_decoded(source), Path(source).name
+        decoded, name = DecodedText(_unify_newlines(str(source).lstrip("\ufeff")), "str"), default_label
+    else:
+        decoded, name = read_decoded(source), Path(source).name
+    label = label or name
+    if decoded.note and notes is not None:
+        notes.append(f"{label}: {decoded.note}")
+    return decoded, label
+
+
+def report_entry(error: EntryError, errors: list[MalformedRecord] | None) -> None:
+    """Collect a broken entry so the rest of the file imports; without a list to collect into, raise it."""
+    if errors is None:
+        raise error
+    errors.append(error)
