@@ -9,8 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+_DOI_PREFIX = re.compile(r"^(https?://)?(dx\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
+
+
+def bare_doi(value: str) -> str:
+    """A DOI without the URL or 'doi:' prefix exports put before it ("https://doi.org/10.1/x" -> "10.1/x")."""
+    return _DOI_PREFIX.sub("", value.strip()).strip()
+
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 _PLAIN = (str, int, float, bool, type(None))

@@ -7,8 +7,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from exoreview.records import bare_doi
+
 _TAGS = re.compile(r"<[^>]+>")
-_DOI_PREFIX = re.compile(r"^(https?://)?(dx\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
 # Letters NFKD does not reduce to ASCII, spelled the way English exports spell them.
 _TRANSLIT = str.maketrans({
     "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "œ": "oe",
@@ -43,7 +44,7 @@ def normalize_title(title: str) -> str:
 
 
 def normalize_doi(doi: str) -> str:
-    return _DOI_PREFIX.sub("", doi.strip()).strip().lower()
+    return bare_doi(doi).lower()
 
 
 def is_number_token(token: str) -> bool:

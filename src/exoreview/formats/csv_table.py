@@ -18,7 +18,7 @@ from pathlib import Path
 from exoreview.formats.errors import MalformedRecord
 from exoreview.formats.names import name_last_first, split_authors, split_list, year_of
 from exoreview.formats.text import EntryError, load_source, report_entry
-from exoreview.records import AbstractSection, Journal, PubDate, PublicationType, Record
+from exoreview.records import AbstractSection, Journal, PubDate, PublicationType, Record, bare_doi
 
 # Field -> header names as they appear in exports, normalized by `_header_key`. First match wins.
 HEADER_NAMES: dict[str, tuple[str, ...]] = {
@@ -52,7 +52,6 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
 }
 _PMID_IN_TEXT = re.compile(r"\bPMID:\s*(\d+)", re.IGNORECASE)
 _PMCID_IN_TEXT = re.compile(r"\bPMCID:\s*(PMC\d+)", re.IGNORECASE)
-_DOI_URL = re.compile(r"^(https?://)?(dx\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
 
 
 def _header_key(header: str) -> str:
@@ -162,7 +161,7 @@ def record_from_cells(cells: dict[str, str]) -> Record:
     ptype = get("publication_type", "")
     return Record(
         pmid=pmid if pmid.isdigit() else "",
-        doi=_DOI_URL.sub("", get("doi", "")).strip(),
+        doi=bare_doi(get("doi", "")),
         pmcid=pmcid.upper() if pmcid else "",
         title=" ".join(get("title", "").split()),
         abstract=[AbstractSection(abstract)] if abstract else [],
