@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from exoreview.classify.rules import RuleClassifier
+from exoreview.classify.subjects import SubjectPrediction, predict_subjects
 from exoreview.protocol.model import Taxonomy
 from exoreview.records import Record
 from exoreview.results import Label
@@ -16,31 +17,19 @@ MethodsText = Callable[[Record], str]
 SUBJECTS = "subjects"
 
 
-def study_labels(classifier: RuleClassifier, record: Record, record_id: int = 0) -> list[Label]:
-    """The rule classifier's labels, with the subjects facet from the subjects model when it is installed.
+def study_labels(classifier: RuleClassifier, record: Record, record_id: int = 0,
+                 subjects: SubjectPrediction | None = None) -> list[Label]:
+    """The rule classifier's labels, with the subjects facet from the subjects model.
 
     The model (exoreview.classify.subjects) decides human / animal / in vitro / ex vivo from the
-    whole record and was measured against MEDLINE check tags; without it the taxonomy's subjects
-    rules stand.
+    whole record and was measured against MEDLINE check tags. Pass `subjects` when the caller
+    already has the record's prediction, so it is not computed twice.
     """
     labels = classifier.classify(record, record_id)
-    predicted = _model_subjects(record, record_id)
-    if predicted is None:
-        return labels
+    predicted = (subjects or predict_subjects(record)).labels(record_id)
     position = next((i for i, lab in enumerate(labels) if lab.facet == SUBJECTS), len(labels))
     others = [lab for lab in labels if lab.facet != SUBJECTS]
     return others[:position] + predicted + others[position:]
-
-
-def _model_subjects(record: Record, record_id: int) -> list[Label] | None:
-    try:
-        from exoreview.classify.subjects import predict_subjects
-    except ImportError:  # the subjects model is not part of this installation: keep the rules' subjects
-        return None
-    try:
-        return predict_subjects(record).labels(record_id)
-    except FileNotFoundError:  # the model's file has not been built (scripts/build_subjects_model.py)
-        return None
 
 
 def classify_records(

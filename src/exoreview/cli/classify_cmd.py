@@ -121,8 +121,9 @@ def classify_input(path: Path, *, as_json: bool, protocol: str) -> int:
     errors: list[MalformedRecord] = []
     count = 0
     for source, position, record in read_input(path, errors):
-        labels = study_labels(classifier, record)
-        row = record_json(source, position, record, labels, predict_subjects(record).human_participants)
+        subjects = predict_subjects(record)
+        labels = study_labels(classifier, record, subjects=subjects)
+        row = record_json(source, position, record, labels, subjects.human_participants)
         typer.echo(json.dumps(row, ensure_ascii=False) if as_json else _text_line(row))
         count += 1
     for problem in errors:  # plain lines, never wrapped: one problem per line for grep
