@@ -85,9 +85,14 @@ def _run(store: Store, folder: ReviewFolder, protocol: Protocol, client: PubMedC
                 continue
             query = source.query_string()
             say(f"Searching PubMed: {query}")
-            result = retrieve_pubmed(store, pubmed_client_for(source, client), query, run_id=run_id,
-                                     progress=progress, max_records=source.max_records,
-                                     filters=source.model_dump(include={"free_full_text", "date_from", "date_to"}))
+            source_client = pubmed_client_for(source, client)
+            try:
+                result = retrieve_pubmed(store, source_client, query, run_id=run_id, progress=progress,
+                                         max_records=source.max_records,
+                                         filters=source.model_dump(include={"free_full_text", "date_from", "date_to"}))
+            finally:
+                if source_client is not client:  # a client made for this entry's own base URL or rate
+                    source_client.close()
             summary.skipped += result.skipped
             say(f"  {result.count} match, {result.retrieved} stored"
                 + (" (resumed)" if result.resumed else ""))

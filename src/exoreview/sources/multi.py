@@ -23,13 +23,10 @@ def pubmed_client_for(spec: SourceSpec, client: PubMedClient) -> PubMedClient:
     """The given client, or one like it at the protocol's own base URL / rate."""
     if not spec.base_url and not spec.rate:
         return client
-    twin = PubMedClient(base_url=spec.base_url or client.base_url, email=client.identity.get("email", ""),
+    return PubMedClient(base_url=spec.base_url or client.base_url, email=client.identity.get("email", ""),
                         api_key=client.identity.get("api_key", ""), tool=client.identity.get("tool", "exoreview"),
                         rate=spec.rate or None, policy=client.policy, on_retry=client.on_retry,
-                        archive=getattr(client, "archive", None))
-    if hasattr(client, "replay_searches"):
-        twin.replay_searches = client.replay_searches
-    return twin
+                        archive=client.archive, replay_searches=client.replay_searches)
 
 
 def client_for(spec: SourceSpec, pubmed: PubMedClient | None = None) -> JsonClient:
