@@ -27,13 +27,30 @@ class LoopbackServer(ThreadingHTTPServer):
 
 
 class QuietHandler(BaseHTTPRequestHandler):
-    """Logs requests only when the server was started verbose."""
+    """Logs requests only when the server was started verbose; sends answers with their planned faults."""
 
     server: LoopbackServer
 
     def log_message(self, format: str, *args: object) -> None:
         if self.server.verbose:
             super().log_message(format, *args)
+
+    def send_answer(self, status: int, content_type: str, body: bytes, fault: Any = None,
+                    headers: dict[str, str] | None = None) -> None:
+        """Send one answer. A fault (eutils.faults.Fault) may cut the body short while the headers
+        announce the short length, or drop the connection halfway through the announced full length."""
+        sent = body[: int(len(body) * fault.cut)] if fault and fault.cut else body
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body if fault and fault.drop else sent)))
+        self.end_headers()
+        if fault and fault.drop:
+            self.wfile.write(sent[: len(sent) // 2])
+            self.close_connection = True
+            return
+        self.wfile.write(sent)
 
 
 class RunningServer:

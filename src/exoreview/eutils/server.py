@@ -208,18 +208,7 @@ class _Handler(QuietHandler):
             self._send_fault(fault)
             return
         answer = service.answer(utility, params)
-        body = answer.body
-        if fault and fault.cut:
-            body = body[: int(len(body) * fault.cut)]
-        self.send_response(answer.status)
-        self.send_header("Content-Type", answer.content_type)
-        self.send_header("Content-Length", str(len(answer.body if fault and fault.drop else body)))
-        self.end_headers()
-        if fault and fault.drop:
-            self.wfile.write(body[: len(body) // 2])
-            self.close_connection = True
-            return
-        self.wfile.write(body)
+        self.send_answer(answer.status, answer.content_type, answer.body, fault)
 
     def _send_fault(self, fault: Fault) -> None:
         message = b"<html><body>simulated fault</body></html>\n"

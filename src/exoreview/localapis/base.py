@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-from exoreview.eutils.faults import Fault, FaultPlan
+from exoreview.eutils.faults import FaultPlan
 from exoreview.loopback import LoopbackServer, QuietHandler, RunningServer
 
 JSON = "application/json;charset=UTF-8"
@@ -86,23 +86,7 @@ class _Handler(QuietHandler):
         answer = service.fault_body(fault.status) if fault and fault.status else service.answer(split.path, params)
         if fault and fault.status and fault.retry_after is not None:
             answer.headers["Retry-After"] = f"{fault.retry_after:g}"
-        self._send(answer, fault)
-
-    def _send(self, answer: Answer, fault: Fault | None) -> None:
-        body = answer.body
-        if fault and fault.cut:
-            body = body[: int(len(body) * fault.cut)]
-        self.send_response(answer.status)
-        self.send_header("Content-Type", answer.content_type)
-        for name, value in answer.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(answer.body if fault and fault.drop else body)))
-        self.end_headers()
-        if fault and fault.drop:
-            self.wfile.write(body[: len(body) // 2])
-            self.close_connection = True
-            return
-        self.wfile.write(body)
+        self.send_answer(answer.status, answer.content_type, answer.body, fault, answer.headers)
 
 
 class RunningApi(RunningServer):
