@@ -18,12 +18,16 @@ from exoreview.classify.subjects import (
     shipped_model,
 )
 from exoreview.classify.subjects_train import (
+    Example,
     fit,
+    leave_one_dataset_out,
     load_examples,
+    load_medline_samples,
     mean_macro,
     model_bytes,
     model_predictor,
     score,
+    seen_dataset_ceiling,
 )
 from exoreview.records import AbstractSection, MeshHeading, Record
 
@@ -153,3 +157,49 @@ def test_shipped_model_on_real_records(shared) -> None:
     assert all(row["human"] >= 0.9 for name, row in scores.items() if name != "Sep_2021")
     assert mean_macro(scores) >= 0.75
 
+
+
+def test_medline_samples_train_but_never_double_a_scored_record(shared) -> None:
+    root = shared("fixtures").parent
+    samples = load_medline_samples(root)
+    assert {e.dataset for e in samples} == {"medline16n0902", "mesh_papers"}
+    assert len(samples) == 378 and all(e.ids for e in samples)
+    # A record already among the scored examples (by PMID or DOI) is not taken again.
+    scored = samples[:5] + samples[-3:]
+    rest = load_medline_samples(root, exclude=scored)
+    assert len(rest) == len(samples) - len(scored)
+    assert not {i for e in scored for i in e.ids} & {i for e in rest for i in e.ids}
+
+
+def _composed(dataset: str, n: int, signal: bool, seed: int) -> list[Example]:
+    """Composed examples (not real records): gold `animal` follows the feature "mice" when `signal`,
+    and a coin otherwise; `human` is on every other record."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        animal = i % 3 == 0
+        words = {"study", f"w{rng.randrange(40)}", f"w{rng.randrange(40)}"}
+        if (signal and animal) or (not signal and rng.random() < 0.5):
+            words.add("mice")
+        if i % 2 == 0:
+            words.add("patients")
+        out.append(Example(dataset, f"{dataset}-{i}", frozenset(words), {"human": i % 2 == 0, "animal": animal}))
+    return out
+
+
+def test_ceiling_finds_a_stated_signal_and_not_a_coin() -> None:
+    examples = _composed("clear", 60, True, 1) + _composed("coin", 60, False, 2) + _composed("other", 60, True, 3)
+    ceiling = seen_dataset_ceiling(examples, folds=3)
+    assert ceiling["clear"]["animal"] == 1.0 and ceiling["clear"]["human"] == 1.0
+    assert ceiling["coin"]["animal"] < 0.8  # no threshold recovers a coin from the words
+
+
+def test_leave_one_dataset_out_never_trains_on_the_held_out_dataset() -> None:
+    examples = _composed("a", 30, True, 1) + _composed("b", 30, True, 2) + _composed("c", 30, True, 3)
+    extra = _composed("sample", 30, True, 4)
+    scores, models = leave_one_dataset_out(examples, keep_models=True, train_also=extra)
+    assert set(scores) == {"a", "b", "c"}  # the training-only group is never scored
+    for held_out, model in models.items():
+        assert model.about["trained_on"] == sorted({"a", "b", "c", "sample"} - {held_out})

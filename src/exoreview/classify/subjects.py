@@ -3,8 +3,9 @@
 `human` and `animal` follow MEDLINE's check tags "Humans" and "Animals" faithfully, because
 those tags are the only gold standard there is (`benchmarks/subjects_vs_mesh.py` scores
 against them). They come from a logistic-regression model over the words of the title,
-abstract, keywords and journal plus a few rule cues, trained on SYNERGY records' MeSH by
-`scripts/build_subjects_model.py` and shipped as JSON (`models/subjects.json`): a vocabulary
+abstract, keywords and journal plus a few rule cues, trained on the MeSH of real records (the
+SYNERGY datasets and the MEDLINE fixtures under ../shared) by `scripts/build_subjects_model.py`
+and shipped as JSON (`models/subjects.json`): a vocabulary
 with one weight per class, so reading it needs no scikit-learn and no pickle.
 
 MEDLINE tags "Humans" on studies of human *cells* too. A review of skin treatments needs to
