@@ -14,7 +14,7 @@ from exoreview.protocol import load_protocol
 from exoreview.records import AbstractSection, Record
 
 ROOT = Path(__file__).resolve().parents[1]
-HELDOUT_FILES = ["classify_heldout.toml", "classify_heldout2.toml"]
+HELDOUT_FILES = ["classify_heldout.toml", "classify_heldout2.toml", "classify_heldout3.toml"]
 
 
 @pytest.fixture(scope="module")

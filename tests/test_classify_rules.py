@@ -101,6 +101,27 @@ def test_invalid_pattern_names_facet_class_and_pattern() -> None:
         RuleClassifier(broken)
 
 
+def test_implies_must_name_a_sibling_class() -> None:
+    broken = Taxonomy(facets={"safety": {
+        "serious": TaxonomyClass(label="Serious", patterns=[r"\bserious\b"], implies=["reported"])}})
+    with pytest.raises(ProtocolError, match=r"safety.*serious.*implies 'reported'"):
+        RuleClassifier(broken)
+
+
+def test_a_serious_adverse_event_is_also_an_adverse_event_on_its_sentence(taxonomy: Taxonomy) -> None:
+    classifier = RuleClassifier(taxonomy)
+    record = Record(abstract=[AbstractSection("Exosome injections softened the keloid. "
+                                              "One participant had a severe allergic reaction.")])
+    safety = {lab.value: lab for lab in classifier.classify(record) if lab.facet == "safety"}
+    assert set(safety) == {"serious_adverse_event", "adverse_events_reported"}
+    implied, serious = safety["adverse_events_reported"].evidence, safety["serious_adverse_event"].evidence
+    assert implied.method == "implied:safety.serious_adverse_event"
+    assert (implied.sentence, implied.start, implied.match) == (serious.sentence, serious.start, serious.match)
+    # Denied, it implies nothing: "no serious adverse events" is a finding of its own.
+    denied = Record(abstract=[AbstractSection("No serious adverse events occurred.")])
+    assert [lab.value for lab in classifier.classify(denied) if lab.facet == "safety"] == ["no_adverse_events"]
+
+
 # -- the composed sentence suite: positives and hard negatives for every class --------------------------
 
 POSITIVES = [(f, c, s) for f, cs in SUITE.items() for c, d in cs.items() for s in d.get("positive", [])]

@@ -77,6 +77,7 @@ class RuleClassifier:
         self._by_mesh: dict[str, list[tuple[str, str]]] = {}
         self._by_pubtype: dict[str, list[tuple[str, str]]] = {}
         self._order: dict[tuple[str, str], int] = {}
+        self._implies: dict[tuple[str, str], list[str]] = {}
         self.levels: dict[str, int | None] = {}
         for facet, classes in taxonomy.facets.items():
             for value, spec in classes.items():
@@ -89,6 +90,14 @@ class RuleClassifier:
                     self._by_mesh.setdefault(ui.strip().upper(), []).append((facet, value))
                 for name in spec.publication_types:
                     self._by_pubtype.setdefault(name.strip().casefold(), []).append((facet, value))
+                for implied in spec.implies:
+                    if implied not in classes or implied == value:
+                        raise ProtocolError(
+                            f"taxonomy facet {facet!r}, class {value!r}: implies {implied!r}, which is not "
+                            f"another class of facet {facet!r}; name one of {sorted(set(classes) - {value})}"
+                        )
+                if spec.implies:
+                    self._implies[(facet, value)] = list(spec.implies)
 
     def _add_rule(self, rule: _Rule) -> None:
         index = len(self._rules)
@@ -107,6 +116,7 @@ class RuleClassifier:
         for field_name, sentence in sentences:
             candidates.extend(self._sentence_labels(field_name, sentence, record_id))
         candidates.extend(self._heading_labels(record, record_id))
+        candidates.extend(self._implied(candidates))
         labels = [label for label in self._best_per_class(candidates) if label.facet != DESIGN]
         decision = decide_design(candidates, self.levels, _rank)
         if decision.design is not None:
@@ -196,6 +206,18 @@ class RuleClassifier:
                 evidence = Evidence(item.text, item.start, item.end, "publication_types", f"pubtype:{name}", item.text)
                 labels.append(Label(record_id, facet, value, evidence))
         return labels
+
+    def _implied(self, candidates: list[Label]) -> list[Label]:
+        """The classes a label's class implies, on the same sentence, negated or hedged alike."""
+        implied: list[Label] = []
+        for label in candidates:
+            for value in self._implies.get((label.facet, label.value), ()):
+                e = label.evidence
+                evidence = Evidence(e.sentence, e.start, e.end, e.field_name, f"implied:{label.facet}.{label.value}",
+                                    e.match)
+                implied.append(Label(label.record_id, label.facet, value, evidence,
+                                     negated=label.negated, hedged=label.hedged))
+        return implied
 
     # -- one label per class ---------------------------------------------------------------------------
 

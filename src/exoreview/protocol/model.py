@@ -120,6 +120,9 @@ class TaxonomyClass(_Strict):
     mesh: list[str] = Field(default_factory=list)  # descriptor UIs
     publication_types: list[str] = Field(default_factory=list)
     evidence_level: int | None = None  # for the design facet: 1 strongest
+    # Sibling classes (same facet) a label of this class also stands for, with the same sentence:
+    # a serious adverse event is also an adverse event reported.
+    implies: list[str] = Field(default_factory=list)
 
 
 class Taxonomy(_Strict):
