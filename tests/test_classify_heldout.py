@@ -10,6 +10,7 @@ import pytest
 
 from exoreview.classify import RuleClassifier
 from exoreview.classify.stage import study_labels
+from exoreview.classify.subjects import predict_subjects
 from exoreview.protocol import load_protocol
 from exoreview.records import AbstractSection, Record
 
@@ -64,18 +65,13 @@ def test_benchmark_counts_per_class(classifier: RuleClassifier) -> None:
     assert (result["tp"], result["fp"], result["fn"]) == (2, 1, 0)
 
 
-def test_subjects_come_from_the_model_when_it_is_built(classifier: RuleClassifier) -> None:
+def test_subjects_come_from_the_shipped_model(classifier: RuleClassifier) -> None:
     record = Record(title="Exosomes in a mouse model of photoaging",
                     abstract=[AbstractSection("Hairless mice were irradiated and treated with exosomes.")])
     labels = study_labels(classifier, record, 3)
     subjects = [lab for lab in labels if lab.facet == "subjects"]
-    try:
-        from exoreview.classify.subjects import predict_subjects
-
-        expected = [(lab.value, lab.evidence.method) for lab in predict_subjects(record).labels(3)]
-    except (ImportError, FileNotFoundError):  # no model: the taxonomy's rules decide
-        expected = [(lab.value, lab.evidence.method) for lab in classifier.classify(record, 3)
-                    if lab.facet == "subjects"]
+    expected = [(lab.value, lab.evidence.method) for lab in predict_subjects(record).labels(3)]
+    assert any(method.startswith("model:subjects/") for _, method in expected)
     assert [(lab.value, lab.evidence.method) for lab in subjects] == expected
     assert "animal" in [lab.value for lab in subjects]
     assert [lab.facet for lab in labels if lab.facet != "subjects"] == [
