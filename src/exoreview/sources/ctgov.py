@@ -20,7 +20,7 @@ from typing import Any
 from exoreview.formats.errors import MalformedRecord
 from exoreview.records import AbstractSection, Journal, PubDate, Record
 from exoreview.sources.jsonapi import JsonSourceClient, require
-from exoreview.sources.pages import Page, page_records
+from exoreview.sources.pages import Page, RawPage, cursor_pages
 from exoreview.sources.translate_query import Translation, to_ctgov
 from exoreview.store import Store
 
@@ -45,10 +45,7 @@ class ClinicalTrialsClient(JsonSourceClient):
         return to_ctgov(protocol_query, condition=condition, intervention=intervention)
 
     def pages(self, translation: Translation, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[Page]:
-        token = ""
-        index = 0
-        count = 0
-        while True:
+        def fetch(token: str) -> RawPage:
             params = {**translation.params, "pageSize": str(min(page_size, MAX_PAGE_SIZE)), "format": "json"}
             if token:
                 params["pageToken"] = token
@@ -56,13 +53,11 @@ class ClinicalTrialsClient(JsonSourceClient):
                 params["countTotal"] = "true"  # the total comes with the first page only
             data = self.get_json("studies", params)
             require(data, "studies", SOURCE, "studies answer")
-            count = int(data.get("totalCount", count) or 0)
-            records, errors = page_records(data["studies"] or [], index, study_to_record)
-            yield Page(index=index, count=count, records=records, errors=errors, cursor=token)
-            token = data.get("nextPageToken") or ""
-            if not token or not data["studies"]:
-                return
-            index += 1
+            total = data.get("totalCount")
+            return RawPage(data["studies"] or [], None if total is None else int(total or 0),
+                           data.get("nextPageToken") or "")
+
+        return cursor_pages(fetch, study_to_record)
 
     def study(self, nct_id: str) -> Record:
         return study_to_record(self.get_json(f"studies/{nct_id}", {"format": "json"}))

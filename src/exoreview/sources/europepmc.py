@@ -26,7 +26,7 @@ from exoreview.records import (
     Record,
 )
 from exoreview.sources.jsonapi import JsonSourceClient, require
-from exoreview.sources.pages import Page, page_records
+from exoreview.sources.pages import Page, RawPage, cursor_pages
 from exoreview.sources.translate_query import Translation, to_europepmc
 
 EUROPEPMC_REST = "https://www.ebi.ac.uk/europepmc/webservices/rest/"
@@ -58,19 +58,13 @@ class EuropePmcClient(JsonSourceClient):
 
     def pages(self, translation: Translation, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[Page]:
         """Every page of the search, in order, each with its records mapped."""
-        cursor = "*"
-        index = 0
-        while True:
+
+        def fetch(cursor: str) -> RawPage:
             data = self.search_page(translation.query, cursor=cursor, page_size=page_size)
-            results = (data.get("resultList") or {}).get("result") or []
-            records, errors = page_records(results, index, result_to_record)
-            yield Page(index=index, count=int(data.get("hitCount") or 0), records=records, errors=errors,
-                       cursor=cursor)
-            following = data.get("nextCursorMark")
-            if not results or not following or following == cursor:
-                return
-            cursor = following
-            index += 1
+            return RawPage((data.get("resultList") or {}).get("result") or [], int(data.get("hitCount") or 0),
+                           data.get("nextCursorMark") or "")
+
+        return cursor_pages(fetch, result_to_record, first="*")
 
     def fetch(self, ids: list[str]) -> list[Record]:
         """Records for PMIDs or PMCIDs, by OR'ed identifier queries of up to FETCH_CHUNK each."""

@@ -17,7 +17,7 @@ import httpx
 from exoreview.formats.openalex import short_openalex_id, work_to_record
 from exoreview.records import Record
 from exoreview.sources.jsonapi import JsonSourceClient, require
-from exoreview.sources.pages import Page, page_records
+from exoreview.sources.pages import Page, RawPage, cursor_pages
 from exoreview.sources.translate_query import Translation, to_openalex
 
 OPENALEX_API = "https://api.openalex.org/"
@@ -49,19 +49,12 @@ class OpenAlexClient(JsonSourceClient):
         return data
 
     def pages(self, translation: Translation, *, page_size: int = MAX_PER_PAGE) -> Iterator[Page]:
-        cursor = "*"
-        index = 0
-        while True:
+        def fetch(cursor: str) -> RawPage:
             data = self.works_page(translation.params, cursor=cursor, per_page=page_size)
-            results = data["results"] or []
-            records, errors = page_records(results, index, api_work_to_record)
-            yield Page(index=index, count=int(data["meta"].get("count") or 0), records=records, errors=errors,
-                       cursor=cursor)
-            following = data["meta"].get("next_cursor")
-            if not results or not following:
-                return
-            cursor = following
-            index += 1
+            return RawPage(data["results"] or [], int(data["meta"].get("count") or 0),
+                           data["meta"].get("next_cursor") or "")
+
+        return cursor_pages(fetch, api_work_to_record, first="*")
 
     def work(self, openalex_id: str) -> Record:
         """One work by its OpenAlex id (W123 or the full URL)."""

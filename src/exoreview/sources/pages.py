@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,3 +30,30 @@ def page_records(items: list[Any], page: int,
         except MalformedRecord as exc:
             errors.append(f"page {page}: {exc}")
     return records, errors
+
+
+@dataclass(slots=True)
+class RawPage:
+    """One answer of a cursor-paged search, before its items are mapped."""
+
+    items: list[Any]
+    count: int | None  # the source's total for the whole search; None: not stated, keep the last one
+    following: str  # the cursor or token of the next page; "" when the source names none
+
+
+def cursor_pages(fetch: Callable[[str], RawPage], convert: Callable[[Any, int], Record],
+                 first: str = "") -> Iterator[Page]:
+    """Every page of a cursor-paged search, in order, each with its records mapped.
+
+    Asks with `first`, then with each answer's next cursor; stops at an empty page, at a page that
+    names no next cursor, or at one that names the cursor it was asked with (it would loop).
+    """
+    cursor, index, count = first, 0, 0
+    while True:
+        raw = fetch(cursor)
+        count = count if raw.count is None else raw.count
+        records, errors = page_records(raw.items, index, convert)
+        yield Page(index=index, count=count, records=records, errors=errors, cursor=cursor)
+        if not raw.items or not raw.following or raw.following == cursor:
+            return
+        cursor, index = raw.following, index + 1
