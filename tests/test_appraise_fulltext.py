@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from exoreview.appraise import score_of
-from exoreview.classify import classify_records
+from exoreview.classify.stage import classify_records
 from exoreview.eutils.faults import Fault, FaultPlan
 from exoreview.eutils.pmc import PmcArticles
 from exoreview.eutils.server import EutilsService, RunningService

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from exoreview.classify import RuleClassifier
-from exoreview.classify.stage import study_labels
-from exoreview.classify.subjects import predict_subjects
+from exoreview.classify import RuleClassifier, StudyClassifier
 from exoreview.protocol import load_protocol
 from exoreview.records import AbstractSection, Record
 
@@ -65,14 +63,17 @@ def test_benchmark_counts_per_class(classifier: RuleClassifier) -> None:
     assert (result["tp"], result["fp"], result["fn"]) == (2, 1, 0)
 
 
-def test_subjects_come_from_the_shipped_model(classifier: RuleClassifier) -> None:
+def test_subjects_come_from_the_rules_unless_the_taxonomy_names_the_model(classifier: RuleClassifier) -> None:
     record = Record(title="Exosomes in a mouse model of photoaging",
                     abstract=[AbstractSection("Hairless mice were irradiated and treated with exosomes.")])
-    labels = study_labels(classifier, record, 3)
-    subjects = [lab for lab in labels if lab.facet == "subjects"]
-    expected = [(lab.value, lab.evidence.method) for lab in predict_subjects(record).labels(3)]
-    assert any(method.startswith("model:subjects/") for _, method in expected)
-    assert [(lab.value, lab.evidence.method) for lab in subjects] == expected
-    assert "animal" in [lab.value for lab in subjects]
-    assert [lab.facet for lab in labels if lab.facet != "subjects"] == [
-        lab.facet for lab in classifier.classify(record, 3) if lab.facet != "subjects"]
+    taxonomy = load_protocol("exosome-aesthetics").taxonomy
+    by_rules = [lab for lab in StudyClassifier(taxonomy).classify(record, 3) if lab.facet == "subjects"]
+    assert [(lab.value, lab.evidence.method.split(".")[0]) for lab in by_rules] == [("animal", "pattern:subjects")]
+    # The MeSH-trained model plugs in through the taxonomy, and still speaks only where a sentence does.
+    with_model = taxonomy.model_copy(update={"classifiers": {"subjects": "subjects-model"}})
+    by_model = [lab for lab in StudyClassifier(with_model).classify(record, 3) if lab.facet == "subjects"]
+    assert [lab.value for lab in by_model] == ["animal"]
+    assert by_model[0].evidence.method.startswith("model:subjects/") and "mice" in by_model[0].evidence.sentence
+    others = StudyClassifier(with_model).classify(record, 3)
+    assert [(lab.facet, lab.value) for lab in others if lab.facet != "subjects"] == [
+        (lab.facet, lab.value) for lab in classifier.classify(record, 3) if lab.facet != "subjects"]

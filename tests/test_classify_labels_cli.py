@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from exoreview.classify import classify_records, field_text
+from exoreview.classify import field_text
+from exoreview.classify.stage import classify_records
 from exoreview.cli.app import main
 from exoreview.eutils.pmc import PmcArticles
 from exoreview.eutils.server import EutilsService, RunningService

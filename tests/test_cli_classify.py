@@ -15,7 +15,7 @@ from exoreview.cli.app import main
 from exoreview.formats.openalex import iter_synergy
 from exoreview.formats.pubmed_xml import iter_pubmed_xml
 
-KEYS = {"id", "subjects", "design", "indications", "ev_sources", "evidence", "human_participants"}
+KEYS = {"id", "subjects", "design", "indications", "ev_sources", "labels", "evidence"}
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[dict], str]:
@@ -49,8 +49,11 @@ def test_synergy_folder(shared, capsys) -> None:
         assert set(row) >= KEYS and row["id_type"] == "openalex"
         assert set(row["subjects"]) <= {"human", "animal", "in_vitro", "ex_vivo"}
         _check_evidence(row, records[row["id"]])
-    # Donners_2021 is about haemophilia treatment: nearly all human studies.
-    assert sum("human" in row["subjects"] for row in rows) > 0.8 * len(rows)
+    # Donners_2021 is about haemophilia treatment: people far more often than animals; reviews study no one.
+    assert sum("human" in row["subjects"] for row in rows) > 3 * sum("animal" in row["subjects"] for row in rows)
+    reviews = [row for row in rows if row["design"] in ("narrative_review", "systematic_review", "meta_analysis")]
+    assert reviews and not any(row["subjects"] for row in reviews)
+    assert all(set(row["labels"]) >= {"design"} for row in rows)
     assert "258 records labelled" in err
 
 

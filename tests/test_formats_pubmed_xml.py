@@ -208,7 +208,8 @@ def test_identifiers_prefer_article_id_list(read: Read) -> None:
     assert plos.elocation_ids == ["e0180707", "10.1371/journal.pone.0180707"]
     assert (plos.doi, plos.pii, plos.pmcid) == ("10.1371/journal.pone.0180707", "PONE-D-17-13346", "PMC5546677")
     (nejm,) = read("pubmed_xml", "pubmed-29768149.xml")
-    assert (nejm.doi, nejm.pmcid, nejm.free_full_text) == ("10.1056/NEJMoa1715274", "", False)
+    # No PMC ID: the XML cannot tell whether the publisher's full text is free, so it says nothing.
+    assert (nejm.doi, nejm.pmcid, nejm.free_full_text) == ("10.1056/NEJMoa1715274", "", None)
 
 
 def test_comments_corrections(medline16: dict[str, Record], read: Read) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from exoreview.classify import StudyClassifier
 from exoreview.protocol import load_protocol
 from exoreview.records import AbstractSection, PublicationType, Record
 from exoreview.results import ELIGIBILITY, EXCLUDE, INCLUDE, TITLE_ABSTRACT, Decision
@@ -30,7 +31,7 @@ KOREAN.languages = ["kor"]
 
 
 def test_title_abstract_rules_cite_their_criterion() -> None:
-    rules = CriteriaRules(PROTOCOL.exclude, TITLE_ABSTRACT)
+    rules = CriteriaRules(PROTOCOL.exclude, TITLE_ABSTRACT, StudyClassifier(PROTOCOL.taxonomy).classify)
     assert rules.decide(RELEVANT).label == INCLUDE
     assert (rules.decide(NO_EV).label, rules.decide(NO_EV).reason_id) == (EXCLUDE, "E1")
     assert rules.decide(NO_SKIN).reason_id == "E2"

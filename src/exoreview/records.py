@@ -163,7 +163,9 @@ class Record:
     languages: list[str] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
     elocation_ids: list[str] = field(default_factory=list)
-    free_full_text: bool = False
+    # True: a source says the full text is free to read; False: a source says it is not; None: no
+    # source said (an imported reference), so a reviewer must look.
+    free_full_text: bool | None = None
     synthetic: bool = False
     status: str = ""  # MEDLINE citation status, e.g. "MEDLINE", "PubMed-not-MEDLINE"
     kind: str = "article"  # "article", "book", or "deleted"

@@ -56,7 +56,8 @@ class Appraiser:
             sentences += [(METHODS_FIELD, s) for s in split_sentences(methods_text)]
             if self.classifier is not None:
                 methods_labels = [_in_methods(lab, record_id) for lab in
-                                  self.classifier.classify(Record(abstract=[AbstractSection(methods_text)]), record_id)
+                                  self.classifier.classify(Record(abstract=[AbstractSection(methods_text)]), record_id,
+                                                           own_text=True)
                                   if lab.facet != DESIGN and lab.evidence.field_name == "abstract"]
         all_labels = [lab for lab in labels if _counts(lab)] + [lab for lab in methods_labels if _counts(lab)]
         design = next((lab.value for lab in labels if lab.facet == DESIGN), "")

@@ -35,6 +35,16 @@ _HEDGE = re.compile(
     re.IGNORECASE,
 )
 
+# A call for future work: "RCTs are needed", "further studies in humans should...". Unlike other
+# hedges ("suggests", "potential") it says the thing was NOT done, so it undoes what a study did
+# (its design, subjects, route, methods), where a mere hedge does not.
+_DEFERRED = re.compile(
+    r"\b(?:future|further (?:[\w-]+ ){0,2}?(?:studies|research|trials|work|investigations?|experiments|validation)"
+    r"|(?:is|are|remains?) (?:still |urgently )?(?:needed|required|warranted|lacking|necessary|awaited)"
+    r"|should be|will (?:be )?need|need(?:s|ed)? to be|remains? to be|yet to be|not yet)\b",
+    re.IGNORECASE,
+)
+
 _HARD_BREAK = re.compile(
     r"[;:]|,?\s+(?:but|however|whereas|while|although|though|yet|except|unlike|despite)\b|,\s*which\b",
     re.IGNORECASE,
@@ -51,7 +61,7 @@ _VERB = re.compile(
 )
 _WORD = re.compile(r"\w+")
 # The same patterns without IGNORECASE, for lowered text.
-_LOWERED = {p: re.compile(p.pattern) for p in (_NEGATION, _HEDGE, _HARD_BREAK, _CONJUNCTION, _VERB)}
+_LOWERED = {p: re.compile(p.pattern) for p in (_NEGATION, _HEDGE, _HARD_BREAK, _CONJUNCTION, _VERB, _DEFERRED)}
 
 
 class CueScanner:
@@ -61,7 +71,7 @@ class CueScanner:
     given to `negated` and `hedged` are offsets in the original sentence, which are the same.
     """
 
-    __slots__ = ("_hedges", "_lowered", "_negations", "_segment_starts", "text")
+    __slots__ = ("_deferrals", "_hedges", "_lowered", "_negations", "_segment_starts", "text")
 
     def __init__(self, text: str) -> None:
         # The cue patterns are lower case; matching them on lowered text without IGNORECASE is
@@ -74,6 +84,7 @@ class CueScanner:
         negations = _pattern(_NEGATION, flags).finditer(self.text)
         self._negations = [(m.start(), m.end(), m.group().lower()) for m in negations]
         self._hedges = [(m.start(), m.end()) for m in _pattern(_HEDGE, flags).finditer(self.text)]
+        self._deferrals = [m.start() for m in _pattern(_DEFERRED, flags).finditer(self.text)]
         self._segment_starts: list[int] | None = None  # clauses are found only when a cue needs them
 
     def _segment(self, position: int) -> int:
@@ -108,6 +119,14 @@ class CueScanner:
             self._segment(cue_start) == segment and not (start <= cue_start < end)
             for cue_start, _ in self._hedges
         )
+
+
+    def deferred(self, start: int, end: int) -> bool:
+        """Whether a call for future work ("are needed", "further studies") stands in the same clause."""
+        if not self._deferrals:
+            return False
+        segment = self._segment(start)
+        return any(self._segment(cue) == segment and not (start <= cue < end) for cue in self._deferrals)
 
 
 def _pattern(pattern: re.Pattern[str], flags: int) -> re.Pattern[str]:

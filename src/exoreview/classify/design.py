@@ -1,10 +1,20 @@
-"""One primary study design per record, its evidence level, and the subjects it implies.
+"""One primary study design per record, its evidence level, and what the study studied.
 
 Abstracts mention many designs: a review says "we reviewed RCTs", a trial cites "a previous
 meta-analysis", a discussion asks for "randomized controlled trials". So the decision weighs
-evidence instead of taking every mention: hedged or negated mentions ("RCTs are needed",
-"no RCT has tested") do not count, a review's mentions of primary designs do not make it one,
-and a primary study's mention of someone else's review does not make it a review.
+evidence instead of taking every mention. The caller passes only the record's own sentences
+(the title, aims, methods, results, conclusions: not the background that cites other work).
+
+- A review is a review whatever designs it lists ("animal, cell and human studies were
+  included"), and a sentence that says what the review is stays a review cue even when it also
+  asks for more research: hedging does not undo "This concise review summarises...". It is
+  systematic when it describes its search (databases, the studies found and kept), a
+  meta-analysis when it pools.
+- A primary study's design is the strongest it did: a human study before animal work, animal
+  work before tissue ex vivo, tissue before cells. Human designs must be named (and not hedged
+  or negated: "RCTs are needed" names none); laboratory designs follow from what was studied.
+- Reviews and other secondary papers have no subjects. A primary study's subjects are what its
+  own sentences say it studied, plus what its design implies (a trial studied people).
 """
 
 from __future__ import annotations
@@ -18,20 +28,22 @@ from exoreview.results import Evidence, Label
 DESIGN = "design"
 SUBJECTS = "subjects"
 
-# Strongest first; the first design with evidence is the record's primary design.
-PRECEDENCE = (
-    "meta_analysis", "systematic_review", "rct", "split_face", "nonrandomized_trial", "case_series",
-    "case_report", "animal", "ex_vivo", "in_vitro", "narrative_review",
-)
 REVIEW_DESIGNS = frozenset({"meta_analysis", "systematic_review", "narrative_review"})
+HUMAN_DESIGNS = ("rct", "split_face", "nonrandomized_trial", "case_series", "case_report")  # strongest first
+LAB_DESIGNS = ("animal", "ex_vivo", "in_vitro")
 SUBJECT_ORDER = ("human", "animal", "in_vitro", "ex_vivo")
 # The subjects a primary design implies, whether or not the abstract names them.
 IMPLIED_SUBJECTS = {
     "rct": "human", "split_face": "human", "nonrandomized_trial": "human", "case_series": "human",
     "case_report": "human", "animal": "animal", "ex_vivo": "ex_vivo", "in_vitro": "in_vitro",
 }
-# When no design is named, what was studied still tells the design of a laboratory study.
+# People took part but no design is named: the weakest trial design that treats people.
+UNNAMED_HUMAN_DESIGN = "nonrandomized_trial"
+# When no design is named, what was studied tells the design of a laboratory study.
 DESIGN_FROM_SUBJECT = {"animal": "animal", "ex_vivo": "ex_vivo", "in_vitro": "in_vitro"}
+# "We report a case and review the literature": a case report, not a review.
+_LITERATURE_REVIEW = re.compile(r"\b(?:review(?:ed|ing)? (?:of )?the (?:relevant |current )?literature"
+                                r"|literature review)\b", re.IGNORECASE)
 
 # "a previous meta-analysis", "several systematic reviews": someone else's review.
 _OTHERS_REVIEW = re.compile(
@@ -47,46 +59,86 @@ class DesignDecision:
     subjects: list[str] = field(default_factory=list)
     implied_subjects: list[Label] = field(default_factory=list)  # subjects the design adds
 
+    @property
+    def is_review(self) -> bool:
+        return self.design is not None and self.design.value in REVIEW_DESIGNS
+
+    @property
+    def value(self) -> str | None:
+        return self.design.value if self.design is not None else None
+
 
 def decide_design(
     candidates: list[Label], levels: dict[str, int | None], rank: Callable[[Label], tuple] | None = None
 ) -> DesignDecision:
-    """Pick the primary design from all design and subjects candidates of one record.
+    """Pick the primary design from the design and subjects candidates of one record's own sentences.
 
     `candidates` holds every piece of evidence (not yet one per class); `levels` maps design
     class ids to evidence levels; `rank` orders evidence, best first (a key function).
     """
     key = rank or _default_rank
-    designs = [c for c in candidates if c.facet == DESIGN and not c.negated and not c.hedged]
-    designs = [c for c in designs if not _cites_others_review(c)]
-    primary_pubtype = any(c.evidence.field_name == "publication_types" and c.value not in REVIEW_DESIGNS
-                          for c in designs)
-    reviews = [c for c in designs if c.value in REVIEW_DESIGNS]
-    if primary_pubtype and not any(c.evidence.field_name == "publication_types" for c in reviews):
-        # An indexed trial or case report that mentions "a literature review" is still primary research.
+    designs = [c for c in candidates if c.facet == DESIGN and not c.negated]
+    reviews = [c for c in designs if c.value in REVIEW_DESIGNS and not _cites_others_review(c)]
+    primary = [c for c in designs if c.value not in REVIEW_DESIGNS and not c.hedged]
+    studied = [c for c in candidates if c.facet == SUBJECTS and not c.negated and not c.hedged]
+    if reviews and _primary_despite_review(reviews, primary):
         reviews = []
-    is_review = bool(reviews)
-    pool = reviews if is_review else [c for c in designs if c.value not in REVIEW_DESIGNS]
-    if not pool:
-        pool = [
-            replace(c, facet=DESIGN, value=DESIGN_FROM_SUBJECT[c.value])
-            for c in candidates
-            if c.facet == SUBJECTS and c.value in DESIGN_FROM_SUBJECT and not c.negated and not c.hedged
-        ]
-    chosen = next((value for value in PRECEDENCE if any(c.value == value for c in pool)), None)
-    subjects = {c.value for c in candidates if c.facet == SUBJECTS and not c.negated}
+    if reviews:
+        chosen = _review_kind(reviews)
+        pool = reviews
+    else:
+        named = {c.value for c in primary}
+        chosen = next((d for d in HUMAN_DESIGNS if d in named), None)
+        pool = primary
+        if chosen is None and any(c.value == "human" for c in studied):
+            # People took part and no design is named: a clinical study, read as non-randomized.
+            chosen = UNNAMED_HUMAN_DESIGN
+            pool = [replace(c, facet=DESIGN, value=chosen) for c in studied if c.value == "human"]
+        if chosen is None:
+            lab = {c.value for c in studied} | (named & set(LAB_DESIGNS))
+            chosen = next((d for d in LAB_DESIGNS if d in lab), None)
+            pool = [c for c in primary if c.value == chosen] or [
+                replace(c, facet=DESIGN, value=DESIGN_FROM_SUBJECT[c.value]) for c in studied
+                if c.value == chosen]
     if chosen is None:
-        return DesignDecision(None, None, _ordered(subjects))
-    best = min((c for c in pool if c.value == chosen), key=key)
+        return DesignDecision(None, None)
+    best = min((c for c in pool if c.value == chosen), key=key, default=None)
+    if best is None:  # a review kind read from its sibling cues (a search described, no "systematic review")
+        best = min(pool, key=key)
     level = levels.get(chosen)
     label = Label(best.record_id, DESIGN, chosen, best.evidence, detail=f"evidence_level={level}" if level else "")
+    if chosen in REVIEW_DESIGNS:
+        return DesignDecision(label, level)
+    subjects = {c.value for c in studied}
     implied: list[Label] = []
-    implied_value = None if is_review else IMPLIED_SUBJECTS.get(chosen)
+    implied_value = IMPLIED_SUBJECTS.get(chosen)
     if implied_value and implied_value not in subjects:
         evidence = replace(best.evidence, method=f"design:{chosen}")
         implied.append(Label(best.record_id, SUBJECTS, implied_value, evidence))
         subjects.add(implied_value)
     return DesignDecision(label, level, _ordered(subjects), implied)
+
+
+def _review_kind(reviews: list[Label]) -> str:
+    values = {c.value for c in reviews}
+    if "meta_analysis" in values:
+        return "meta_analysis"
+    if "systematic_review" in values:
+        return "systematic_review"
+    return "narrative_review"
+
+
+def _primary_despite_review(reviews: list[Label], primary: list[Label]) -> bool:
+    """A primary study that also reviews the literature, or is indexed as primary research."""
+    if not primary:
+        return False
+    indexed_primary = any(c.evidence.field_name == "publication_types" for c in primary)
+    indexed_review = any(c.evidence.field_name == "publication_types" for c in reviews)
+    if indexed_primary and not indexed_review:
+        return True
+    human = any(c.value in HUMAN_DESIGNS for c in primary)
+    return human and all(_LITERATURE_REVIEW.search(c.evidence.sentence) for c in reviews
+                         if c.evidence.field_name != "publication_types")
 
 
 def _cites_others_review(candidate: Label) -> bool:

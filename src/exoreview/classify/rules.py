@@ -14,16 +14,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from exoreview.classify.abbreviations import definitions_of, expand_short_forms
 from exoreview.classify.cues import CueScanner
-from exoreview.classify.design import DESIGN, decide_design
+from exoreview.classify.design import DESIGN, SUBJECT_ORDER, SUBJECTS, DesignDecision, decide_design
 from exoreview.classify.details import detail_labels
+from exoreview.classify.scope import BACKGROUND, STUDY, sentence_scopes
 from exoreview.classify.sentences import Sentence, list_items, record_sentences
 from exoreview.protocol.model import ProtocolError, Taxonomy
 from exoreview.records import Record
 from exoreview.results import Evidence, Label
 
+SPECIES, SAFETY = "species", "safety"
+# What a study did (its design, subjects, route, methods) is hedged only by a call for future work
+# ("RCTs are needed"); "this trial suggests" still reports a trial.
+FACTUAL_FACETS = frozenset({"design", "subjects", "species", "delivery", "isolation", "characterization"})
 # Negation does not undo these facets: "absence of calnexin" reports that calnexin was tested.
 NEGATION_EXEMPT_FACETS = frozenset({"characterization"})
 # A class named "<x>_unspecified" is a fallback, kept only when nothing more specific matched.
@@ -49,6 +55,7 @@ class _Rule:
     facet: str
     value: str
     pattern: re.Pattern[str]
+    yields_to: frozenset[str] = frozenset()
 
     @property
     def method(self) -> str:
@@ -67,6 +74,8 @@ class _Hit:
 class RuleClassifier:
     """Labels records with the classes of a taxonomy; compile once, classify many."""
 
+    name = "rules"
+
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
         self._rules: list[_Rule] = []
@@ -79,13 +88,15 @@ class RuleClassifier:
         self._order: dict[tuple[str, str], int] = {}
         self._implies: dict[tuple[str, str], list[str]] = {}
         self.levels: dict[str, int | None] = {}
+        self._anchors = {facet: _compile(facet, "anchors", "|".join(f"(?:{p})" for p in patterns))
+                         for facet, patterns in taxonomy.anchors.items() if patterns}
         for facet, classes in taxonomy.facets.items():
             for value, spec in classes.items():
                 self._order[(facet, value)] = len(self._order)
                 if facet == DESIGN:
                     self.levels[value] = spec.evidence_level
                 for pattern in spec.patterns:
-                    self._add_rule(_Rule(facet, value, _compile(facet, value, pattern)))
+                    self._add_rule(_Rule(facet, value, _compile(facet, value, pattern), frozenset(spec.yields_to)))
                 for ui in spec.mesh:
                     self._by_mesh.setdefault(ui.strip().upper(), []).append((facet, value))
                 for name in spec.publication_types:
@@ -98,6 +109,10 @@ class RuleClassifier:
                         )
                 if spec.implies:
                     self._implies[(facet, value)] = list(spec.implies)
+                for other in spec.yields_to:
+                    if other not in classes or other == value:
+                        raise ProtocolError(f"taxonomy facet {facet!r}, class {value!r}: yields_to {other!r}, which is "
+                                            f"not another class of facet {facet!r}")
 
     def _add_rule(self, rule: _Rule) -> None:
         index = len(self._rules)
@@ -109,24 +124,69 @@ class RuleClassifier:
             self._by_key.setdefault(key, []).append(index)
         self._key_lengths = sorted({len(key) for key in self._by_key})
 
-    def classify(self, record: Record, record_id: int = 0) -> list[Label]:
-        """All labels for one record: one per (facet, class), the primary design, dose and outcomes."""
+    def classify(self, record: Record, record_id: int = 0, *, own_text: bool = False) -> list[Label]:
+        """All labels for one record: one per (facet, class), the primary design, dose and outcomes.
+
+        `own_text`: every sentence reports this study (a Methods section), so none is read as background.
+        """
         sentences = record_sentences(record)
+        scopes = [STUDY] * len(sentences) if own_text else sentence_scopes(sentences)
+        meanings = definitions_of(s.text for f, s in sentences if f in ("title", "abstract"))
         candidates: list[Label] = []
-        for field_name, sentence in sentences:
-            candidates.extend(self._sentence_labels(field_name, sentence, record_id))
+        background: set[int] = set()  # ids of candidates read from sentences that cite other work
+        for (field_name, sentence), scope in zip(sentences, scopes, strict=True):
+            found = self._sentence_labels(field_name, sentence, record_id, meanings)
+            if scope == BACKGROUND:
+                background.update(id(label) for label in found)
+            candidates.extend(found)
         candidates.extend(self._heading_labels(record, record_id))
-        candidates.extend(self._implied(candidates))
-        labels = [label for label in self._best_per_class(candidates) if label.facet != DESIGN]
-        decision = decide_design(candidates, self.levels, _rank)
+        implied = self._implied(candidates) + _species_as_animals(candidates)
+        background.update(id(i) for i, source in implied if id(source) in background)
+        candidates.extend(i for i, _ in implied)
+        own = [c for c in candidates if id(c) not in background]
+        decision = decide_design(own, self.levels, _rank)
+        kept = self._in_scope(candidates, background, decision)
+        labels = [label for label in self._best_per_class(kept) if label.facet not in (DESIGN, SUBJECTS)]
         if decision.design is not None:
             labels.append(decision.design)
         elif sentences:
             labels.append(_other_design(sentences, record_id))
-        labels.extend(decision.implied_subjects)
+        labels.extend(self._subjects(kept, decision))
         labels.sort(key=lambda lab: self._order.get((lab.facet, lab.value), len(self._order)))
-        labels.extend(detail_labels(sentences, record_id))
+        labels.extend(detail_labels([s for s, scope in zip(sentences, scopes, strict=True) if scope != BACKGROUND],
+                                    record_id))
         return labels
+
+    def _in_scope(self, candidates: list[Label], background: set[int], decision: DesignDecision) -> list[Label]:
+        """The candidates each facet may take: this study's own sentences where the facet asks for them.
+
+        Reviews have no subjects or species; a narrative review reports no safety finding of its own.
+        """
+        dropped = {SUBJECTS, SPECIES} if decision.is_review or decision.design is None else set()
+        if decision.value == "narrative_review":
+            dropped.add(SAFETY)
+        own_facets = {c.facet for c in candidates if id(c) not in background and not c.negated}
+        kept = []
+        for label in candidates:
+            if label.facet in dropped:
+                continue
+            scope = self.taxonomy.scope.get(label.facet, "any")
+            if id(label) in background and (scope == "study" or (scope == "study_first" and label.facet in own_facets)):
+                continue
+            kept.append(label)
+        return kept
+
+    def _subjects(self, candidates: list[Label], decision: DesignDecision) -> list[Label]:
+        """What the study studied: its own affirmed subject cues and what its design implies."""
+        if decision.is_review or decision.design is None:
+            return []
+        cues = [c for c in candidates if c.facet == SUBJECTS and not c.negated and not c.hedged]
+        best = self._best_per_class(cues) + decision.implied_subjects
+        order = {value: i for i, value in enumerate(SUBJECT_ORDER)}
+        chosen: dict[str, Label] = {}
+        for label in best:
+            chosen.setdefault(label.value, label)
+        return sorted(chosen.values(), key=lambda lab: order.get(lab.value, len(order)))
 
     def classify_many(self, records: Iterable[tuple[int, Record]]) -> Iterator[tuple[int, list[Label]]]:
         for record_id, record in records:
@@ -172,25 +232,34 @@ class RuleClassifier:
             hits.extend(_Hit(rule, m.start(), m.end()) for m in rule.pattern.finditer(text) if m.end() > m.start())
         return hits
 
-    def _sentence_labels(self, field_name: str, sentence: Sentence, record_id: int) -> list[Label]:
+    def _sentence_labels(self, field_name: str, sentence: Sentence, record_id: int,
+                         meanings: dict[str, str] | None = None) -> list[Label]:
+        """Labels of one sentence, matched after each short form the record defines is read as its long form."""
         text = sentence.text
-        hits = self._hits(text)
+        expansion = expand_short_forms(text, meanings or {})
+        hits = self._hits(expansion.text)
+        if self._anchors:
+            hits = [h for h in hits if h.rule.facet not in self._anchors
+                    or self._anchors[h.rule.facet].search(expansion.text)]
         if not hits:
             return []
-        scanner = CueScanner(text)
+        scanner = CueScanner(expansion.text)
         for hit in hits:
             if hit.rule.facet not in NEGATION_EXEMPT_FACETS:
                 hit.negated = scanner.negated(hit.start, hit.end)
-            hit.hedged = scanner.hedged(hit.start, hit.end)
-        return [
-            Label(
-                record_id, hit.rule.facet, hit.rule.value,
-                Evidence(text, sentence.start, sentence.end, field_name, hit.rule.method, text[hit.start : hit.end]),
-                negated=hit.negated, hedged=hit.hedged,
-            )
-            for hit in hits
-            if not _yields(hit, hits)
-        ]
+            if hit.rule.facet in FACTUAL_FACETS:
+                hit.hedged = scanner.deferred(hit.start, hit.end)
+            else:
+                hit.hedged = scanner.hedged(hit.start, hit.end)
+        labels = []
+        for hit in hits:
+            if _yields(hit, hits):
+                continue
+            start, end = expansion.original_span(hit.start, hit.end)
+            evidence = Evidence(text, sentence.start, sentence.end, field_name, hit.rule.method, text[start:end])
+            labels.append(Label(record_id, hit.rule.facet, hit.rule.value, evidence, negated=hit.negated,
+                                hedged=hit.hedged, detail=expansion.note(hit.start, hit.end)))
+        return labels
 
     # -- MeSH and publication types -------------------------------------------------------------------
 
@@ -207,16 +276,16 @@ class RuleClassifier:
                 labels.append(Label(record_id, facet, value, evidence))
         return labels
 
-    def _implied(self, candidates: list[Label]) -> list[Label]:
-        """The classes a label's class implies, on the same sentence, negated or hedged alike."""
-        implied: list[Label] = []
+    def _implied(self, candidates: list[Label]) -> list[tuple[Label, Label]]:
+        """(implied label, the label implying it): the classes a class implies, on the same sentence."""
+        implied: list[tuple[Label, Label]] = []
         for label in candidates:
             for value in self._implies.get((label.facet, label.value), ()):
                 e = label.evidence
                 evidence = Evidence(e.sentence, e.start, e.end, e.field_name, f"implied:{label.facet}.{label.value}",
                                     e.match)
-                implied.append(Label(label.record_id, label.facet, value, evidence,
-                                     negated=label.negated, hedged=label.hedged))
+                implied.append((Label(label.record_id, label.facet, value, evidence,
+                                      negated=label.negated, hedged=label.hedged), label))
         return implied
 
     # -- one label per class ---------------------------------------------------------------------------
@@ -238,6 +307,13 @@ class RuleClassifier:
         ]
 
 
+def _species_as_animals(candidates: list[Label]) -> list[tuple[Label, Label]]:
+    """(subjects "animal", the species label): a named animal model says animals were studied, on its sentence."""
+    return [(Label(c.record_id, SUBJECTS, "animal", replace(c.evidence, method=f"implied:{SPECIES}.{c.value}"),
+                   negated=c.negated, hedged=c.hedged), c)
+            for c in candidates if c.facet == SPECIES]
+
+
 def _other_design(sentences: list[tuple[str, Sentence]], record_id: int) -> Label:
     """Design "other" when nothing names one; its evidence is the title (or first sentence) it was read from."""
     field_name, sentence = next(((f, s) for f, s in sentences if f == "title"), sentences[0])
@@ -252,7 +328,8 @@ def _rank(label: Label) -> tuple[int, int, int, int]:
 
 
 def _yields(hit: _Hit, hits: list[_Hit]) -> bool:
-    """A hit gives way to a sibling class of its facet that covers it, or that it negates.
+    """A hit gives way to a sibling class of its facet that covers it, that it negates, or that the
+    taxonomy says it yields to in the same sentence.
 
     "acne scars" is scars, not acne; "no adverse events" is no_adverse_events, and its
     negated "adverse events" must not also stand as adverse_events_reported.
@@ -260,6 +337,8 @@ def _yields(hit: _Hit, hits: list[_Hit]) -> bool:
     for other in hits:
         if other.rule.facet != hit.rule.facet or other.rule.value == hit.rule.value:
             continue
+        if other.rule.value in hit.rule.yields_to and not other.negated:
+            return True
         if other.start <= hit.start and hit.end <= other.end and other.end - other.start > hit.end - hit.start:
             return True
         if hit.negated and not other.negated and other.start < hit.end and hit.start < other.end:

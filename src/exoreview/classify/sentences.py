@@ -33,6 +33,17 @@ _CANDIDATE = re.compile(r"[.!?…]+[\"'”’)\]]*\s+|\n\s*")
 _LAST_TOKEN = re.compile(r"(\S+)$")
 _DOTTED_ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")  # "U.S", "s.c", "i.v"
 _MIXED_CASE_WORD = re.compile(r"[a-z]+[A-Z0-9]")  # "hUCMSC", "miR-21", "mRNA" may start a sentence
+# A section heading written into the text ("Background: ...", "METHODS: ..."), as RIS, BibTeX and
+# CSV exports and many web pages give a structured abstract.
+_INLINE_SECTION = re.compile(
+    r"^(?P<label>(?:BACKGROUND|INTRODUCTION|CONTEXT|RATIONALE|IMPORTANCE|SIGNIFICANCE|OBJECTIVES?|AIMS?"
+    r"|PURPOSE|(?:STUDY )?DESIGN|(?:MATERIALS?|PATIENTS|SUBJECTS|PARTICIPANTS) AND METHODS|METHODS?"
+    r"|METHODOLOGY|SETTING|INTERVENTIONS?|MAIN OUTCOMES?(?: AND MEASURES?)?|MEASUREMENTS|RESULTS?|FINDINGS"
+    r"|OBSERVATIONS|CASE (?:PRESENTATION|REPORT|SUMMARY|DESCRIPTION)|DISCUSSION|SUMMARY|LIMITATIONS"
+    r"|CONCLUSIONS?(?: AND (?:RELEVANCE|IMPLICATIONS))?|INTERPRETATION|CLINICAL (?:RELEVANCE|SIGNIFICANCE)"
+    r"|(?:AIMS? AND )?OBJECTIVES?|HYPOTHESIS))\s*[:.]\s",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +104,25 @@ def _append(sentences: list[Sentence], text: str, begin: int, stop: int, offset:
     sentences.append(Sentence(stripped, start, start + len(stripped), section))
 
 
+def inline_sections(sentences: list[Sentence]) -> list[Sentence]:
+    """Give sentences the section whose heading is written into the text ("Results: ...")."""
+    if not any(_section_heading(s.text) for s in sentences):
+        return sentences
+    current = ""
+    out = []
+    for sentence in sentences:
+        current = _section_heading(sentence.text) or current
+        out.append(Sentence(sentence.text, sentence.start, sentence.end, current))
+    return out
+
+
+def _section_heading(text: str) -> str:
+    match = _INLINE_SECTION.match(text)
+    if not match or not (match.group("label").isupper() or match.group("label")[0].isupper()):
+        return ""
+    return " ".join(match.group("label").upper().split())
+
+
 def field_text(record: Record, field_name: str) -> str:
     """The text a field's evidence offsets index; lists are joined with '; '."""
     if field_name == "title":
@@ -135,8 +165,8 @@ def record_sentences(record: Record) -> list[tuple[str, Sentence]]:
     for section in record.abstract:
         prefix = f"{section.label}: " if section.label else ""
         label = section.nlm_category or section.label
-        for sentence in split_sentences(section.text, position + len(prefix), label.upper()):
-            out.append(("abstract", sentence))
+        sentences = split_sentences(section.text, position + len(prefix), label.upper())
+        out.extend(("abstract", sentence) for sentence in (sentences if label else inline_sections(sentences)))
         position += len(prefix) + len(section.text) + 1
     out.extend(("keywords", sentence) for sentence in list_items(record.keywords))
     return out

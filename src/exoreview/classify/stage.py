@@ -4,32 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from exoreview.appraise import Appraiser
+from exoreview.classify.base import StudyClassifier
 from exoreview.classify.rules import RuleClassifier
-from exoreview.classify.subjects import SubjectPrediction, predict_subjects
 from exoreview.protocol.model import Taxonomy
 from exoreview.records import Record
-from exoreview.results import Label
 from exoreview.store.database import Store
 
 Progress = Callable[[int, int], None]  # (records done, records in total)
 # Given a record, the text of its full-text Methods section ("" when there is none or it failed).
 MethodsText = Callable[[Record], str]
-SUBJECTS = "subjects"
-
-
-def study_labels(classifier: RuleClassifier, record: Record, record_id: int = 0,
-                 subjects: SubjectPrediction | None = None) -> list[Label]:
-    """The rule classifier's labels, with the subjects facet from the subjects model.
-
-    The model (exoreview.classify.subjects) decides human / animal / in vitro / ex vivo from the
-    whole record and was measured against MEDLINE check tags. Pass `subjects` when the caller
-    already has the record's prediction, so it is not computed twice.
-    """
-    labels = classifier.classify(record, record_id)
-    predicted = (subjects or predict_subjects(record)).labels(record_id)
-    position = next((i for i, lab in enumerate(labels) if lab.facet == SUBJECTS), len(labels))
-    others = [lab for lab in labels if lab.facet != SUBJECTS]
-    return others[:position] + predicted + others[position:]
 
 
 def classify_records(
@@ -48,14 +32,12 @@ def classify_records(
     run leaves every record either with its old results or with its new ones, never with a mix.
     `methods_text` supplies the Methods section of a record's full text for the appraisal.
     """
-    from exoreview.appraise import Appraiser  # appraise builds on classify: import late, no cycle
-
-    classifier = RuleClassifier(taxonomy)
-    appraiser = Appraiser(classifier=classifier) if appraise else None
+    classifier = StudyClassifier(taxonomy)
+    appraiser = Appraiser(classifier=RuleClassifier(taxonomy)) if appraise else None
     total = len(record_ids)
     written = appraised = 0
     for done, (record_id, record) in enumerate(store.iter_records(record_ids), start=1):
-        labels = study_labels(classifier, record, record_id)
+        labels = classifier.classify(record, record_id)
         store.replace_labels(record_id, labels, run_id)
         written += len(labels)
         if appraiser is not None:

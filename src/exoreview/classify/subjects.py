@@ -318,3 +318,25 @@ def _model_evidence(features: RecordFeatures, class_model: ClassModel, affirmed:
     cue = next((h for h in affirmed if h.sentence is sentence), None)
     match = sentence.text[cue.start : cue.end] if cue else top
     return Evidence(sentence.text, sentence.start, sentence.end, field_name, method, match)
+
+
+class SubjectsModelClassifier:
+    """The subjects model as a `Classifier`: human and animal as MEDLINE's check tags read them.
+
+    It labels the facet "subjects" only, and only where a sentence of the record names the
+    subject (a cue such as "patients" or "mice"): a probability with no sentence behind it is
+    not evidence a reviewer can check, so such a prediction is not emitted. Name it in a
+    taxonomy (`classifiers = { subjects = "subjects-model" }`) to use it instead of the rules.
+    """
+
+    name = "subjects-model"
+
+    def __init__(self, taxonomy: object = None, model: SubjectsModel | None = None) -> None:
+        self.model = model
+
+    def classify(self, record: Record, record_id: int = 0) -> list[Label]:
+        prediction = predict_subjects(record, self.model)
+        stated = {(h.subject, h.sentence.text) for h in find_cues(record_sentences(record))
+                  if not h.negated and not h.hedged}
+        return [label for label in prediction.labels(record_id)
+                if (label.value, label.evidence.sentence) in stated]

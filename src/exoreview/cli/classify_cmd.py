@@ -6,10 +6,15 @@ name and first bytes, see `exoreview.imports.detect_format`), or a folder of suc
 prints one JSON object per record:
 
     {"id": "W2560438049", "id_type": "openalex", "source": "works_1.zip", "position": 0,
-     "title": "...", "subjects": ["human"], "human_participants": true, "design": "rct",
-     "evidence_level": 2, "indications": ["acne_scars"], "ev_sources": ["adipose_msc"],
+     "title": "...", "subjects": ["human"], "design": "rct", "evidence_level": 2,
+     "indications": ["scars"], "ev_sources": ["adipose_msc"],
+     "labels": {"design": ["rct"], "delivery": ["fractional_laser", "topical"], "safety": ["no_adverse_events"],
+                "outcome": ["improved"], "isolation": [...], "characterization": [...], "mechanism": [...], ...},
      "evidence": {"subjects": {"human": {"sentence": "...", "start": 0, "end": 80, "field": "abstract",
-                  "method": "model:subjects/1", "match": "patients"}}, "design": {...}, ...}}
+                  "method": "pattern:subjects.human", "match": "25 patients"}}, "delivery": {...}, ...}}
+
+Every facet the taxonomy labels is printed with the sentence behind each class; `subjects` lists
+what the study studied (people, animals, cells, tissue), never where its cells came from.
 
 Entries a reader cannot use are reported on stderr (file, record position, PMID, why) and
 skipped; every other record is still printed, and the exit code is then 2.
@@ -112,18 +117,14 @@ def read_input(path: Path, errors: list[MalformedRecord]) -> Iterator[tuple[str,
 
 def classify_input(path: Path, *, as_json: bool, protocol: str) -> int:
     """Print each record's labels; returns how many entries could not be read (reported on stderr)."""
-    from exoreview.classify.rules import RuleClassifier
-    from exoreview.classify.stage import study_labels
-    from exoreview.classify.subjects import predict_subjects
+    from exoreview.classify import StudyClassifier
     from exoreview.protocol import load_protocol
 
-    classifier = RuleClassifier(load_protocol(protocol).taxonomy)
+    classifier = StudyClassifier(load_protocol(protocol).taxonomy)
     errors: list[MalformedRecord] = []
     count = 0
     for source, position, record in read_input(path, errors):
-        subjects = predict_subjects(record)
-        labels = study_labels(classifier, record, subjects=subjects)
-        row = record_json(source, position, record, labels, subjects.human_participants)
+        row = record_json(source, position, record, classifier.classify(record))
         typer.echo(json.dumps(row, ensure_ascii=False) if as_json else _text_line(row))
         count += 1
     for problem in errors:  # plain lines, never wrapped: one problem per line for grep
@@ -145,32 +146,41 @@ def evidence_json(evidence: Evidence, label: Label | None = None) -> dict[str, A
                            "field": evidence.field_name, "method": evidence.method, "match": evidence.match}
     if label is not None and label.hedged:
         row["hedged"] = True
+    if label is not None and label.detail:
+        row["detail"] = label.detail
     return row
 
 
-def record_json(source: str, position: int, record: Record, labels: list[Label],
-                human_participants: bool) -> dict[str, Any]:
-    """One record's labels as the JSON object `--json` prints. Negated labels are left out."""
+def record_json(source: str, position: int, record: Record, labels: list[Label]) -> dict[str, Any]:
+    """One record's labels as the JSON object `--json` prints. Negated labels are left out.
+
+    Besides the headline keys (design, subjects, indications, EV sources), `labels` holds every
+    facet the taxonomy and the details give (delivery, safety, outcome, isolation, characterization,
+    mechanism, dose...) as facet -> classes, and `evidence` holds facet -> class -> the sentence.
+    """
     identifier, kind = record_id(record)
     affirmed = [label for label in labels if not label.negated]
-    facets = (SUBJECTS_FACET, DESIGN_FACET, *LIST_FACETS.values())
-    evidence: dict[str, dict[str, Any]] = {facet: {} for facet in facets}
+    headline = (SUBJECTS_FACET, DESIGN_FACET, *LIST_FACETS.values())
+    evidence: dict[str, dict[str, Any]] = {key: {} for key in headline}
+    by_facet: dict[str, list[str]] = {}
     row: dict[str, Any] = {"id": identifier or f"{source}#{position}", "id_type": kind or "position",
                            "source": source, "position": position, "title": record.title,
-                           SUBJECTS_FACET: [], "human_participants": human_participants,
-                           DESIGN_FACET: None, "evidence_level": None, **{k: [] for k in LIST_FACETS.values()}}
+                           SUBJECTS_FACET: [], DESIGN_FACET: None, "evidence_level": None,
+                           **{k: [] for k in LIST_FACETS.values()}}
     for label in affirmed:
-        if label.facet == SUBJECTS_FACET and label.value not in row[SUBJECTS_FACET]:
-            row[SUBJECTS_FACET].append(label.value)
-            evidence[SUBJECTS_FACET][label.value] = evidence_json(label.evidence, label)
-        elif label.facet == DESIGN_FACET and row[DESIGN_FACET] is None:
+        values = by_facet.setdefault(label.facet, [])
+        if label.value in values:
+            continue
+        values.append(label.value)
+        key = LIST_FACETS.get(label.facet, label.facet)
+        evidence.setdefault(key, {})[label.value] = evidence_json(label.evidence, label)
+        if label.facet == DESIGN_FACET:
             row[DESIGN_FACET] = label.value
             level = label.detail.removeprefix("evidence_level=") if label.detail else ""
             row["evidence_level"] = int(level) if level.isdigit() else None
-            evidence[DESIGN_FACET][label.value] = evidence_json(label.evidence, label)
-        elif label.facet in LIST_FACETS and label.value not in row[LIST_FACETS[label.facet]]:
-            row[LIST_FACETS[label.facet]].append(label.value)
-            evidence[LIST_FACETS[label.facet]][label.value] = evidence_json(label.evidence, label)
+        elif label.facet == SUBJECTS_FACET or label.facet in LIST_FACETS:
+            row[LIST_FACETS.get(label.facet, label.facet)].append(label.value)
+    row["labels"] = by_facet
     row["evidence"] = evidence
     return row
 

@@ -202,7 +202,7 @@ class _Builder:
             raise ValueError("missing PMID")
         rec.doi = rec.doi or self.lid_doi
         rec.pii = rec.pii or self.lid_pii
-        rec.free_full_text = bool(rec.pmcid)
+        rec.free_full_text = True if rec.pmcid else None  # no PMC ID: free elsewhere or not, unknown
         if self.book_title:
             rec.kind = "book"
             if rec.title:

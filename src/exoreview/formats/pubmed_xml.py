@@ -566,7 +566,7 @@ class _Draft:
             rec.pii = self.eloc_pii
         if not rec.pmcid:
             rec.pmcid = self.other_pmc
-        rec.free_full_text = bool(rec.pmcid)
+        rec.free_full_text = True if rec.pmcid else None  # no PMC ID: free elsewhere or not, unknown
         if not rec.journal.iso_abbreviation:
             rec.journal.iso_abbreviation = self.medline_ta
         if rec.pub_date.year is None and self.article_date is not None and self.article_date.year:

@@ -106,12 +106,43 @@ class Criterion(_Strict):
     unless_any: list[str] = Field(default_factory=list)
     # Exclude when any of these publication types is present.
     publication_types: list[str] = Field(default_factory=list)
+    # Exclude when any of these patterns (regex, case-insensitive) matches the title: notices that
+    # an import carries without publication types ("Retraction notice: ...", "Erratum to ...").
+    title_any: list[str] = Field(default_factory=list)
     # Exclude when the record's language is not one of these.
     languages: list[str] = Field(default_factory=list)
-    # Exclude when no free full text is available for the record.
+    # Exclude when the record's full text is known not to be freely available; a record whose
+    # availability is unknown (an imported reference) waits for retrieval instead.
     requires_full_text: bool = False
+    # Exclude when the record was published before / after this date (YYYY, YYYY/MM or YYYY/MM/DD);
+    # a record without a date is kept and the decision says its date is unknown.
+    published_from: str = ""
+    published_to: str = ""
+    # Exclude unless the classifier gives the record an affirmed label of each of these facets
+    # ("indication"), or of one of the listed classes ("ev_role.therapeutic").
+    requires_labels: list[str] = Field(default_factory=list)
+    # Exclude when the classifier gives the record one of these ("ev_role.biomarker"), unless it
+    # also gives one of `unless_labels` ("ev_role.therapeutic").
+    excludes_labels: list[str] = Field(default_factory=list)
+    unless_labels: list[str] = Field(default_factory=list)
     # PRISMA 2020 counts reports that could not be obtained apart from excluded ones.
     counts_as: Literal["excluded", "not_retrieved"] = "excluded"
+
+    @field_validator("published_from", "published_to")
+    @classmethod
+    def _date_shape(cls, value: str) -> str:
+        if value and not _is_pubmed_date(value):
+            raise ValueError(f"expected YYYY, YYYY/MM or YYYY/MM/DD, got {value!r}")
+        return value
+
+    @field_validator("requires_labels", "excludes_labels", "unless_labels")
+    @classmethod
+    def _label_shape(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not value or value.count(".") > 1 or not all(part.strip() for part in value.split(".")):
+                raise ValueError(f"expected a facet (\"indication\") or facet.class (\"ev_role.therapeutic\"), "
+                                 f"got {value!r}")
+        return values
 
 
 class TaxonomyClass(_Strict):
@@ -123,12 +154,29 @@ class TaxonomyClass(_Strict):
     # Sibling classes (same facet) a label of this class also stands for, with the same sentence:
     # a serious adverse event is also an adverse event reported.
     implies: list[str] = Field(default_factory=list)
+    # Sibling classes that, matched in the same sentence, take this class's place: a hydrogel
+    # "applied to the wounds" is delivery in a hydrogel, not topical delivery.
+    yields_to: list[str] = Field(default_factory=list)
+
+
+FacetScope = Literal["any", "study", "study_first"]
 
 
 class Taxonomy(_Strict):
     version: str = "1"
     extends: str = ""  # a built-in taxonomy these facets are laid over
     facets: dict[str, dict[str, TaxonomyClass]] = Field(default_factory=dict)
+    # Which classifier labels a facet (a name in exoreview.classify's registry); the rest: `default_classifier`.
+    classifiers: dict[str, str] = Field(default_factory=dict)
+    default_classifier: str = "rules"
+    # Which sentences may give a facet's labels: "study" only this study's own sentences (not the
+    # background that cites other work), "study_first" the background only when the study's own
+    # sentences give none, "any" every sentence (the default).
+    scope: dict[str, FacetScope] = Field(default_factory=dict)
+    # Patterns (regex, case-insensitive) one of which a sentence must also match for it to give a
+    # label of the facet: a route counts only where the sentence names the vesicles, so that
+    # "topical corticosteroids had failed" is not read as topical delivery of exosomes.
+    anchors: dict[str, list[str]] = Field(default_factory=dict)
 
     def classes(self, facet: str) -> dict[str, TaxonomyClass]:
         return self.facets.get(facet, {})

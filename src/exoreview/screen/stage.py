@@ -8,21 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from exoreview.classify import StudyClassifier
 from exoreview.protocol import Protocol
 from exoreview.results import ELIGIBILITY, INCLUDE, TITLE_ABSTRACT, Decision
 from exoreview.screen.ranker import BaselineRanker
-from exoreview.screen.rules import CriteriaRules
+from exoreview.screen.rules import CriteriaRules, Labeler
 from exoreview.store import Store
 
 
 def screen_records(store: Store, protocol: Protocol, *, run_id: int | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
-    """Decide every unique record without a decision; returns counts by stage and label."""
+                   progress: Callable[[int, int], None] | None = None,
+                   labeler: Labeler | None = None) -> dict[str, int]:
+    """Decide every unique record without a decision; returns counts by stage and label.
+
+    Criteria that read labels get them from `labeler`, by default the classify stage's
+    `StudyClassifier` over the protocol's taxonomy.
+    """
     reviewer = protocol.screening.reviewer
     unique = store.unique_record_ids()
     counts: dict[str, int] = {}
+    if labeler is None and any(c.requires_labels or c.excludes_labels for c in protocol.exclude):
+        labeler = StudyClassifier(protocol.taxonomy).classify
 
-    ta_rules = CriteriaRules(protocol.exclude, TITLE_ABSTRACT)
+    ta_rules = CriteriaRules(protocol.exclude, TITLE_ABSTRACT, labeler)
     decided = store.final_decisions(TITLE_ABSTRACT)
     pending = [i for i in unique if i not in decided]
     records = dict(store.iter_records(pending))
@@ -36,14 +44,15 @@ def screen_records(store: Store, protocol: Protocol, *, run_id: int | None = Non
     if progress:
         progress(len(pending), len(pending))
 
-    el_rules = CriteriaRules(protocol.exclude, ELIGIBILITY)
+    el_rules = CriteriaRules(protocol.exclude, ELIGIBILITY, labeler)
     unique_set = set(unique)
     included = [i for i, d in store.final_decisions(TITLE_ABSTRACT).items() if d.label == INCLUDE and i in unique_set]
     assessed = store.final_decisions(ELIGIBILITY)
     waiting = [i for i in included if i not in assessed]
+    free = store.free_full_text_ids() if waiting else set()
     eligibility = []
     for record_id, record in store.iter_records(waiting):
-        outcome = el_rules.decide(record)
+        outcome = el_rules.decide(record, full_text=True if record_id in free else None)
         eligibility.append(Decision(record_id, ELIGIBILITY, outcome.label, reviewer, outcome.reason_id,
                                     outcome.note, scores.get(record_id)))
     store.add_decisions(eligibility)

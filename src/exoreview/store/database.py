@@ -292,14 +292,31 @@ class Store:
     def record_count(self, source: str | None = None) -> int:
         return len(self.record_ids(source))
 
-    def find_record(self, *, pmid: str = "", doi: str = "") -> int | None:
+    def find_record(self, *, pmid: str = "", doi: str = "", pmcid: str = "") -> int | None:
+        """The first record with this PMID, DOI (any case) or PMC ID; None when there is none."""
         if pmid:
             row = self.db.execute("SELECT id FROM records WHERE pmid=? ORDER BY id LIMIT 1", (pmid,)).fetchone()
-        else:
+        elif doi:
             row = self.db.execute(
                 "SELECT id FROM records WHERE doi=? ORDER BY id LIMIT 1", (doi.lower(),)
             ).fetchone()
+        elif pmcid:
+            wanted = pmcid.strip().upper()
+            wanted = wanted if wanted.startswith("PMC") else f"PMC{wanted}"
+            row = self.db.execute("SELECT id FROM records WHERE upper(pmcid)=? ORDER BY id LIMIT 1",
+                                  (wanted,)).fetchone()
+        else:
+            row = None
         return row[0] if row else None
+
+    def free_full_text_ids(self) -> set[int]:
+        """Records a search found with a free-full-text filter (so their full text is free), and the
+        records their duplicates stand for."""
+        rows = self.db.execute(
+            "SELECT DISTINCT h.record_id FROM search_hits h JOIN searches s ON s.id = h.search_id "
+            "WHERE json_extract(s.filters, '$.free_full_text') = 1")
+        found = {r[0] for r in rows}
+        return found | {d.kept_id for d in self.duplicates() if d.record_id in found}
 
     def add_search_hits(self, search_id: int, record_ids: Iterable[int]) -> None:
         with self.transaction():

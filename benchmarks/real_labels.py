@@ -1,0 +1,154 @@
+"""Labels and screening decisions on real papers, scored against hand labels, per facet.
+
+Usage:
+    python benchmarks/real_labels.py --texts DIR [--split test|dev|all] [--misses] [--json]
+                                     [--write-accuracy]
+
+DIR holds one `<key>.txt` per paper of benchmarks/data/real_papers.toml (title, blank line,
+abstract; see real_set.py), gathered at evaluation time and never committed: the abstracts are
+their authors' writing. Papers without a text are counted and skipped.
+
+The default split is `test`: the papers the classifier was never tuned on. `--misses` lists each
+wrong paper with the evidence behind the wrong label, and only for the `dev` split unless
+`--show-test` is given (reading test misses is how a test set stops being one).
+`--write-accuracy` stores the test figures in the package (`classify/measured_accuracy.json`),
+where the report reads them to say how far its machine labels can be trusted.
+
+Facets scored on the papers of group "exosome": design (accuracy, one per paper), subjects,
+indication, EV source, isolation and characterization (micro-F1 over the papers' label sets),
+delivery route (accuracy: the predicted set equals the gold set, on papers that name a route),
+safety finding (accuracy, one value per paper). Inclusion after eligibility (accuracy) is scored
+on every paper, hard negatives too; a record whose full text is simply unknown is not excluded
+(it waits for retrieval), as the screening stage treats it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+from exoreview.classify.measured import MEASURED_FILE, write_measured
+from real_set import (
+    PAPERS,
+    SET_FACETS,
+    Accuracy,
+    Paper,
+    Prediction,
+    SetScore,
+    StudyPredictor,
+    load_papers,
+    read_text,
+)
+
+TARGETS = {"design": 0.90, "subjects": 0.90, "ev_source": 0.90, "delivery": 0.90, "indication": 0.93,
+           "safety": 0.90, "inclusion": 0.90}
+
+
+def score(papers: list[Paper], predictions: dict[str, Prediction]) -> dict[str, object]:
+    design, safety, delivery, inclusion = Accuracy(), Accuracy(), Accuracy(), Accuracy()
+    sets = {facet: SetScore() for facet in SET_FACETS}
+    for paper in papers:
+        predicted = predictions[paper.key]
+        inclusion.add(str(paper.include), str(predicted.include))
+        if paper.group != "exosome":
+            continue
+        design.add(paper.design, predicted.design)
+        safety.add(paper.safety, predicted.safety)
+        for facet in SET_FACETS:
+            sets[facet].add(paper.labels[facet], predicted.labels.get(facet, frozenset()))
+        if paper.labels["delivery"]:
+            delivery.add(",".join(sorted(paper.labels["delivery"])),
+                         ",".join(sorted(predicted.labels.get("delivery", frozenset()))) or "-")
+    return {"design": design.as_dict(), "subjects": sets["subjects"].as_dict(),
+            "ev_source": sets["ev_source"].as_dict(), "delivery": delivery.as_dict(),
+            "delivery_labels": sets["delivery"].as_dict(), "indication": sets["indication"].as_dict(),
+            "safety": safety.as_dict(), "inclusion": inclusion.as_dict(),
+            "isolation": sets["isolation"].as_dict(), "characterization": sets["characterization"].as_dict()}
+
+
+def headline(scores: dict[str, object]) -> dict[str, float | None]:
+    out: dict[str, float | None] = {}
+    for facet in TARGETS:
+        figures = scores[facet]
+        assert isinstance(figures, dict)
+        out[facet] = figures.get("accuracy", figures.get("micro_f1"))
+    return out
+
+
+def misses(paper: Paper, predicted: Prediction) -> list[str]:
+    lines = []
+    if paper.include != predicted.include:
+        lines.append(f"  inclusion: gold {paper.include} ({paper.exclude_reason or 'include'}), "
+                     f"predicted {predicted.include} ({predicted.screening})")
+    if paper.group != "exosome":
+        return lines
+    if paper.design != predicted.design:
+        lines.append(f"  design: gold {paper.design}, predicted {predicted.design} <- {predicted.why('design')}")
+    if paper.safety != predicted.safety:
+        lines.append(f"  safety: gold {paper.safety}, predicted {predicted.safety} <- {predicted.why('safety')}")
+    for facet in SET_FACETS:
+        gold, got = paper.labels[facet], predicted.labels.get(facet, frozenset())
+        for value in sorted(got - gold):
+            lines.append(f"  {facet}: extra {value} <- {predicted.why(facet, value)}")
+        for value in sorted(gold - got):
+            lines.append(f"  {facet}: missed {value}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--texts", type=Path, required=True, help="folder of <key>.txt texts")
+    parser.add_argument("--papers", type=Path, default=PAPERS)
+    parser.add_argument("--split", choices=("test", "dev", "all"), default="test")
+    parser.add_argument("--misses", action="store_true", help="list the wrong papers (dev split only)")
+    parser.add_argument("--show-test", action="store_true", help="with --misses: the test split's too")
+    parser.add_argument("--json", action="store_true", help="one JSON line only")
+    parser.add_argument("--write-accuracy", action="store_true",
+                        help=f"store the test figures in the package ({MEASURED_FILE.name})")
+    args = parser.parse_args(argv)
+
+    papers = load_papers(args.papers)
+    chosen = [p for p in papers if args.split == "all" or p.split == args.split]
+    predictor = StudyPredictor()
+    predictions: dict[str, Prediction] = {}
+    missing = []
+    for paper in chosen:
+        record = read_text(args.texts, paper)
+        if record is None:
+            missing.append(paper.key)
+            continue
+        predictions[paper.key] = predictor.predict(record)
+    scored = [p for p in chosen if p.key in predictions]
+    scores = score(scored, predictions)
+    result = {
+        "benchmark": "real_labels", "split": args.split, "papers": len(scored),
+        "exosome_papers": sum(p.group == "exosome" for p in scored),
+        "hard_negatives": sum(p.group == "hard_negative" for p in scored),
+        "missing_texts": len(missing), "headline": headline(scores), "targets": TARGETS, "scores": scores,
+        "taxonomy": predictor.taxonomy_version, "set": str(args.papers.name),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+    }
+    if args.misses and not args.json:
+        for paper in scored:
+            if paper.split == "test" and not args.show_test:
+                continue
+            lines = misses(paper, predictions[paper.key])
+            if lines:
+                print(f"{paper.key} [{paper.split}] {paper.design} :: {paper.title[:90]}", file=sys.stderr)
+                print("\n".join(lines), file=sys.stderr)
+    if args.write_accuracy:
+        if args.split != "test":
+            parser.error("--write-accuracy stores test-split figures: use --split test")
+        write_measured(headline(scores), papers=len(scored), measured_on=dt.date.today().isoformat(),
+                       command="python benchmarks/real_labels.py --texts DIR --split test --write-accuracy")
+    print(json.dumps(result, sort_keys=True) if args.json else json.dumps(result, indent=1, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""Short forms defined in a record's own text, found with the Schwartz–Hearst algorithm.
+
+The same short form names different things in different papers: "ASC" is an adipose-derived
+stem cell in one abstract and an amniotic stem cell in the next, and "AD" is atopic dermatitis
+or Alzheimer's disease. A pattern that trusts a short form's usual meaning mislabels the other
+paper, so the classifier first reads how the record defines each short form ("amniotic stem
+cells (ASCs)") and matches the long form wherever the short one is used.
+
+Schwartz & Hearst (2003), "A simple algorithm for identifying abbreviation definitions in
+biomedical text": a candidate is "long form (short form)" (or "short form (long form)" when the
+parenthesis holds several words); the long form is the shortest run of words before the
+parenthesis, at most min(|SF| + 5, 2|SF|) words, in which the short form's characters occur in
+order, right to left, with its first character at the start of a word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_PAREN = re.compile(r"\(([^()]{1,120})\)")
+_WORD = re.compile(r"\S+")
+_PLURAL = re.compile(r"(?<=[A-Z0-9])s$")  # "ASCs" defines "ASC" too
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    short: str
+    long: str
+    start: int  # offsets of "long form (short form)" in the text it was found in
+    end: int
+
+
+def find_definitions(text: str) -> list[Definition]:
+    """Every short-form definition in `text`, in order."""
+    found: list[Definition] = []
+    for paren in _PAREN.finditer(text):
+        inside = paren.group(1).strip()
+        inside = re.split(r"[;,]\s", inside, maxsplit=1)[0].strip()  # "(ASC, n = 12)" -> "ASC"
+        words_inside = inside.split()
+        if _is_short_form(inside) and len(words_inside) <= 2:
+            definition = _long_before(text, paren.start(), inside)
+            if definition is not None:
+                long_form, start = definition
+                found.append(Definition(inside, long_form, start, paren.end()))
+        elif len(words_inside) > 2:
+            # "short form (long form)": the word before the parenthesis is the short form.
+            before = re.search(r"(\S+)\s*$", text[: paren.start()])
+            if before and _is_short_form(before.group(1)) and _matches(before.group(1), inside):
+                found.append(Definition(before.group(1), inside, before.start(1), paren.end()))
+    return found
+
+
+def definitions_of(texts: Iterable[str]) -> dict[str, str]:
+    """Short form -> long form over several texts (title, abstract); the first definition wins.
+
+    A plural short form ("ASCs") also defines its singular ("ASC"), since both are used.
+    """
+    meanings: dict[str, str] = {}
+    for text in texts:
+        for definition in find_definitions(text):
+            for short in {definition.short, _PLURAL.sub("", definition.short)}:
+                if len(short) >= 2:
+                    meanings.setdefault(short, definition.long)
+    # A long form may use another short form ("ASC-exosomes (ASC-Exos)"): read it in full too.
+    for short, long_form in list(meanings.items()):
+        others = {k: v for k, v in meanings.items() if k != short and short not in v}
+        meanings[short] = expand_short_forms(long_form, others).text
+    return meanings
+
+
+def _is_short_form(candidate: str) -> bool:
+    letters = sum(ch.isalpha() for ch in candidate)
+    return (2 <= len(candidate) <= 10 and letters >= 1 and candidate[0].isalnum()
+            and any(ch.isupper() for ch in candidate) and " " not in candidate.strip()
+            and not candidate.replace(".", "").isdigit())
+
+
+def _long_before(text: str, paren_start: int, short: str) -> tuple[str, int] | None:
+    """The long form that ends just before the parenthesis, with its start offset; None if none fits."""
+    words = list(_WORD.finditer(text[:paren_start]))
+    limit = min(len(short) + 5, 2 * len(short))
+    window = words[-limit:] if limit else []
+    if not window:
+        return None
+    for first in range(len(window) - 1, -1, -1):  # the shortest run of words that explains the short form
+        start = window[first].start()
+        candidate = text[start:paren_start].strip()
+        if _matches(short, candidate):
+            return candidate, start
+    return None
+
+
+def _matches(short: str, long_form: str) -> bool:
+    """Schwartz–Hearst: the short form's letters and digits occur in the long form right to left,
+    its first character beginning a word of the long form."""
+    s_chars = [ch.lower() for ch in short if ch.isalnum()]
+    if not s_chars or len(long_form) <= len(short):
+        return False
+    lowered = long_form.lower()
+    l_index = len(lowered) - 1
+    for s_index in range(len(s_chars) - 1, -1, -1):
+        ch = s_chars[s_index]
+        while l_index >= 0 and (lowered[l_index] != ch or
+                                (s_index == 0 and l_index > 0 and lowered[l_index - 1].isalnum())):
+            l_index -= 1
+        if l_index < 0:
+            return False
+        l_index -= 1
+    return True
+
+
+@dataclass(slots=True)
+class Expansion:
+    """A sentence with each defined short form replaced by its long form, and the way back.
+
+    `spans` holds (start, end, original start, original end, note) for every replaced short
+    form, in order; text between them is unchanged, only shifted.
+    """
+
+    original: str
+    text: str
+    spans: list[tuple[int, int, int, int, str]]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in the original sentence of text[start:end]; a replaced form maps to the whole short form."""
+        return self._position(start, True), self._position(end, False)
+
+    def note(self, start: int, end: int) -> str:
+        """'ASC = amniotic stem cells' for every replaced short form inside text[start:end]."""
+        notes = [note for s, e, _, _, note in self.spans if s < end and start < e]
+        return "; ".join(dict.fromkeys(notes))
+
+    def _position(self, position: int, is_start: bool) -> int:
+        shift = 0
+        for s, e, o_start, o_end, _ in self.spans:
+            if position < s or (not is_start and position == s):
+                break
+            if position < e or (not is_start and position == e):
+                return o_start if is_start else o_end
+            shift = o_end - e
+        return min(max(position + shift, 0), len(self.original))
+
+
+def expand_short_forms(text: str, meanings: dict[str, str]) -> Expansion:
+    """`text` with every short form of `meanings` ("ASC", "ASCs", "ASC-exosomes") read as its long form."""
+    if not meanings:
+        return Expansion(text, text, [])
+    pattern = _short_form_pattern(tuple(sorted(meanings, key=len, reverse=True)))
+    pieces: list[str] = []
+    spans: list[tuple[int, int, int, int, str]] = []
+    last = length = 0
+    for m in pattern.finditer(text):
+        short = m.group("short")
+        long_form = meanings.get(short) or meanings.get(_PLURAL.sub("", short), short)
+        pieces.append(text[last : m.start()])
+        length += m.start() - last
+        pieces.append(long_form)
+        spans.append((length, length + len(long_form), m.start(), m.end(), f"{short} = {long_form}"))
+        length += len(long_form)
+        last = m.end()
+    if not spans:
+        return Expansion(text, text, [])
+    pieces.append(text[last:])
+    return Expansion(text, "".join(pieces), spans)
+
+
+_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _short_form_pattern(shorts: tuple[str, ...]) -> re.Pattern[str]:
+    pattern = _PATTERNS.get(shorts)
+    if pattern is None:
+        if len(_PATTERNS) > 10_000:
+            _PATTERNS.clear()
+        alternatives = "|".join(re.escape(s) for s in shorts)
+        # Case matters ("AD" is not "ad"); a plural "s" may follow; a hyphen may join the next word.
+        pattern = _PATTERNS[shorts] = re.compile(rf"(?<![\w-])(?P<short>(?:{alternatives})s?)(?![\w])")
+    return pattern

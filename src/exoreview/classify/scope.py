@@ -1,0 +1,81 @@
+"""Whose finding a sentence reports: this study's, or other people's work cited as background.
+
+An abstract opens with what is known ("Exosomes have been shown to speed wound closure; no
+adverse events have been reported") and then says what this study did and found. A label read
+from the background is someone else's result: the study's own safety finding, route or subjects
+must come from its own sentences. So each sentence gets a scope:
+
+- `study`: the title, the keywords, the aim, methods, results and conclusions;
+- `background`: a structured abstract's BACKGROUND/INTRODUCTION section; in an unstructured
+  abstract, the sentences before the first one that speaks of this study ("we", "this study",
+  "here", "were treated"), and anywhere a sentence that reports earlier work ("previous studies
+  have shown", "has been reported").
+"""
+
+from __future__ import annotations
+
+import re
+
+from exoreview.classify.sentences import Sentence
+
+STUDY, BACKGROUND = "study", "background"
+
+_BACKGROUND_SECTIONS = re.compile(r"^(?:BACKGROUND|INTRODUCTION|CONTEXT|RATIONALE|IMPORTANCE|SIGNIFICANCE)",
+                                  re.IGNORECASE)
+_STUDY_MARKER = re.compile(
+    r"\b(?:we|our|us|here(?:in)?|this (?:study|work|paper|article|review|trial|report|case|series|investigation"
+    r"|research|analysis|overview|perspective|manuscript)"
+    r"|the (?:present|current) (?:study|work|review|report|investigation|article|paper)"
+    r"|(?:the )?aims? (?:of|was|were|is)|aimed|objectives?|purpose"
+    r"|(?:were|was) (?:enrolled|recruited|randomi[sz]ed|treated|included|injected|divided|assigned|cultured"
+    r"|isolated|evaluated|assessed|measured|analy[sz]ed|collected|applied|administered|conducted|performed"
+    r"|established|used|exposed|incubated|characteri[sz]ed|investigated|examined|compared|followed)"
+    r"|(?:patients?|participants?|subjects?|volunteers?|mice|rats) (?:received|underwent)"
+    r"|results? (?:showed|demonstrated|revealed|indicated|suggest)"
+    r"|(?:showed|demonstrated|revealed|indicated|found) that"
+    r"|(?:this|it) is the first (?:[\w-]+ )?(?:study|report|trial|investigation|description|clinical study))\b",
+    re.IGNORECASE,
+)
+_CITED_WORK = re.compile(
+    r"\b(?:previous(?:ly)?|prior|earlier|recent|several|many|numerous|other|existing|published) (?:[\w-]+ )?"
+    r"(?:studies|reports|research|work|trials|literature|findings|investigations)\b"
+    r"|\b(?:has|have) (?:been|also been|previously been|recently been) (?:shown|reported|demonstrated|described"
+    r"|found|documented|observed|suggested|proposed|linked|implicated)\b"
+    r"|\b(?:it is|it has been) (?:well[- ])?(?:known|established|reported)\b"
+    r"|\b(?:studies|reports|evidence) (?:have|has) (?:shown|demonstrated|reported|suggested|indicated)\b"
+    r"|\bto date\b|\bthus far\b|\bso far\b",
+    re.IGNORECASE,
+)
+
+
+def sentence_scopes(sentences: list[tuple[str, Sentence]]) -> list[str]:
+    """STUDY or BACKGROUND for each (field, sentence), aligned with the input."""
+    abstract = [i for i, (field_name, _) in enumerate(sentences) if field_name == "abstract"]
+    scopes = [STUDY] * len(sentences)
+    structured = any(sentences[i][1].section for i in abstract)
+    if structured:
+        for i in abstract:
+            if _BACKGROUND_SECTIONS.match(sentences[i][1].section):
+                scopes[i] = BACKGROUND
+    else:
+        first_study = next((i for i in abstract if _STUDY_MARKER.search(sentences[i][1].text)), None)
+        if first_study is not None:
+            for i in abstract:
+                if i >= first_study:
+                    break
+                scopes[i] = BACKGROUND
+    for i in abstract:
+        text = sentences[i][1].text
+        if scopes[i] == STUDY and _CITED_WORK.search(text) and not _speaks_of_this_study(text):
+            scopes[i] = BACKGROUND
+    return scopes
+
+
+_THIS_STUDY = re.compile(
+    r"\b(?:we|our|here(?:in)?|this (?:study|work|paper|article|review|trial|report|case|series|overview|perspective"
+    r"|analysis|investigation|mini-?review)|the (?:present|current) (?:study|work|review|report|investigation))\b",
+    re.IGNORECASE)
+
+
+def _speaks_of_this_study(text: str) -> bool:
+    return bool(_THIS_STUDY.search(text))
