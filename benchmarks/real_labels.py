@@ -145,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.split != "test":
             parser.error("--write-accuracy stores test-split figures: use --split test")
         write_measured(headline(scores), papers=len(scored), measured_on=dt.date.today().isoformat(),
-                       command="python benchmarks/real_labels.py --texts DIR --split test --write-accuracy")
+                       command="python benchmarks/real_labels.py --texts DIR --split test --write-accuracy",
+                       taxonomy=predictor.taxonomy_version)
     print(json.dumps(result, sort_keys=True) if args.json else json.dumps(result, indent=1, sort_keys=True))
     return 0
 

@@ -20,6 +20,7 @@ from exoreview.results import ELIGIBILITY, INCLUDE
 from exoreview.review import ReviewFolder
 from exoreview.runlog import write_run_log, write_search_log
 from exoreview.screen import screen_records
+from exoreview.screen.fulltext import awaiting_retrieval
 from exoreview.sources.archive import ARCHIVE_DIR, ResponseArchive
 from exoreview.sources.gather import JsonClient
 from exoreview.sources.multi import pubmed_client_for, search_source
@@ -38,6 +39,7 @@ class RunSummary:
     duplicates: int = 0
     screened: dict[str, int] = field(default_factory=dict)
     included: int = 0
+    awaiting_retrieval: int = 0  # reports whose full text a reviewer must look for (`exoreview fulltext`)
     labels: int = 0
     outputs: dict[str, Path] = field(default_factory=dict)
     log_file: Path | None = None
@@ -107,7 +109,10 @@ def _run(store: Store, folder: ReviewFolder, protocol: Protocol, client: PubMedC
         summary.screened = screen_records(store, protocol, run_id=run_id)
         included = [i for i, d in store.final_decisions(ELIGIBILITY).items() if d.label == INCLUDE]
         summary.included = len(included)
-        say(f"Screened: {sum(summary.screened.values())} decisions; {summary.included} studies included")
+        summary.awaiting_retrieval = len(awaiting_retrieval(store))
+        say(f"Screened: {sum(summary.screened.values())} decisions; {summary.included} studies included"
+            + (f"; {summary.awaiting_retrieval} reports awaiting full-text retrieval" if summary.awaiting_retrieval
+               else ""))
         summary.labels = classify_records(store, included, protocol.taxonomy, run_id=run_id)
         store.log(run_id, f"classify: {summary.labels} labels on {len(included)} included studies")
         say(f"Classified: {summary.labels} labels, each with its supporting sentence")

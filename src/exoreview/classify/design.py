@@ -37,6 +37,8 @@ IMPLIED_SUBJECTS = {
     "rct": "human", "split_face": "human", "nonrandomized_trial": "human", "case_series": "human",
     "case_report": "human", "animal": "animal", "ex_vivo": "ex_vivo", "in_vitro": "in_vitro",
 }
+# The method of a label read from a weak cue (TaxonomyClass.weak_patterns): a design named only when no other is.
+WEAK_METHOD = "weak-pattern"
 # People took part but no design is named: the weakest trial design that treats people.
 UNNAMED_HUMAN_DESIGN = "nonrandomized_trial"
 # When no design is named, what was studied tells the design of a laboratory study.
@@ -77,6 +79,18 @@ def decide_design(
     class ids to evidence levels; `rank` orders evidence, best first (a key function).
     """
     key = rank or _default_rank
+    weak = [c for c in candidates if c.facet == DESIGN and c.evidence.method.startswith(WEAK_METHOD)]
+    candidates = [c for c in candidates if c not in weak]
+    decision = _decide(candidates, levels, key)
+    fallback = [c for c in weak if not c.negated and not c.hedged]
+    if decision.design is None and fallback:
+        best = min(fallback, key=key)
+        level = levels.get(best.value)
+        return DesignDecision(replace(best, detail=f"evidence_level={level}" if level else ""), level)
+    return decision
+
+
+def _decide(candidates: list[Label], levels: dict[str, int | None], key: Callable[[Label], tuple]) -> DesignDecision:
     designs = [c for c in candidates if c.facet == DESIGN and not c.negated]
     reviews = [c for c in designs if c.value in REVIEW_DESIGNS and not _cites_others_review(c)]
     primary = [c for c in designs if c.value not in REVIEW_DESIGNS and not c.hedged]

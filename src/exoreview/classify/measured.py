@@ -33,13 +33,14 @@ class MeasuredAccuracy:
     papers: int  # papers in the test split that were scored
     measured_on: str  # ISO date
     command: str
+    taxonomy: str  # the taxonomy version that was measured
 
     def sentence(self) -> str:
         """One sentence for the report."""
         parts = [f"{FIGURES[facet][0]} {FIGURES[facet][1]} {value:.2f}" for facet, value in self.figures.items()
                  if facet in FIGURES]
         return (f"Measured against hand labels on {self.papers} real papers never used for tuning "
-                f"({self.measured_on}): " + ", ".join(parts) + ".")
+                f"({self.measured_on}): " + ", ".join(parts) + ". A label's sentence lets a reader check it.")
 
 
 def load_measured() -> MeasuredAccuracy | None:
@@ -49,12 +50,13 @@ def load_measured() -> MeasuredAccuracy | None:
         return None
     data = json.loads(resource.read_text(encoding="utf-8"))
     return MeasuredAccuracy({k: float(v) for k, v in data["figures"].items() if v is not None},
-                            int(data["papers"]), str(data["measured_on"]), str(data["command"]))
+                            int(data["papers"]), str(data["measured_on"]), str(data["command"]),
+                            str(data["taxonomy"]))
 
 
 def write_measured(figures: dict[str, float | None], *, papers: int, measured_on: str, command: str,
-                   path: Path = MEASURED_FILE) -> None:
+                   taxonomy: str, path: Path = MEASURED_FILE) -> None:
     data = {"figures": {k: v for k, v in figures.items() if v is not None}, "papers": papers,
-            "measured_on": measured_on, "command": command,
+            "measured_on": measured_on, "command": command, "taxonomy": taxonomy,
             "set": "benchmarks/data/real_papers.toml (test split)"}
     path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from exoreview.classify.abbreviations import definitions_of, expand_short_forms
 from exoreview.classify.cues import CueScanner
-from exoreview.classify.design import DESIGN, SUBJECT_ORDER, SUBJECTS, DesignDecision, decide_design
+from exoreview.classify.design import DESIGN, SUBJECT_ORDER, SUBJECTS, WEAK_METHOD, DesignDecision, decide_design
 from exoreview.classify.details import detail_labels
 from exoreview.classify.scope import BACKGROUND, STUDY, sentence_scopes
 from exoreview.classify.sentences import Sentence, list_items, record_sentences
@@ -56,10 +56,11 @@ class _Rule:
     value: str
     pattern: re.Pattern[str]
     yields_to: frozenset[str] = frozenset()
+    weak: bool = False
 
     @property
     def method(self) -> str:
-        return f"pattern:{self.facet}.{self.value}"
+        return f"{WEAK_METHOD if self.weak else 'pattern'}:{self.facet}.{self.value}"
 
 
 @dataclass(slots=True)
@@ -97,6 +98,11 @@ class RuleClassifier:
                     self.levels[value] = spec.evidence_level
                 for pattern in spec.patterns:
                     self._add_rule(_Rule(facet, value, _compile(facet, value, pattern), frozenset(spec.yields_to)))
+                for pattern in spec.weak_patterns:
+                    if facet != DESIGN:
+                        raise ProtocolError(f"taxonomy facet {facet!r}, class {value!r}: weak_patterns apply to the "
+                                            f"{DESIGN!r} facet only")
+                    self._add_rule(_Rule(facet, value, _compile(facet, value, pattern), weak=True))
                 for ui in spec.mesh:
                     self._by_mesh.setdefault(ui.strip().upper(), []).append((facet, value))
                 for name in spec.publication_types:

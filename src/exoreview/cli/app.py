@@ -49,6 +49,7 @@ app.command("simulate")(simulate_cmd.simulate)
 app.command("export")(export_cmd.export)
 app.add_typer(duplicates_cmd.duplicates_app, name="duplicates")
 app.command("classify")(classify_cmd.classify)
+app.command("fulltext")(screen_cmd.fulltext)
 screen_cmd.register(app)
 
 DirArg = typer.Argument(Path("."), help="The review folder.")
@@ -113,6 +114,9 @@ def _run(directory: Path, base_url: str | None, email: str | None, api_key: str 
         client.close()
     out.print(f"Run {summary.run_id}: {summary.new_records} new records, {summary.duplicates} duplicates set aside, "
               f"{summary.included} studies included.")
+    if summary.awaiting_retrieval:
+        out.print(f"{summary.awaiting_retrieval} reports await full-text retrieval: list them with "
+                  f"`exoreview fulltext {directory}`, and record each one found or not.")
     for fmt, path in sorted(summary.outputs.items()):
         out.print(f"Report ({fmt}): {path}")
     out.print(f"Run log: {summary.log_file}")

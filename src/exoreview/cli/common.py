@@ -9,8 +9,10 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from exoreview.records import bare_doi
 from exoreview.sources.http import RetryPolicy
 from exoreview.sources.pubmed import NCBI_EUTILS, PubMedClient
+from exoreview.store import Store
 
 console = Console(stderr=True, highlight=False)
 out = Console(highlight=False, soft_wrap=True)
@@ -43,3 +45,24 @@ def progress_bar(description: str) -> Iterator[object]:
 
 
 ATTEMPTS_HELP = "How many times to try a request before giving up (retries back off exponentially)."
+
+
+def find_study(store: Store, study: str) -> int:
+    """The record a reviewer means: a PMID, a DOI (with or without https://doi.org/), a PMC ID, or a record number.
+
+    Digits are read as a PMID first; when no record has that PMID, as the store's record number.
+    Raises FileNotFoundError (bad input, exit 2) naming the store when nothing matches.
+    """
+    text = study.strip()
+    record_id: int | None = None
+    if text.upper().startswith("PMC"):
+        record_id = store.find_record(pmcid=text)
+    elif text.isdigit():
+        record_id = store.find_record(pmid=text)
+        if record_id is None and store.has_record(int(text)):
+            record_id = int(text)
+    elif text:
+        record_id = store.find_record(doi=bare_doi(text))
+    if record_id is None:
+        raise FileNotFoundError(f"{study}: no record with this PMID, DOI, PMC ID or number in {store.path}")
+    return record_id

@@ -11,7 +11,7 @@ import typer
 from rich.text import Text
 
 from exoreview.appraise import Appraiser, load_instrument, score_of
-from exoreview.cli.common import ATTEMPTS_HELP, console, out
+from exoreview.cli.common import ATTEMPTS_HELP, console, find_study, out
 from exoreview.records import Record
 from exoreview.results import ELIGIBILITY, INCLUDE, NOT_APPLICABLE, REPORTED, SCORE_ITEM, Evidence, Label, Rating
 from exoreview.review import ReviewFolder
@@ -20,15 +20,13 @@ from exoreview.store import Store
 _MARK = {REPORTED: ("✓", "green"), NOT_APPLICABLE: ("–", "dim")}
 
 
-def labels(study: str = typer.Argument(..., help="PMID (or DOI) of a study in the review."),
+def labels(study: str = typer.Argument(..., help="PMID, DOI or PMC ID of a study in the review (or its number)."),
            directory: Path = typer.Option(Path("."), "--dir", help="The review folder."),
            as_json: bool = typer.Option(False, "--json", help="One JSON object instead of text.")) -> None:
     """A study's labels and its EV reporting appraisal, each with the sentence that supports it."""
     folder = ReviewFolder(directory)
     with Store.open(folder.store_file) as store:
-        record_id = store.find_record(pmid=study) if study.strip().isdigit() else store.find_record(doi=study.strip())
-        if record_id is None:
-            raise FileNotFoundError(f"{study}: no record with this PMID or DOI in {folder.store_file}")
+        record_id = find_study(store, study)
         record = store.record(record_id)
         found = store.labels(record_id)
         ratings = store.appraisals(record_id)

@@ -9,9 +9,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from exoreview.cli.common import out
+from exoreview.cli.common import find_study, out
 from exoreview.results import ELIGIBILITY, TITLE_ABSTRACT
 from exoreview.review import ReviewFolder
+from exoreview.screen.fulltext import RetrievalError, awaiting_retrieval, record_retrieval
 from exoreview.screen.interop import export_asreview, import_asreview
 from exoreview.screen.reviewers import LABELS, agreement, conflicts, people, resolve
 from exoreview.screen.session import ScreeningSession
@@ -128,3 +129,34 @@ def register(app: typer.Typer) -> None:
     app.command("conflicts")(show_conflicts)
     app.command("agreement")(show_agreement)
     app.command("resolve")(resolve_conflict)
+
+
+def fulltext(directory: Path = DirArg,
+             record: str = typer.Argument("", help="Record number, PMID, DOI or PMC ID; omit to list what waits."),
+             retrieved: bool = typer.Option(None, "--retrieved/--not-retrieved",
+                                            help="Whether you obtained the report's full text."),
+             reviewer: str = typer.Option("", "--reviewer", "-r", help="Your name."),
+             note: str = typer.Option("", help="Where you found it, or why it could not be had.")) -> None:
+    """Full texts to retrieve: list them, or record that one was retrieved (or could not be)."""
+    folder = ReviewFolder(directory)
+    protocol = folder.protocol()
+    with Store.open(folder.store_file) as store:
+        if not record:
+            waiting = awaiting_retrieval(store)
+            for record_id in waiting:
+                r = store.record(record_id)
+                ids = " ".join(x for x in (f"PMID {r.pmid}" if r.pmid else "", r.doi, r.pmcid) if x)
+                out.print(f"{record_id}\t{ids}\t{r.title[:90]}", markup=False)
+            out.print(f"{len(waiting)} report(s) awaiting full-text retrieval. Record each with "
+                      "`exoreview fulltext DIR RECORD --retrieved|--not-retrieved --reviewer NAME`.")
+            return
+        if retrieved is None or not reviewer:
+            raise click.UsageError("give --retrieved or --not-retrieved, and --reviewer")
+        record_id = find_study(store, record)
+        try:
+            decision = record_retrieval(store, protocol, record_id, retrieved=retrieved, reviewer=reviewer,
+                                        note=note)
+        except RetrievalError as exc:
+            raise click.BadParameter(str(exc)) from exc
+    reason = f" ({decision.reason_id})" if decision.reason_id else ""
+    out.print(f"record {record_id}: {decision.label}{reason} at eligibility", markup=False)

@@ -104,6 +104,7 @@ class Criterion(_Strict):
     stage: Literal["title_abstract", "eligibility"] = "title_abstract"
     # Exclude when none of these patterns (regex, case-insensitive) occurs in title, abstract or MeSH.
     unless_any: list[str] = Field(default_factory=list)
+
     # Exclude when any of these publication types is present.
     publication_types: list[str] = Field(default_factory=list)
     # Exclude when any of these patterns (regex, case-insensitive) matches the title: notices that
@@ -148,6 +149,9 @@ class Criterion(_Strict):
 class TaxonomyClass(_Strict):
     label: str
     patterns: list[str] = Field(default_factory=list)  # regex, case-insensitive, per sentence
+    # Design facet only: cues that name the class only when nothing else names a design ("the
+    # current limitations and perspectives" reads as a review only in an abstract with no study).
+    weak_patterns: list[str] = Field(default_factory=list)
     mesh: list[str] = Field(default_factory=list)  # descriptor UIs
     publication_types: list[str] = Field(default_factory=list)
     evidence_level: int | None = None  # for the design facet: 1 strongest
@@ -202,7 +206,8 @@ class Protocol(_Strict):
     title: str
     question: str
     version: str = "1"
-    sources: list[SourceSpec]
+    # None is a review of imported files only (`exoreview run --import FILE`).
+    sources: list[SourceSpec] = Field(default_factory=list)
     include: list[Criterion] = Field(default_factory=list)
     exclude: list[Criterion] = Field(default_factory=list)
     screening: ScreeningSpec = Field(default_factory=ScreeningSpec)

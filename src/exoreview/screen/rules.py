@@ -74,6 +74,7 @@ class CriteriaRules:
             pattern = self._patterns.get(criterion.id)
             if pattern and not pattern.search(text):
                 return RuleOutcome(EXCLUDE, criterion.id, "none of the criterion's terms occur")
+
             hit = types.intersection(criterion.publication_types)
             if hit:
                 return RuleOutcome(EXCLUDE, criterion.id, f"publication type: {', '.join(sorted(hit))}")

@@ -309,6 +309,9 @@ class Store:
             row = None
         return row[0] if row else None
 
+    def has_record(self, record_id: int) -> bool:
+        return self.db.execute("SELECT 1 FROM records WHERE id=?", (record_id,)).fetchone() is not None
+
     def free_full_text_ids(self) -> set[int]:
         """Records a search found with a free-full-text filter (so their full text is free), and the
         records their duplicates stand for."""

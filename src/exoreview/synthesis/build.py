@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exoreview.classify.measured import load_measured
 from exoreview.protocol.model import Protocol
 from exoreview.records import Record
 from exoreview.results import ELIGIBILITY, TITLE_ABSTRACT, Label
@@ -402,7 +403,21 @@ def _methods(store: Store, protocol: Protocol, flow: PrismaFlow, searches: list[
         "Every label keeps the sentence that supports it; the tables link each label to that sentence. "
         "Study designs are ordered by evidence level, 1 being the strongest."
     )
+    paragraphs.append(machine_label_note(protocol))
     return paragraphs
+
+
+def machine_label_note(protocol: Protocol) -> str:
+    """What the reader must know of the labels: a machine made them, and how often it is right on real papers."""
+    note = ("The labels are machine labels: the classifier read each title and abstract, and no person has "
+            "checked them.")
+    measured = load_measured()
+    if measured is None:
+        return note + " Their accuracy has not been measured on real papers."
+    if measured.taxonomy != protocol.taxonomy.version:
+        return (f"{note} This review's taxonomy (version {protocol.taxonomy.version}) has not been measured on "
+                f"real papers; for the built-in taxonomy (version {measured.taxonomy}): {measured.sentence()}")
+    return f"{note} {measured.sentence()}"
 
 
 def _overview(flow: PrismaFlow, sections: list[IndicationSection]) -> str:
@@ -443,11 +458,11 @@ def _section(value: str, label: str, studies: list[Study], protocol: Protocol) -
         sentence = "; ".join(found) + "."
         sentences.append(sentence[0].upper() + sentence[1:])
     outcomes = tally(studies, "outcome", taxonomy)
-    if outcomes:
-        stated = sum(1 for s in studies if any(c.facet == "outcome" for c in s.labels))
+    kinds = outcome_kinds(studies)
+    if kinds:
+        stated = sum(n for _, n in kinds)
         sentences.append(f"Of the {_plural(stated, 'study', 'studies')} stating an outcome, "
-                         + _series([f"{t.n} reported {_lower(t.label)}" for t in outcomes])
-                         + " results.")
+                         + _series([f"{n} {_verb(n, 'reports', 'report')} {kind}" for kind, n in kinds]) + ".")
     else:
         sentences.append("No study in this group states the direction of its outcome in its abstract.")
     key = [s for s in studies if s.level is not None][:3]  # studies are in strongest-design-first order
@@ -456,6 +471,22 @@ def _section(value: str, label: str, studies: list[Study], protocol: Protocol) -
         sentences.append(f"The strongest designs here: {_series(named)}.")
     return IndicationSection(value, label, tuple(studies), designs, sources, mechanisms, " ".join(sentences),
                              outcomes)
+
+
+OUTCOME_KINDS = (("improvement only", {"improved"}), ("no change only", {"no_change"}),
+                 ("worsening only", {"worse"}))
+
+
+def outcome_kinds(studies: list[Study]) -> list[tuple[str, int]]:
+    """Each study counted once by the directions its abstract states: one direction, or "mixed results"."""
+    counts: dict[str, int] = {}
+    for study in studies:
+        directions = {c.value for c in study.labels if c.facet == "outcome"}
+        if directions:
+            kind = next((name for name, only in OUTCOME_KINDS if directions == only), "mixed results")
+            counts[kind] = counts.get(kind, 0) + 1
+    order = [name for name, _ in OUTCOME_KINDS] + ["mixed results"]
+    return [(kind, counts[kind]) for kind in order if kind in counts]
 
 
 def _design_name(study: Study, taxonomy) -> str:

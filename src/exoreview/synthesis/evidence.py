@@ -135,7 +135,11 @@ PRIMARY_DESIGNS_EXCLUDED = ("narrative_review", "systematic_review", "meta_analy
 
 
 def challenges(studies: list[Study], taxonomy: Taxonomy) -> tuple[Challenge, ...]:
-    """The obstacles the field names, each as a share of the included studies counted from their labels."""
+    """The obstacles the field names, each as a share of the included studies counted from their labels.
+
+    Each title is chosen from the share it heads (all, at least half, fewer than half), so that a
+    heading never says "few" over a number that says "most".
+    """
     everyone = tuple(sorted(s.record_id for s in studies))
     reviews = set(_having(studies, "design", PRIMARY_DESIGNS_EXCLUDED))
     primary = tuple(i for i in everyone if i not in reviews)
@@ -152,23 +156,41 @@ def challenges(studies: list[Study], taxonomy: Taxonomy) -> tuple[Challenge, ...
         return f"{len(ids)} of {len(of)} ({round(100 * len(ids) / len(of))}%)" if of else "none (no study to count)"
 
     return (
-        Challenge("isolation", "Isolation methods are not always named",
-                  f"{pct(isolation, primary)} primary studies name how their vesicles were isolated; "
-                  "the rest give no method a reader could repeat.", isolation, primary),
-        Challenge("negative_marker", "Purity is rarely shown with a negative marker",
+        Challenge("isolation", share_title(isolation, primary, "Every primary study names its isolation method",
+                                           "Isolation methods are not always named",
+                                           "Most primary studies name no isolation method"),
+                  f"{pct(isolation, primary)} primary studies name how their vesicles were isolated"
+                  + ("; the rest give no method a reader could repeat." if len(isolation) < len(primary) else "."),
+                  isolation, primary),
+        Challenge("negative_marker", share_title(negative, primary, "Purity is shown with a negative marker throughout",
+                                                 "Purity is not always shown with a negative marker",
+                                                 "Purity is rarely shown with a negative marker"),
                   f"{pct(negative, primary)} primary studies report a negative marker (such as calnexin, GM130 "
                   "or ApoA1), which MISEV asks for to show the preparation is not cell debris.", negative, primary),
-        Challenge("single_vesicle", "Single-vesicle characterization is incomplete",
+        Challenge("single_vesicle", share_title(single, primary, "Every primary study characterizes single vesicles",
+                                                "Single-vesicle characterization is incomplete",
+                                                "Single vesicles are rarely characterized"),
                   f"{pct(single, primary)} primary studies characterize individual vesicles (particle "
                   "analysis or electron microscopy).", single, primary),
-        Challenge("human_data", "Few studies in people",
-                  f"{pct(human, primary)} primary studies report data from human participants; the rest are "
-                  "laboratory or animal studies.", human, primary),
-        Challenge("adverse_events", "Safety is reported in only some human studies",
+        Challenge("human_data", share_title(human, primary, "Every primary study includes people",
+                                            "Most primary studies include people", "Few studies in people"),
+                  f"{pct(human, primary)} primary studies report data from human participants"
+                  + ("; the rest are laboratory or animal studies." if len(human) < len(primary) else "."),
+                  human, primary),
+        Challenge("adverse_events", share_title(safety, human, "Every study in people makes a safety statement",
+                                                "Safety is not reported in every study in people",
+                                                "Safety is reported in few studies in people"),
                   f"{pct(safety, human)} studies in people make a statement on safety, and "
                   f"{len(harmed)} report adverse events; long-term follow-up is not counted by the "
                   "classifier.", safety, human),
     )
+
+
+def share_title(ids: Ids, of: Ids, every: str, most: str, few: str) -> str:
+    """The heading that fits the share: `every` for all, `most` for at least half, `few` below half (or none)."""
+    if of and len(ids) == len(of):
+        return every
+    return most if of and 2 * len(ids) >= len(of) else few
 
 
 def taxonomy_facets(studies: Iterable[Study]) -> list[str]:
