@@ -178,7 +178,7 @@ def challenges(studies: list[Study], taxonomy: Taxonomy) -> tuple[Challenge, ...
                   + ("; the rest are laboratory or animal studies." if len(human) < len(primary) else "."),
                   human, primary),
         Challenge("adverse_events", share_title(safety, human, "Every study in people makes a safety statement",
-                                                "Safety is not reported in every study in people",
+                                                "Safety goes unreported in some studies in people",
                                                 "Safety is reported in few studies in people"),
                   f"{pct(safety, human)} studies in people make a statement on safety, and "
                   f"{len(harmed)} report adverse events; long-term follow-up is not counted by the "

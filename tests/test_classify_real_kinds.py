@@ -1,0 +1,236 @@
+"""Each kind of error the classifier made on real papers, reproduced with sentences we wrote ourselves.
+
+The real abstracts stay out of the repository (they are their authors' writing); these composed
+records carry the same construction as the failing real sentence, so a regression shows here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from exoreview.classify import StudyClassifier
+from exoreview.classify.abbreviations import definitions_of, expand_short_forms, find_definitions
+from exoreview.classify.scope import BACKGROUND, STUDY, sentence_scopes
+from exoreview.classify.sentences import record_sentences
+from exoreview.protocol import load_protocol
+from exoreview.records import AbstractSection, PubDate, Record
+from exoreview.results import ELIGIBILITY, EXCLUDE, INCLUDE, MAYBE, TITLE_ABSTRACT
+from exoreview.screen.rules import CriteriaRules
+
+PROTOCOL = load_protocol("exosome-aesthetics")
+CLASSIFIER = StudyClassifier(PROTOCOL.taxonomy)
+
+
+def record(title: str, *sentences: str, year: int | None = 2021) -> Record:
+    return Record(title=title, abstract=[AbstractSection(" ".join(sentences))] if sentences else [],
+                  pub_date=PubDate(year=year))
+
+
+def values(rec: Record, facet: str) -> set[str]:
+    return {lab.value for lab in CLASSIFIER.classify(rec) if lab.facet == facet and not lab.negated}
+
+
+def design(rec: Record) -> str:
+    return next(lab.value for lab in CLASSIFIER.classify(rec) if lab.facet == "design")
+
+
+# -- reviews read as primary studies -----------------------------------------------------------------------
+
+
+def test_a_review_that_lists_the_designs_it_covered_is_a_review_without_subjects() -> None:
+    rec = record("Vesicles for ageing skin", "This concise review gathers what is known of exosomes in ageing skin.",
+                 "Cell, animal and human studies were included, and mice were the commonest model.")
+    assert design(rec) == "narrative_review"
+    assert values(rec, "subjects") == set()
+
+
+@pytest.mark.parametrize("opening", ["A review of exosome treatments for thinning hair",
+                                     "Exosomes in hair restoration: a mini-review"])
+def test_review_named_only_in_the_title(opening: str) -> None:
+    assert design(record(opening, "Dermal papilla signalling and vesicle sources are discussed.")) \
+        == "narrative_review"
+
+
+def test_a_review_sentence_that_also_calls_for_research_still_names_a_review() -> None:
+    rec = record("Vesicles and scars", "In this review we summarise vesicle therapy for keloids, "
+                                       "and further trials are needed before clinical use.")
+    assert design(rec) == "narrative_review"
+
+
+def test_a_review_describing_its_search_and_the_studies_kept_is_systematic() -> None:
+    rec = record("Exosomes for wounds", "We searched PubMed, Embase and Scopus up to May 2023.",
+                 "Twenty-two studies met the inclusion criteria and were reviewed.")
+    assert design(rec) == "systematic_review"
+
+
+def test_only_a_weak_review_cue_names_a_review_when_nothing_else_names_a_design() -> None:
+    review = record("Stem cell vesicles and wound repair", "Their emerging roles, current limitations and "
+                                                            "perspectives in chronic wounds are set out.")
+    assert design(review) == "narrative_review"
+    primary = record("Vesicles and wound repair", "Mice with excisional wounds were treated with exosomes; "
+                                                   "current limitations of dressings are discussed.")
+    assert design(primary) == "animal"
+
+
+# -- where cells came from is not who was studied ------------------------------------------------------------
+
+
+def test_human_derived_vesicles_tested_in_mice_study_mice_not_people() -> None:
+    rec = record("Human adipose-derived MSC exosomes and photoaged skin",
+                 "Human adipose-derived mesenchymal stem cell exosomes were injected into UVB-irradiated mice.")
+    assert values(rec, "subjects") == {"animal"}
+
+
+def test_in_vivo_used_loosely_in_a_cell_study_is_not_an_animal() -> None:
+    rec = record("Exosomes and keratinocyte migration",
+                 "Keratinocytes were treated with exosomes in conditions that mimic the in vivo environment.")
+    assert values(rec, "subjects") == {"in_vitro"}
+    assert design(rec) == "in_vitro"
+
+
+@pytest.mark.parametrize("sentence", [
+    "An oxazolone-induced dermatitis model was treated with topical vesicles.",
+    "Zebrafish larvae exposed to the vesicles lost pigment.",
+])
+def test_an_animal_model_named_without_its_species_or_a_fish_is_an_animal(sentence: str) -> None:
+    assert "animal" in values(record("Vesicles in a model", sentence), "subjects")
+
+
+@pytest.mark.parametrize("line", ["MNT-1", "B16F10", "B16-F1"])
+def test_pigment_cell_lines_are_cells_in_vitro(line: str) -> None:
+    rec = record("Plant vesicles and melanin", f"Melanin content fell in {line} cells given the vesicles.")
+    assert values(rec, "subjects") == {"in_vitro"}
+
+
+def test_an_animal_named_as_a_cell_source_is_not_an_animal_model() -> None:
+    rec = record("Plant vesicles in mouse melanoma cells", "Melanin content fell in mouse melanoma cells "
+                                                           "treated with the vesicles.")
+    assert values(rec, "subjects") == {"in_vitro"}
+
+
+# -- abbreviations -------------------------------------------------------------------------------------------
+
+
+def test_a_short_form_means_what_this_abstract_defines() -> None:
+    amniotic = record("Stem cell vesicles and melasma", "Amniotic stem cells (ASCs) were grown in serum-free medium.",
+                      "ASC-exosomes lowered melanin in cultured melanocytes.")
+    adipose = record("Stem cell vesicles and melasma", "Adipose-derived stem cells (ASCs) were grown in medium.",
+                     "ASC-exosomes lowered melanin in cultured melanocytes.")
+    assert values(amniotic, "ev_source") == {"amnion"}
+    assert values(adipose, "ev_source") == {"adipose_msc"}
+
+
+def test_schwartz_hearst_finds_the_shortest_long_form() -> None:
+    found = find_definitions("We used human umbilical cord mesenchymal stem cells (hUC-MSCs) from donors.")
+    assert [(d.short, d.long) for d in found] == [("hUC-MSCs", "human umbilical cord mesenchymal stem cells")]
+    assert definitions_of(["Atopic dermatitis (AD) is common."]) == {"AD": "Atopic dermatitis"}
+
+
+def test_expansion_maps_every_match_back_to_the_original_words() -> None:
+    text = "Amniotic stem cells (ASCs) shed vesicles; ASC-exosomes healed wounds."
+    expansion = expand_short_forms(text, definitions_of([text]))
+    start = expansion.text.index("Amniotic stem cells-exosomes")
+    assert text[slice(*expansion.original_span(start, start + len("Amniotic stem cells-exosomes")))] == "ASC-exosomes"
+    assert expansion.note(start, start + 5) == "ASC = Amniotic stem cells"
+
+
+@pytest.mark.parametrize("phrase", ["adipose tissue-derived stem/stromal cells", "ADSC-exosomes"])
+def test_slash_and_hyphen_variants(phrase: str) -> None:
+    rec = record("Vesicles for skin brightening", f"Exosomes from {phrase} brightened facial skin.")
+    assert "adipose_msc" in values(rec, "ev_source")
+
+
+# -- someone else's findings ---------------------------------------------------------------------------------
+
+
+def test_a_background_claim_of_no_adverse_events_is_not_the_studys_safety_finding() -> None:
+    rec = record("Exosome serum after laser", "No adverse events have been reported with exosome products so far.",
+                 "We treated 20 volunteers with the serum after fractional laser and measured redness.")
+    assert values(rec, "safety") == set()
+    scopes = sentence_scopes(record_sentences(rec))
+    assert scopes == [STUDY, BACKGROUND, STUDY]
+
+
+def test_side_effects_of_a_comparator_are_not_indications_or_findings() -> None:
+    rec = record("Seaweed vesicles as whitening agents",
+                 "Many whitening agents cause contact dermatitis and other side effects.",
+                 "Here, seaweed vesicles lowered melanin in pigment cells.")
+    assert values(rec, "safety") == set()
+    assert values(rec, "indication") == {"pigmentation"}
+
+
+def test_a_pathway_named_for_wound_healing_is_not_a_wound_indication_elsewhere() -> None:
+    rec = record("Exosomes from corneal cells", "Exosomes sped closure of scratched corneal epithelial cells.",
+                 "They activated the wound healing programme of corneal cells.")
+    assert "wound_healing" not in values(rec, "indication")
+
+
+def test_a_route_for_a_comparator_drug_is_not_the_vesicles_route() -> None:
+    rec = record("Exosome injections for alopecia", "Patients whose topical minoxidil had failed were enrolled.",
+                 "Exosomes were injected into the scalp monthly.")
+    assert values(rec, "delivery") == {"injection_unspecified"}
+
+
+def test_a_hydrogel_applied_to_wounds_is_hydrogel_delivery_not_topical() -> None:
+    rec = record("Exosome hydrogel for wounds", "We loaded the exosomes into a hydrogel and applied it to the wounds "
+                                                 "of diabetic mice.")
+    assert values(rec, "delivery") == {"hydrogel_scaffold"}
+
+
+# -- sources the taxonomy lacked ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sentence", "source"), [
+    ("Vesicles from the seaweed Codium fragile lightened skin.", "plant"),
+    ("Extracellular vesicles from induced pluripotent stem cell-derived MSCs (iPSC-MSCs) healed wounds.", "ipsc"),
+    ("Bovine milk exosomes improved skin hydration.", "milk"),
+    ("Outer membrane vesicles from Lactobacillus reduced dermatitis.", "bacteria"),
+    ("Exosomes from M2 macrophages sped wound closure.", "other_cells"),
+])
+def test_sources(sentence: str, source: str) -> None:
+    assert values(record("Vesicles and skin", sentence), "ev_source") == {source}
+
+
+def test_injection_without_a_named_layer() -> None:
+    rec = record("Exosomes for hair loss", "Twenty patients received exosome injections every month.")
+    assert values(rec, "delivery") == {"injection_unspecified"}
+
+
+# -- screening ------------------------------------------------------------------------------------------------
+
+
+def _decide(rec: Record) -> tuple[str, str]:
+    for stage in (TITLE_ABSTRACT, ELIGIBILITY):
+        outcome = CriteriaRules(PROTOCOL.exclude, stage, CLASSIFIER.classify).decide(rec)
+        if outcome.label != INCLUDE:
+            return outcome.label, outcome.reason_id
+    return INCLUDE, ""
+
+
+def test_an_imported_record_with_unknown_full_text_waits_for_retrieval() -> None:
+    rec = record("Exosomes reduce wrinkles in photoaged mice", "Mice were treated with topical exosomes.")
+    assert rec.free_full_text is None
+    assert _decide(rec) == (MAYBE, "")
+    rec.free_full_text = False
+    assert _decide(rec) == (EXCLUDE, "NR")
+
+
+def test_the_date_window_applies_to_imported_records() -> None:
+    assert _decide(record("Exosomes reduce wrinkles in photoaged mice", "Mice were treated.", year=2025)) \
+        == (EXCLUDE, "E0")
+    assert _decide(record("Exosomes reduce wrinkles in photoaged mice", "Mice were treated.", year=None))[1] != "E0"
+
+
+@pytest.mark.parametrize(("rec", "reason"), [
+    (record("Platelet-rich plasma for androgenetic alopecia", "Scalp injections of platelet-rich plasma "
+            "raised hair density."), "E1"),
+    (record("Exosomes from neural stem cells and glial scar", "Exosomes shrank the glial scar in injured rats."),
+     "E2"),
+    (record("Serum exosomal microRNAs as psoriasis biomarkers", "Serum exosomes from 40 patients with psoriasis "
+            "were compared with healthy controls; their microRNA levels correlated with disease severity."), "E5"),
+    (record("Melanoma exosomes and metastasis", "Melanoma-derived exosomes promoted metastasis in skin lesions."),
+     "E5"),
+    (record("Retraction notice: exosomes and hair growth", "This article has been retracted."), "E3"),
+])
+def test_hard_negatives_are_excluded_for_the_right_reason(rec: Record, reason: str) -> None:
+    assert _decide(rec) == (EXCLUDE, reason)

@@ -1,0 +1,119 @@
+"""The real-paper development set (benchmarks/data/real_papers.toml) and the scoring that reads it.
+
+The set holds facts and our labels, never an abstract: these tests check its ids against the
+taxonomy, its size, its fixed split, that no field is long enough to carry an abstract's text,
+and that the benchmark's scores count what they claim on composed predictions.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from exoreview.protocol import load_protocol
+from exoreview.records import AbstractSection, Record
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "benchmarks"
+
+
+def _module(name: str):
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+real_set = _module("real_set")
+real_labels = _module("real_labels")
+PAPERS = real_set.load_papers()
+
+
+def test_the_set_is_valid_against_the_taxonomy() -> None:
+    taxonomy = load_protocol("exosome-aesthetics").taxonomy
+    known = {facet: set(taxonomy.classes(facet)) for facet in real_set.SET_FACETS}
+    assert real_set.problems(PAPERS, known) == []
+    assert set(real_set.DESIGNS) - {"other"} == set(taxonomy.classes("design"))
+
+
+def test_the_set_is_as_large_as_the_issue_asks() -> None:
+    in_window = [p for p in PAPERS if p.group == "exosome" and 2014 <= p.year <= 2024]
+    negatives = [p for p in PAPERS if not p.include]
+    assert len(in_window) >= 150 and len(negatives) >= 40
+    assert {p.exclude_reason for p in negatives} >= {"no_ev", "no_indication", "ev_marker", "out_of_window"}
+    designs = {p.design for p in in_window}
+    assert designs >= {"rct", "split_face", "nonrandomized_trial", "case_series", "case_report", "animal",
+                       "in_vitro", "ex_vivo", "narrative_review", "systematic_review", "meta_analysis"}
+    test = [p for p in PAPERS if p.split == "test"]
+    assert 0.3 * len(PAPERS) <= len(test) <= 0.5 * len(PAPERS)
+
+
+def test_no_field_could_hold_an_abstract() -> None:
+    for paper in PAPERS:
+        assert paper.pmid or paper.doi, paper.key
+        assert len(paper.title) <= 300 and len(paper.note) <= 400, paper.key
+
+
+def test_the_split_is_fixed_by_the_key() -> None:
+    assert real_set.split_of("pmid-1") == real_set.split_of("pmid-1")
+    assert all(p.split == real_set.split_of(p.key) for p in PAPERS)
+
+
+def test_problems_name_the_paper_and_the_fault() -> None:
+    good = PAPERS[0]
+    broken = [good, real_set.Paper(**{**{f: getattr(good, f) for f in good.__slots__}, "design": "cohort",
+                                      "key": "pmid-0", "pmid": "0", "doi": "", "title": "Another"})]
+    found = real_set.problems(broken, {f: set() for f in real_set.SET_FACETS})
+    assert any(p.startswith("pmid-0: design 'cohort'") for p in found)
+
+
+def test_texts_are_read_as_title_abstract_and_keywords(tmp_path: Path) -> None:
+    paper = PAPERS[0]
+    (tmp_path / f"{paper.key}.txt").write_text("A composed title\n\nBackground: one. Results: two.\n"
+                                               "Keywords: exosome; skin\n", encoding="utf-8")
+    record = real_set.read_text(tmp_path, paper)
+    assert (record.title, record.abstract_text, record.keywords) == (
+        "A composed title", "Background: one. Results: two.", ["exosome", "skin"])
+    assert record.year == paper.year and record.pmid == paper.pmid
+    assert real_set.read_text(tmp_path / "missing", paper) is None
+
+
+def test_scores_count_what_they_claim() -> None:
+    score = real_set.SetScore()
+    score.add(frozenset({"a", "b"}), frozenset({"b", "c"}))
+    score.add(frozenset(), frozenset())
+    assert score.as_dict() == {"micro_f1": 0.5, "precision": 0.5, "recall": 0.5, "exact": 0.5, "papers": 2,
+                               "tp": 1, "fp": 1, "fn": 1}
+    accuracy = real_set.Accuracy()
+    accuracy.add("rct", "rct")
+    accuracy.add("rct", "animal")
+    assert accuracy.as_dict() == {"accuracy": 0.5, "papers": 2, "misses": {"rct->animal": 1}}
+
+
+def test_the_benchmark_scores_a_prediction_of_the_real_pipeline() -> None:
+    paper = next(p for p in PAPERS if p.group == "exosome" and p.design == "animal")
+    record = Record(title=paper.title, abstract=[AbstractSection(
+        "Mice with excisional wounds received topical exosomes; no adverse events occurred.")])
+    prediction = real_set.StudyPredictor().predict(record)
+    assert prediction.design == "animal" and prediction.safety == "no_adverse_events"
+    assert "Mice with excisional wounds" in prediction.why("subjects", "animal")
+    scores = real_labels.score([paper], {paper.key: prediction})
+    assert scores["design"]["accuracy"] == 1.0
+    assert scores["inclusion"]["papers"] == 1
+
+
+@pytest.mark.parametrize(("labels", "expected"), [
+    ({"adverse_events_reported", "no_adverse_events"}, "adverse_events_reported"),
+    ({"serious_adverse_event", "adverse_events_reported"}, "serious_adverse_event"),
+    (set(), "not_reported"),
+])
+def test_one_safety_finding_per_study(labels: set[str], expected: str) -> None:
+    from exoreview.results import Evidence, Label
+    found = [Label(0, "safety", v, Evidence("s", 0, 1, "abstract", "m")) for v in labels]
+    assert real_set.safety_finding(found) == expected
