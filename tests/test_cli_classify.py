@@ -105,3 +105,24 @@ def test_review_folder_behaviour_is_kept(capsys, tmp_path: Path) -> None:
     assert main(["classify", str(folder)]) == 0
     assert "labels on 0 included studies" in capsys.readouterr().out
     assert main(["classify", str(folder), "--json"]) == 2  # --json needs --input
+
+
+def test_every_facet_is_printed_with_its_evidence(capsys, tmp_path: Path) -> None:
+    ris = tmp_path / "one.ris"
+    ris.write_text("TY  - JOUR\nTI  - Composed: exosomes after fractional laser for acne scars\n"
+                   "AB  - Twenty patients received fractional CO2 laser and topical adipose-derived stem cell "
+                   "exosomes isolated by ultracentrifugation and checked for CD63. Scars improved; no adverse "
+                   "events occurred.\nPY  - 2022\nDO  - 10.9999/x.1\nER  - \n", encoding="utf-8")
+    code, rows, _ = _run(capsys, "classify", "--input", str(ris), "--json")
+    assert code == 0
+    (row,) = rows
+    facets = row["labels"]
+    assert set(facets["delivery"]) == {"topical", "fractional_laser"}
+    assert facets["safety"] == ["no_adverse_events"] and facets["outcome"] == ["improved"]
+    assert facets["isolation"] == ["differential_ultracentrifugation"]
+    assert "positive_cd63" in facets["characterization"]
+    for facet, values in facets.items():
+        key = {"indication": "indications", "ev_source": "ev_sources"}.get(facet, facet)
+        assert set(row["evidence"][key]) == set(values), facet
+        for evidence in row["evidence"][key].values():
+            assert evidence["sentence"], facet
