@@ -17,19 +17,19 @@ TI  - Composed: adipose stem cell exosomes smooth wrinkles in photoaged mice
 AB  - We treated photoaged mice with topical exosomes from adipose-derived stem cells. Wrinkles fell and collagen rose.
 PY  - 2021
 DO  - 10.9999/composed.1
-ER  - 
+ER  -
 TY  - JOUR
 TI  - Composed: umbilical cord MSC exosomes and acne scars after laser
 AB  - Twenty patients received fractional laser followed by topical exosomes. Scars improved; no adverse events.
 PY  - 2022
 DO  - 10.9999/composed.2
-ER  - 
+ER  -
 TY  - JOUR
 TI  - Composed: exosome serum for melasma
 AB  - Thirty women applied an exosome serum for melasma. Pigment fell.
 PY  - 2025
 DO  - 10.9999/composed.3
-ER  - 
+ER  -
 """
 
 

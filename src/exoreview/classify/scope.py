@@ -23,7 +23,8 @@ STUDY, BACKGROUND = "study", "background"
 _BACKGROUND_SECTIONS = re.compile(r"^(?:BACKGROUND|INTRODUCTION|CONTEXT|RATIONALE|IMPORTANCE|SIGNIFICANCE)",
                                   re.IGNORECASE)
 _STUDY_MARKER = re.compile(
-    r"\b(?:we|our|us|here(?:in)?|this (?:[\w-]+ ){0,2}?(?:study|work|paper|article|review|trial|report|case|series|investigation"
+    r"\b(?:we|our|us|here(?:in)?"
+    r"|this (?:[\w-]+ ){0,2}?(?:study|work|paper|article|review|trial|report|case|series|investigation"
     r"|research|analysis|overview|perspective|manuscript)"
     r"|the (?:present|current) (?:study|work|review|report|investigation|article|paper)"
     r"|(?:the )?aims? (?:of|was|were|is)|aimed|objectives?|purpose"
