@@ -29,6 +29,7 @@ import datetime as dt
 import json
 import os
 import platform
+import random
 import sys
 from pathlib import Path
 
@@ -80,6 +81,24 @@ def headline(scores: dict[str, object]) -> dict[str, float | None]:
     return out
 
 
+def intervals(papers: list[Paper], predictions: dict[str, Prediction], resamples: int,
+              seed: int = 2025) -> dict[str, list[float]]:
+    """Percentile 95% intervals of each headline figure over papers drawn with replacement."""
+    rng = random.Random(seed)
+    samples: dict[str, list[float]] = {facet: [] for facet in TARGETS}
+    for _ in range(resamples):
+        drawn = [rng.choice(papers) for _ in papers]
+        for facet, value in headline(score(drawn, predictions)).items():
+            if value is not None:
+                samples[facet].append(value)
+    out = {}
+    for facet, values in samples.items():
+        values.sort()
+        if values:
+            out[facet] = [values[int(0.025 * (len(values) - 1))], values[int(0.975 * (len(values) - 1))]]
+    return out
+
+
 def misses(paper: Paper, predicted: Prediction) -> list[str]:
     lines = []
     if paper.include != predicted.include:
@@ -108,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list the wrong papers (dev split only)")
     parser.add_argument("--show-test", action="store_true", help="with --misses: the test split's too")
     parser.add_argument("--json", action="store_true", help="one JSON line only")
+    parser.add_argument("--bootstrap", type=int, default=0, metavar="N",
+                        help="also print 95%% intervals of the headline figures from N resamples of the papers")
     parser.add_argument("--write-accuracy", action="store_true",
                         help=f"store the test figures in the package ({MEASURED_FILE.name})")
     args = parser.parse_args(argv)
@@ -133,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         "taxonomy": predictor.taxonomy_version, "set": str(args.papers.name),
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
     }
+    if args.bootstrap:
+        result["interval_95"] = intervals(scored, predictions, args.bootstrap)
     if args.misses and not args.json:
         for paper in scored:
             if paper.split == "test" and not args.show_test:

@@ -180,16 +180,19 @@ def test_negation_stays_in_its_clause(classifier: RuleClassifier) -> None:
 
 
 def test_only_negated_evidence_is_kept_as_negated(classifier: RuleClassifier) -> None:
-    labels = labels_of(classifier, one_sentence("The vesicles did not improve melasma."))
-    assert labels[("indication", "pigmentation")].negated
+    labels = labels_of(classifier, one_sentence("The vesicles did not improve melasma; no adverse events occurred."))
+    # A condition that did not improve is still the one studied; the outcome carries the negation.
+    assert not labels[("indication", "pigmentation")].negated
     assert labels[("outcome", "no_change")].evidence.match == "did not improve"
     assert ("outcome", "improved") not in labels
+    assert ("safety", "adverse_events_reported") not in labels or labels[("safety", "adverse_events_reported")].negated
 
 
 def test_affirmed_evidence_wins_over_negated(classifier: RuleClassifier) -> None:
-    record = Record(abstract=[AbstractSection("Vesicles did not improve melasma at week 4. Melasma faded by week 12.")])
-    label = labels_of(classifier, record)[("indication", "pigmentation")]
-    assert not label.negated and label.evidence.sentence == "Melasma faded by week 12."
+    record = Record(abstract=[AbstractSection("Microneedling was not used at week 4. Microneedling was added at "
+                                              "week 12 to deliver the exosomes.")])
+    label = labels_of(classifier, record)[("delivery", "microneedling")]
+    assert not label.negated and label.evidence.sentence.startswith("Microneedling was added")
 
 
 def test_hedged_claim_is_flagged(classifier: RuleClassifier) -> None:

@@ -75,7 +75,7 @@ def test_every_list_names_known_records_and_anchors_are_unique(built) -> None:
 def test_section_summary_names_outcomes_and_key_studies(built) -> None:
     s, _ = built
     skin = s.sections[0]
-    assert "Of the 1 study stating an outcome, 1 reported improved results." in skin.summary
+    assert "Of the 1 study stating an outcome, 1 reports improvement only." in skin.summary
     assert "The strongest designs here: Author1 et al., 2021 [1] (randomized controlled trial)" in skin.summary
 
 

@@ -83,11 +83,18 @@ def decide_design(
     candidates = [c for c in candidates if c not in weak]
     decision = _decide(candidates, levels, key)
     fallback = [c for c in weak if not c.negated and not c.hedged]
-    if decision.design is None and fallback:
-        best = min(fallback, key=key)
-        level = levels.get(best.value)
-        return DesignDecision(replace(best, detail=f"evidence_level={level}" if level else ""), level)
-    return decision
+    if decision.design is not None or not fallback:
+        return decision
+    # A review's weak cue before a laboratory one: reviews also name the cells their studies used.
+    reviews = [c for c in fallback if c.value in REVIEW_DESIGNS]
+    best = min(reviews or fallback, key=key)
+    level = levels.get(best.value)
+    label = replace(best, detail=f"evidence_level={level}" if level else "")
+    implied_value = None if best.value in REVIEW_DESIGNS else IMPLIED_SUBJECTS.get(best.value)
+    if implied_value is None:
+        return DesignDecision(label, level)
+    subject = Label(best.record_id, SUBJECTS, implied_value, replace(best.evidence, method=f"design:{best.value}"))
+    return DesignDecision(label, level, [implied_value], [subject])
 
 
 def _decide(candidates: list[Label], levels: dict[str, int | None], key: Callable[[Label], tuple]) -> DesignDecision:

@@ -18,7 +18,15 @@ from dataclasses import dataclass, replace
 
 from exoreview.classify.abbreviations import definitions_of, expand_short_forms
 from exoreview.classify.cues import CueScanner
-from exoreview.classify.design import DESIGN, SUBJECT_ORDER, SUBJECTS, WEAK_METHOD, DesignDecision, decide_design
+from exoreview.classify.design import (
+    DESIGN,
+    HUMAN_DESIGNS,
+    SUBJECT_ORDER,
+    SUBJECTS,
+    WEAK_METHOD,
+    DesignDecision,
+    decide_design,
+)
 from exoreview.classify.details import detail_labels
 from exoreview.classify.scope import BACKGROUND, STUDY, sentence_scopes
 from exoreview.classify.sentences import Sentence, list_items, record_sentences
@@ -30,8 +38,9 @@ SPECIES, SAFETY = "species", "safety"
 # What a study did (its design, subjects, route, methods) is hedged only by a call for future work
 # ("RCTs are needed"); "this trial suggests" still reports a trial.
 FACTUAL_FACETS = frozenset({"design", "subjects", "species", "delivery", "isolation", "characterization"})
-# Negation does not undo these facets: "absence of calnexin" reports that calnexin was tested.
-NEGATION_EXEMPT_FACETS = frozenset({"characterization"})
+# Negation does not undo these facets: "absence of calnexin" reports that calnexin was tested, and
+# "vitiligo lesions did not repigment" still studied vitiligo.
+NEGATION_EXEMPT_FACETS = frozenset({"characterization", "indication"})
 # A class named "<x>_unspecified" is a fallback, kept only when nothing more specific matched.
 FALLBACK_SUFFIX = "_unspecified"
 # The design of a record whose title, abstract, MeSH and publication types name none.
@@ -45,6 +54,8 @@ try:
     from re import _parser
 except ImportError:  # pragma: no cover - other Python versions
     _parser = None  # type: ignore[assignment]
+# A sentence that refers back to the one before ("They...", "...incorporated them into...").
+_REFERS_BACK = re.compile(r"\b(?:they|them|these|their|such vesicles|such particles)\b", re.IGNORECASE)
 _KEY_LENGTH = 6  # characters of a word's beginning used to look patterns up
 _WORD_START = re.compile(r"\b\w")
 _PREFIX_CACHE_SIZE = 200_000
@@ -57,6 +68,7 @@ class _Rule:
     pattern: re.Pattern[str]
     yields_to: frozenset[str] = frozenset()
     weak: bool = False
+    modifier: bool = False
 
     @property
     def method(self) -> str:
@@ -91,13 +103,16 @@ class RuleClassifier:
         self.levels: dict[str, int | None] = {}
         self._anchors = {facet: _compile(facet, "anchors", "|".join(f"(?:{p})" for p in patterns))
                          for facet, patterns in taxonomy.anchors.items() if patterns}
+        self._comparators = {facet: _compile(facet, "comparators", "|".join(f"(?:{p})" for p in patterns))
+                             for facet, patterns in taxonomy.comparators.items() if patterns}
         for facet, classes in taxonomy.facets.items():
             for value, spec in classes.items():
                 self._order[(facet, value)] = len(self._order)
                 if facet == DESIGN:
                     self.levels[value] = spec.evidence_level
                 for pattern in spec.patterns:
-                    self._add_rule(_Rule(facet, value, _compile(facet, value, pattern), frozenset(spec.yields_to)))
+                    self._add_rule(_Rule(facet, value, _compile(facet, value, pattern), frozenset(spec.yields_to),
+                                         modifier=spec.modifier))
                 for pattern in spec.weak_patterns:
                     if facet != DESIGN:
                         raise ProtocolError(f"taxonomy facet {facet!r}, class {value!r}: weak_patterns apply to the "
@@ -140,8 +155,10 @@ class RuleClassifier:
         meanings = definitions_of(s.text for f, s in sentences if f in ("title", "abstract"))
         candidates: list[Label] = []
         background: set[int] = set()  # ids of candidates read from sentences that cite other work
+        previous = ""
         for (field_name, sentence), scope in zip(sentences, scopes, strict=True):
-            found = self._sentence_labels(field_name, sentence, record_id, meanings)
+            found = self._sentence_labels(field_name, sentence, record_id, meanings, previous)
+            previous = sentence.text if field_name == "abstract" else ""
             if scope == BACKGROUND:
                 background.update(id(label) for label in found)
             candidates.extend(found)
@@ -177,6 +194,8 @@ class RuleClassifier:
             if label.facet in dropped:
                 continue
             scope = self.taxonomy.scope.get(label.facet, "any")
+            if decision.is_review and label.facet != SAFETY:
+                scope = "any"  # a review's subject is other people's work: what it covers is its content
             if id(label) in background and (scope == "study" or (scope == "study_first" and label.facet in own_facets)):
                 continue
             kept.append(label)
@@ -187,6 +206,9 @@ class RuleClassifier:
         if decision.is_review or decision.design is None:
             return []
         cues = [c for c in candidates if c.facet == SUBJECTS and not c.negated and not c.hedged]
+        if decision.value in HUMAN_DESIGNS:
+            # In a study of people, "in vivo" means in the participants, not in animals.
+            cues = [c for c in cues if not (c.value == "animal" and c.evidence.match.lower() == "in vivo")]
         best = self._best_per_class(cues) + decision.implied_subjects
         order = {value: i for i, value in enumerate(SUBJECT_ORDER)}
         chosen: dict[str, Label] = {}
@@ -239,14 +261,19 @@ class RuleClassifier:
         return hits
 
     def _sentence_labels(self, field_name: str, sentence: Sentence, record_id: int,
-                         meanings: dict[str, str] | None = None) -> list[Label]:
-        """Labels of one sentence, matched after each short form the record defines is read as its long form."""
+                         meanings: dict[str, str] | None = None, previous: str = "") -> list[Label]:
+        """Labels of one sentence, matched after each short form the record defines is read as its long form.
+
+        `previous` is the sentence before it: a facet's anchor may be there when this one refers back
+        to it ("They can also be loaded into a scaffold").
+        """
         text = sentence.text
         expansion = expand_short_forms(text, meanings or {})
         hits = self._hits(expansion.text)
-        if self._anchors:
-            hits = [h for h in hits if h.rule.facet not in self._anchors
-                    or self._anchors[h.rule.facet].search(expansion.text)]
+        if self._comparators:
+            hits = [h for h in hits if h.rule.facet not in self._comparators
+                    or self._about_the_vesicles(h.rule.facet, expansion.text,
+                                                expand_short_forms(previous, meanings or {}).text)]
         if not hits:
             return []
         scanner = CueScanner(expansion.text)
@@ -266,6 +293,15 @@ class RuleClassifier:
             labels.append(Label(record_id, hit.rule.facet, hit.rule.value, evidence, negated=hit.negated,
                                 hedged=hit.hedged, detail=expansion.note(hit.start, hit.end)))
         return labels
+
+    def _about_the_vesicles(self, facet: str, text: str, previous: str) -> bool:
+        """Whether a sentence's label of this facet is about the vesicles, not another treatment it names."""
+        if not self._comparators[facet].search(text):
+            return True
+        anchor = self._anchors.get(facet)
+        if anchor is None:
+            return False
+        return bool(anchor.search(text) or (previous and _REFERS_BACK.search(text) and anchor.search(previous)))
 
     # -- MeSH and publication types -------------------------------------------------------------------
 
@@ -345,7 +381,8 @@ def _yields(hit: _Hit, hits: list[_Hit]) -> bool:
             continue
         if other.rule.value in hit.rule.yields_to and not other.negated:
             return True
-        if other.start <= hit.start and hit.end <= other.end and other.end - other.start > hit.end - hit.start:
+        if (other.start <= hit.start and hit.end <= other.end and other.end - other.start > hit.end - hit.start
+                and not other.rule.modifier):
             return True
         if hit.negated and not other.negated and other.start < hit.end and hit.start < other.end:
             return True

@@ -91,6 +91,7 @@ class RecordIndex:
         self._ptype, self._language = KeyPostings(), KeyPostings()
         self._author, self._journal = KeyPostings(), KeyPostings()
         self._subsets = KeyPostings()
+        self._article_ids = KeyPostings()  # [aid]: DOI, PMC ID, publisher item identifier
         self._dates = array("i")
         self._pmid_numbers = array("q")
         self._cache: dict[str, object] = {}
@@ -177,6 +178,9 @@ class RecordIndex:
                       journal.issn_linking, journal.nlm_unique_id):  # fmt: skip
             if key := normalize(value):
                 self._journal.add(key, doc)
+        for identifier in (record.doi, record.pmcid, record.pii, *record.elocation_ids):
+            if identifier.strip():
+                self._article_ids.add(identifier.strip().lower(), doc)
         self._dates.append(_date_key(record))
         self._pmid_numbers.append(int(record.pmid) if record.pmid.isdigit() else 0)
         for subset, member in zip(
@@ -319,6 +323,8 @@ class RecordIndex:
         if tag == "pmid":
             doc = self._live.get(term.text.strip())
             return np.array([doc], dtype=np.int32) if doc is not None else EMPTY
+        if tag == "aid":
+            return self._article_ids.get(term.text.strip().lower())
         if tag == "sb":
             key = normalize(term.text).replace("loattrfree", "free").replace("has abstract", "hasabstract")
             return self._subsets.get(key)

@@ -39,6 +39,7 @@ FIELD_TAGS: dict[str, str] = {
     "la": "la", "language": "la", "lang": "la",
     "sb": "sb", "filter": "sb", "subset": "sb",
     "pmid": "pmid", "uid": "pmid",
+    "aid": "aid", "article identifier": "aid", "lid": "aid", "location id": "aid",
     "ta": "ta", "journal": "ta", "jour": "ta",
 }  # fmt: skip
 
@@ -59,6 +60,7 @@ LONG_NAMES: dict[str, str] = {
     "la": "Language",
     "sb": "Filter",
     "pmid": "UID",
+    "aid": "Article Identifier",
     "ta": "Journal",
 }
 

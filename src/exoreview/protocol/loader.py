@@ -77,12 +77,14 @@ def resolve_taxonomy(taxonomy: Taxonomy, label: str) -> Taxonomy:
     facets = {facet: dict(classes) for facet, classes in base.facets.items()}
     for facet, classes in taxonomy.facets.items():
         facets.setdefault(facet, {}).update(classes)
-    changed = bool(taxonomy.facets or taxonomy.classifiers or taxonomy.scope or taxonomy.anchors)
+    changed = bool(taxonomy.facets or taxonomy.classifiers or taxonomy.scope or taxonomy.anchors
+                   or taxonomy.comparators)
     return Taxonomy(version=f"{base.version}+{label}" if changed else base.version, facets=facets,
                     classifiers={**base.classifiers, **taxonomy.classifiers},
                     default_classifier=(taxonomy.default_classifier if "default_classifier" in taxonomy.model_fields_set
                                         else base.default_classifier),
-                    scope={**base.scope, **taxonomy.scope}, anchors={**base.anchors, **taxonomy.anchors})
+                    scope={**base.scope, **taxonomy.scope}, anchors={**base.anchors, **taxonomy.anchors},
+                    comparators={**base.comparators, **taxonomy.comparators})
 
 
 def _line_of(text: str, loc: list[str]) -> int | None:

@@ -161,6 +161,10 @@ class TaxonomyClass(_Strict):
     # Sibling classes that, matched in the same sentence, take this class's place: a hydrogel
     # "applied to the wounds" is delivery in a hydrogel, not topical delivery.
     yields_to: list[str] = Field(default_factory=list)
+    # A class that describes the vesicles rather than naming one of its siblings ("engineered",
+    # "mimetic"): a sibling's match inside its match stands beside it instead of giving way
+    # ("hydrogel loaded with engineered ADSC exosomes" is adipose and engineered).
+    modifier: bool = False
 
 
 FacetScope = Literal["any", "study", "study_first"]
@@ -177,10 +181,12 @@ class Taxonomy(_Strict):
     # background that cites other work), "study_first" the background only when the study's own
     # sentences give none, "any" every sentence (the default).
     scope: dict[str, FacetScope] = Field(default_factory=dict)
-    # Patterns (regex, case-insensitive) one of which a sentence must also match for it to give a
-    # label of the facet: a route counts only where the sentence names the vesicles, so that
-    # "topical corticosteroids had failed" is not read as topical delivery of exosomes.
+    # What a facet's label is about. A sentence that names one of the facet's `comparators` (other
+    # treatments) gives a label only if it also names one of its `anchors` (the vesicles), or refers
+    # back to a sentence that does: "topical corticosteroids had failed" is not topical delivery of
+    # exosomes, while "each scar received 0.1 mL by intralesional injection" still is a route.
     anchors: dict[str, list[str]] = Field(default_factory=dict)
+    comparators: dict[str, list[str]] = Field(default_factory=dict)
 
     def classes(self, facet: str) -> dict[str, TaxonomyClass]:
         return self.facets.get(facet, {})
