@@ -16,10 +16,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from real_set import PAPERS, Paper, load_papers
-
 from exoreview.records import Record
 from exoreview.sources.pubmed import NCBI_EUTILS, PubMedClient
+from real_set import PAPERS, Paper, load_papers
 
 
 def text_of(record: Record) -> str:

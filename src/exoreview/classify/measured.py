@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -37,10 +38,11 @@ class MeasuredAccuracy:
 
     def sentence(self) -> str:
         """One sentence for the report."""
-        parts = [f"{FIGURES[facet][0]} {FIGURES[facet][1]} {value:.2f}" for facet, value in self.figures.items()
-                 if facet in FIGURES]
+        parts = [f"{name} {kind} {self.figures[facet]:.2f}" for facet, (name, kind) in FIGURES.items()
+                 if facet in self.figures]
+        when = date.fromisoformat(self.measured_on)
         return (f"Measured against hand labels on {self.papers} real papers never used for tuning "
-                f"({self.measured_on}): " + ", ".join(parts) + ". A label's sentence lets a reader check it.")
+                f"({when.day} {when:%B %Y}): " + ", ".join(parts) + ". A label's sentence lets a reader check it.")
 
 
 def load_measured() -> MeasuredAccuracy | None:
