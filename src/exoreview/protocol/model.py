@@ -69,12 +69,7 @@ class SourceSpec(_Strict):
     def has_query(self) -> bool:
         return bool(self.query.strip() or self.blocks)
 
-    @field_validator("date_from", "date_to")
-    @classmethod
-    def _date_shape(cls, value: str) -> str:
-        if value and not _is_pubmed_date(value):
-            raise ValueError(f"expected YYYY, YYYY/MM or YYYY/MM/DD, got {value!r}")
-        return value
+    _date_shape = field_validator("date_from", "date_to")(classmethod(lambda cls, value: _date(value)))
 
     def query_string(self) -> str:
         """The exact query sent to the source, filters included."""
@@ -89,6 +84,13 @@ class SourceSpec(_Strict):
         if self.languages:
             parts.append("(" + " OR ".join(f"{lang}[la]" for lang in self.languages) + ")")
         return " AND ".join(parts)
+
+
+def _date(value: str) -> str:
+    """A protocol date as PubMed writes one: YYYY, YYYY/MM or YYYY/MM/DD (or empty)."""
+    if value and not _is_pubmed_date(value):
+        raise ValueError(f"expected YYYY, YYYY/MM or YYYY/MM/DD, got {value!r}")
+    return value
 
 
 def _is_pubmed_date(value: str) -> bool:
@@ -129,12 +131,7 @@ class Criterion(_Strict):
     # PRISMA 2020 counts reports that could not be obtained apart from excluded ones.
     counts_as: Literal["excluded", "not_retrieved"] = "excluded"
 
-    @field_validator("published_from", "published_to")
-    @classmethod
-    def _date_shape(cls, value: str) -> str:
-        if value and not _is_pubmed_date(value):
-            raise ValueError(f"expected YYYY, YYYY/MM or YYYY/MM/DD, got {value!r}")
-        return value
+    _date_shape = field_validator("published_from", "published_to")(classmethod(lambda cls, value: _date(value)))
 
     @field_validator("requires_labels", "excludes_labels", "unless_labels")
     @classmethod
