@@ -77,3 +77,17 @@ def test_subjects_come_from_the_rules_unless_the_taxonomy_names_the_model(classi
     others = StudyClassifier(with_model).classify(record, 3)
     assert [(lab.facet, lab.value) for lab in others if lab.facet != "subjects"] == [
         (lab.facet, lab.value) for lab in classifier.classify(record, 3) if lab.facet != "subjects"]
+
+
+def test_phrasings_use_the_taxonomys_ids_and_keep_their_measured_level() -> None:
+    """The composed abstracts (tuned on) hold the level they reached: a regression shows here first."""
+    taxonomy = load_protocol("exosome-aesthetics").taxonomy
+    data = tomllib.loads((ROOT / "tests" / "data" / "classify_phrasings.toml").read_text(encoding="utf-8"))
+    for entry in data["abstract"]:
+        assert entry["design"] in {*taxonomy.classes("design"), "other"}, entry["text"][:60]
+        for facet in ("ev_source", "delivery", "subjects"):
+            assert set(entry[facet]) <= set(taxonomy.classes(facet)), (facet, entry["text"][:60])
+    figures = _benchmark().evaluate_phrasings(data)
+    assert figures["abstracts"] == 150
+    assert figures["design_accuracy"] >= 0.93 and figures["ev_source_micro_f1"] >= 0.95
+    assert figures["delivery_micro_f1"] >= 0.96 and figures["subjects_micro_f1"] >= 0.95

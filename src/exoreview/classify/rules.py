@@ -34,7 +34,9 @@ from exoreview.protocol.model import ProtocolError, Taxonomy
 from exoreview.records import Record
 from exoreview.results import Evidence, Label
 
-SPECIES, SAFETY = "species", "safety"
+SPECIES, SAFETY, DELIVERY = "species", "safety", "delivery"
+NO_ROUTE_DESIGNS = frozenset({"in_vitro", "ex_vivo"})
+COMPARATOR_REACH = 12  # characters: "topical minoxidil", "injected with triamcinolone", "5% minoxidil applied"
 # What a study did (its design, subjects, route, methods) is hedged only by a call for future work
 # ("RCTs are needed"); "this trial suggests" still reports a trial.
 FACTUAL_FACETS = frozenset({"design", "subjects", "species", "delivery", "isolation", "characterization"})
@@ -188,6 +190,8 @@ class RuleClassifier:
         dropped = {SUBJECTS, SPECIES} if decision.is_review or decision.design is None else set()
         if decision.value == "narrative_review":
             dropped.add(SAFETY)
+        if decision.value in NO_ROUTE_DESIGNS:
+            dropped.add(DELIVERY)  # a route is how vesicles reached living skin: cells and explants have none
         own_facets = {c.facet for c in candidates if id(c) not in background and not c.negated}
         kept = []
         for label in candidates:
@@ -271,9 +275,9 @@ class RuleClassifier:
         expansion = expand_short_forms(text, meanings or {})
         hits = self._hits(expansion.text)
         if self._comparators:
+            before = expand_short_forms(previous, meanings or {}).text if previous else ""
             hits = [h for h in hits if h.rule.facet not in self._comparators
-                    or self._about_the_vesicles(h.rule.facet, expansion.text,
-                                                expand_short_forms(previous, meanings or {}).text)]
+                    or self._about_the_vesicles(h, expansion.text, before)]
         if not hits:
             return []
         scanner = CueScanner(expansion.text)
@@ -294,14 +298,27 @@ class RuleClassifier:
                                 hedged=hit.hedged, detail=expansion.note(hit.start, hit.end)))
         return labels
 
-    def _about_the_vesicles(self, facet: str, text: str, previous: str) -> bool:
-        """Whether a sentence's label of this facet is about the vesicles, not another treatment it names."""
-        if not self._comparators[facet].search(text):
+    def _about_the_vesicles(self, hit: _Hit, text: str, previous: str) -> bool:
+        """Whether a label is about the vesicles, not another treatment the sentence names.
+
+        With no other treatment named, it is. Otherwise the vesicles (an anchor) must be named nearer
+        to the matched words than the other treatment: "subcutaneous exosomes versus topical
+        minoxidil" is subcutaneous delivery of exosomes, not topical. Only a treatment named within a few
+        words of the route can claim it. A sentence that only refers
+        back ("They were then injected") takes its anchor from the sentence before.
+        """
+        facet = hit.rule.facet
+        comparators = [m.span() for m in self._comparators[facet].finditer(text)]
+        if not comparators:
             return True
         anchor = self._anchors.get(facet)
         if anchor is None:
             return False
-        return bool(anchor.search(text) or (previous and _REFERS_BACK.search(text) and anchor.search(previous)))
+        anchors = [m.span() for m in anchor.finditer(text)]
+        if not anchors:
+            return bool(previous and _REFERS_BACK.search(text) and anchor.search(previous))
+        nearest = min(_gap(hit, c) for c in comparators)
+        return nearest > COMPARATOR_REACH or min(_gap(hit, a) for a in anchors) < nearest
 
     # -- MeSH and publication types -------------------------------------------------------------------
 
@@ -347,6 +364,11 @@ class RuleClassifier:
             for (facet, value), label in best.items()
             if not (value.endswith(FALLBACK_SUFFIX) and affirmed.get(facet, set()) - {value})
         ]
+
+
+def _gap(hit: _Hit, span: tuple[int, int]) -> int:
+    """Characters between a hit and a span (0 when they touch or overlap)."""
+    return max(span[0] - hit.end, hit.start - span[1], 0)
 
 
 def _species_as_animals(candidates: list[Label]) -> list[tuple[Label, Label]]:
