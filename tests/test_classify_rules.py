@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from exoreview.classify import RuleClassifier, field_text, find_doses, is_hedged, is_negated
 from exoreview.classify.cues import clause_spans
@@ -100,7 +101,12 @@ def test_mesh_uis_exist_in_the_2017_tree(taxonomy: Taxonomy) -> None:
 
 
 def test_invalid_pattern_names_facet_class_and_pattern() -> None:
-    broken = Taxonomy(facets={"indication": {"hair_loss": TaxonomyClass(label="Hair", patterns=["(alopecia"])}})
+    with pytest.raises(ValidationError, match=r"'\(alopecia' is not a regular expression"):
+        TaxonomyClass(label="Hair", patterns=["(alopecia"])  # refused as the protocol loads
+    # A taxonomy built in code without validation still fails with the facet, class and pattern named.
+    unchecked = TaxonomyClass.model_construct(label="Hair", patterns=["(alopecia"], weak_patterns=[], yields_to=[],
+                                              implies=[], mesh=[], publication_types=[], modifier=False)
+    broken = Taxonomy(facets={"indication": {"hair_loss": unchecked}})
     with pytest.raises(ProtocolError, match=r"indication.*hair_loss.*\(alopecia"):
         RuleClassifier(broken)
 

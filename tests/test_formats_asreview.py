@@ -10,12 +10,15 @@ from exoreview.formats.asreview_csv import (
 )
 from exoreview.formats.csv_table import iter_csv
 from exoreview.formats.openalex import iter_synergy
+from exoreview.records import Journal, Record
 
 
 def test_synergy_labels_round_trip(shared) -> None:  # type: ignore[no-untyped-def]
     rows = list(iter_synergy(shared("data", "synergy", "Donners_2021")))
     text = write_asreview_csv([r.record for r in rows], [r.included for r in rows], label_column=DATASET_LABEL)
-    assert text.splitlines()[0] == "record_id,title,abstract,authors,keywords,doi,year,journal,pmid,label_included"
+    header = text.splitlines()[0]
+    assert header.startswith("record_id,title,abstract,authors,keywords,doi,year,journal,pmid,")
+    assert header.endswith(",label_included")
     back = list(iter_asreview_csv(text))
     assert [b.included for b in back] == [r.included for r in rows]
     assert [b.record_id for b in back] == [str(n) for n in range(len(rows))]
@@ -43,3 +46,12 @@ def test_it_is_also_a_plain_csv_table() -> None:
 def test_label_spellings() -> None:
     assert [parse_label(v) for v in ("1", "yes", "Included", "0", "exclude", "", "maybe")] == [
         True, True, True, False, False, None, None]
+
+
+def test_journal_details_and_pmcid_survive_and_formulas_are_neutralised() -> None:
+    record = Record(title="=cmd|' /C calc'!A0", pmcid="PMC9", journal=Journal(volume="12", issue="3", pages="45-51"))
+    text = write_asreview_csv([record], [None])
+    assert ",'=cmd|" in text.splitlines()[1]
+    [row] = iter_asreview_csv(text)
+    assert (row.record.title, row.record.pmcid, row.record.journal.volume, row.record.journal.issue,
+            row.record.journal.pages, row.included) == (record.title, "PMC9", "12", "3", "45-51", None)

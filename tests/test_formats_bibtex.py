@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from exoreview.formats.bibtex import decode_latex, iter_bibtex, write_bibtex
 from exoreview.formats.errors import MalformedRecord
+from exoreview.records import Author, MeshHeading, MeshQualifier, PubDate, PublicationType, Record
 from tests.formats_helpers import portable, synergy_records
 
 BIB = r"""@article{mueller2020,
@@ -47,3 +48,27 @@ def test_real_records_round_trip() -> None:
     records = synergy_records("Sep_2021")
     back = list(iter_bibtex(write_bibtex(records)))
     assert [portable(r) for r in back] == [portable(r) for r in records]
+
+
+def test_mesh_publication_types_languages_groups_and_backslashes_survive() -> None:
+    record = Record(title=r"A \'e {braced} 100% title", pub_date=PubDate(2020, 3, 5), languages=["eng", "por"],
+                    authors=[Author(last_name="Ben Aouicha"), Author(collective_name="Movement Disorder Group"),
+                             Author("de la Cruz", "Ana", "A")],
+                    keywords=["skin, ageing"], mesh=[MeshHeading("Exosomes", major=True,
+                                                                 qualifiers=[MeshQualifier("metabolism")])],
+                    publication_types=[PublicationType("Journal Article"), PublicationType("Review")])
+    [back] = iter_bibtex(write_bibtex([record]))
+    assert (back.title, back.authors, back.keywords) == (record.title, record.authors, record.keywords)
+    assert (back.mesh, back.publication_types, back.languages, back.pub_date) == (
+        record.mesh, record.publication_types, record.languages, record.pub_date)
+
+
+def test_a_broken_entry_is_reported_once_in_our_words_and_the_parser_stays_quiet(capfd) -> None:  # type: ignore[no-untyped-def]
+    errors: list[MalformedRecord] = []
+    text = "@article{a,\n title={One},\n author={Smith, A}\n@article{b,\n title={Two}, author={Jones, B}}\n"
+    records = list(iter_bibtex(text, errors=errors, label="x.bib"))
+    assert [r.title for r in records] == ["Two"]
+    assert len(errors) == 1 and "entry 1 (a): not valid BibTeX (from line 1)" in str(errors[0])
+    assert "Exception" not in str(errors[0])
+    captured = capfd.readouterr()
+    assert captured.err == "" and captured.out == ""

@@ -8,6 +8,7 @@ import pytest
 
 from exoreview.formats.csljson import iter_csljson, write_csljson
 from exoreview.formats.errors import MalformedRecord
+from exoreview.records import MeshHeading, MeshQualifier, PublicationType, Record
 from tests.formats_helpers import portable, synergy_records
 
 
@@ -36,3 +37,15 @@ def test_broken_items_are_named() -> None:
 def test_real_records_round_trip() -> None:
     records = synergy_records("Meijboom_2021")
     assert [portable(r) for r in iter_csljson(write_csljson(records))] == [portable(r) for r in records]
+
+
+def test_mesh_publication_types_and_languages_survive_in_genre_and_custom() -> None:
+    record = Record(title="T", languages=["eng", "por"], keywords=["skin, ageing"],
+                    mesh=[MeshHeading("Exosomes", major=True, qualifiers=[MeshQualifier("metabolism", major=True)])],
+                    publication_types=[PublicationType("Journal Article"), PublicationType("Review")])
+    [item] = json.loads(write_csljson([record]))
+    assert item["genre"] == "Journal Article; Review" and item["language"] == "eng"
+    assert item["custom"] == {"mesh": ["*Exosomes/*metabolism"], "languages": ["eng", "por"]}
+    [back] = iter_csljson(json.dumps([item]))
+    assert (back.mesh, back.publication_types, back.languages, back.keywords) == (
+        record.mesh, record.publication_types, record.languages, record.keywords)

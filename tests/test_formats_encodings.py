@@ -47,3 +47,13 @@ def test_bibtex_in_cp1252(tmp_path: Path) -> None:
 def test_undecodable_bytes_fall_back_to_latin1() -> None:
     decoded = decode_bytes(b"caf\x81 \x8d")  # bytes cp1252 leaves undefined
     assert decoded.encoding == "latin-1" and decoded.note
+
+
+def test_a_utf16_bom_on_bytes_that_are_not_utf16_is_a_guess_not_a_crash(tmp_path: Path) -> None:
+    damaged = codecs.BOM_UTF16_BE + b"TY  - JOUR\nTI  - Cut\n"  # odd length: not UTF-16
+    decoded = decode_bytes(damaged)
+    assert decoded.encoding == "cp1252" and decoded.note
+    path = tmp_path / "damaged.ris"
+    path.write_bytes(damaged)
+    errors: list = []
+    list(iter_ris(path, errors=errors))  # read as well as it can be, or reported: never a UnicodeDecodeError

@@ -179,14 +179,14 @@ def test_sources_text_bytes_path_file_and_lines(locate: Locate, read: Read) -> N
 def test_bad_records_are_reported_and_skipped() -> None:
     text = (
         "PMID- 1\nTI  - First.\n\n"
-        "TI  - No identifier.\n\n"
+        "JT  - A journal, and nothing to know the record by.\n\n"
         "PMID- 3\nthis line is not a tag line\nTI  - Third.\n\n"
         "PMID- 4\nTI  - Fourth.\n"
     )
     errors: list[MalformedRecord] = []
     assert [r.pmid for r in iter_medline(text, errors=errors)] == ["1", "4"]
     assert [(e.position, e.pmid) for e in errors] == [(1, None), (2, "3")]
-    assert errors[0].reason == "missing PMID"
+    assert errors[0].reason == "missing PMID, and no title (TI) or DOI (AID) to know the record by"
     assert "line 7: not a MEDLINE tag line" in str(errors[1])  # counted from the top of the input
 
 
@@ -288,3 +288,27 @@ def test_author_name_forms() -> None:
         Author(collective_name="The Study Group", affiliations=["Group address."]),
     ]
     assert list(iter_medline(write_medline([record]))) == [record]
+
+
+def test_records_without_a_pmid_are_written_and_read_back(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from exoreview.imports import detect_format
+
+    records = [Record(title="From a hand search", doi="10.1/x"), Record(pmid="5", title="From PubMed")]
+    path = tmp_path / "export-all.txt"
+    path.write_text(write_medline(records), encoding="utf-8")
+    assert detect_format(path) == "medline"
+    errors: list[MalformedRecord] = []
+    assert [(r.pmid, r.title, r.doi) for r in iter_medline(path, errors=errors)] == [
+        ("", "From a hand search", "10.1/x"), ("5", "From PubMed", "")]
+    assert errors == []
+
+
+def test_two_records_run_together_are_named_not_merged() -> None:
+    text = ("PMID- 7100000\nTI  - Composed title of the first record\nFAU - First, Ann\nAU  - First A\n"
+            "DP  - 2010 Jan\nTI  - Composed title of the second record\nFAU - Second, Ben\nAU  - Second B\n\n"
+            "PMID- 7100002\nTI  - Composed title of the third record\n")
+    errors: list[MalformedRecord] = []
+    records = list(iter_medline(text, errors=errors))
+    assert [r.pmid for r in records] == ["7100002"]
+    assert len(errors) == 1 and "line 6: a second TI line in one record" in str(errors[0])
+    assert errors[0].position == 0 and errors[0].pmid == "7100000"

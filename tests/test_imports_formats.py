@@ -66,3 +66,17 @@ def test_export_command_writes_every_format_and_it_imports_back(tmp_path: Path, 
         back = read_file(target, [])
         assert sorted(r.title for r in back) == sorted(r.title for r in records), fmt
     assert main(["export", str(folder), "--format", "docx"]) == 2
+
+
+def test_default_export_names_are_one_per_format(tmp_path: Path, records) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "review"
+    assert main(["init", str(folder)]) == 0
+    with Store.open(folder / "review.sqlite") as store:
+        store.add_records(records, source="import:seed.ris")
+    for fmt in EXPORT_FORMATS:
+        assert main(["export", str(folder), "--format", fmt, "--all"]) == 0
+    written = sorted(p.name for p in folder.glob("export-all*"))
+    assert written == sorted(f"export-all{ending}" for ending in EXPORT_FORMATS.values())
+    assert len(written) == len(EXPORT_FORMATS) == 7
+    for fmt, ending in EXPORT_FORMATS.items():
+        assert detect_format(folder / f"export-all{ending}") == {"nbib": "medline"}.get(fmt, fmt)

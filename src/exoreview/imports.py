@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from pathlib import Path
 
 from exoreview.formats.errors import MalformedRecord
@@ -18,6 +19,11 @@ from exoreview.records import Record
 from exoreview.store import Store
 
 FORMATS = ("ris", "medline", "pubmed-xml", "bibtex", "csv", "asreview-csv", "csl-json", "openalex", "synergy")
+
+
+_NAMED_ENDINGS = ((".asreview.csv", "asreview-csv"), (".csl.json", "csl-json"), (".openalex.json", "openalex"))
+# MEDLINE records without a PMID (exported from records of other sources) still open with these tags.
+_MEDLINE_TAGS = re.compile(r"^(?:STAT|DP  |TI  |FAU |AU  |CN  |JT  )- .*\n(?:[A-Z]{2,4} *- |      )", re.MULTILINE)
 
 
 class UnknownFormat(ValueError):
@@ -34,6 +40,9 @@ def detect_format(path: Path) -> str:
             return "synergy"
         raise UnknownFormat(f"{path}: a folder, but not a SYNERGY dataset (works_*.zip or .json plus labels.csv)")
     name = path.name.lower()
+    for ending, fmt in _NAMED_ENDINGS:  # the default names `exoreview export` gives
+        if name.endswith(ending):
+            return fmt
     if name.endswith((".xml", ".xml.gz")):
         return "pubmed-xml"
     if name.endswith(".zip") or name.endswith(".jsonl"):
@@ -41,7 +50,7 @@ def detect_format(path: Path) -> str:
     head = _head(path)
     if re.search(r"^TY  -", head, re.MULTILINE):
         return "ris"
-    if re.search(r"^PMID- ", head, re.MULTILINE):
+    if re.search(r"^PMID- ", head, re.MULTILINE) or (not name.endswith(".ris") and _MEDLINE_TAGS.search(head)):
         return "medline"
     if re.search(r"^\s*@\w+\s*[{(]", head, re.MULTILINE) and name.endswith((".bib", ".bibtex", ".txt")):
         return "bibtex"
@@ -133,7 +142,7 @@ def _read_openalex(path: Path, errors: list[MalformedRecord]) -> list[Record]:
                 records.append(work_to_record(work, path.name, position))
             except MalformedRecord as exc:
                 errors.append(exc)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, zipfile.BadZipFile) as exc:
         errors.append(MalformedRecord(path.name, len(records), f"not OpenAlex JSON: {exc}"))
     return records
 

@@ -26,7 +26,7 @@ from exoreview.sources.gather import JsonClient
 from exoreview.sources.multi import pubmed_client_for, search_source
 from exoreview.sources.pubmed import PubMedClient
 from exoreview.sources.retrieve import retrieve_pubmed
-from exoreview.store import Store
+from exoreview.store import Store, open_for_writing
 from exoreview.synthesis.build import build_synthesis
 
 Say = Callable[[str], None]
@@ -62,11 +62,8 @@ def run_review(
     if client.archive is None:  # raw answers live in the review folder: re-runs replay them, audits read them
         client.archive = ResponseArchive(folder.root / ARCHIVE_DIR)
     client.replay_searches = command != "update"  # an update asks PubMed again what matches today
-    store = Store.open(folder.store_file)
-    try:
+    with open_for_writing(folder.store_file, command) as store:
         return _run(store, folder, protocol, client, imports or [], command, say, progress, clients or {})
-    finally:
-        store.close()
 
 
 def _run(store: Store, folder: ReviewFolder, protocol: Protocol, client: PubMedClient, imports: list[Path],

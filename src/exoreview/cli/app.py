@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 import typer
+from rich.text import Text
 
 from exoreview import __version__
 from exoreview.cli import classify_cmd, report_cmd, screen_cmd, tools
@@ -139,8 +140,8 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
     """A literature review as a reproducible, living pipeline."""
 
 
-BAD_INPUT = (ProtocolError, QuerySyntaxError, MalformedRecord, UnknownFormat, SourceQueryError, StoreError,
-             FileNotFoundError, IsADirectoryError)
+BAD_INPUT = (tools.BadImport, ProtocolError, QuerySyntaxError, MalformedRecord, UnknownFormat, SourceQueryError,
+             StoreError, FileNotFoundError, IsADirectoryError)
 
 
 def _bundled(name: str, known: type[BaseException]) -> type[BaseException]:
@@ -150,6 +151,11 @@ def _bundled(name: str, known: type[BaseException]) -> type[BaseException]:
 
 USAGE_ERRORS = (click.ClickException, _bundled("ClickException", typer.BadParameter))
 ABORTS = (click.exceptions.Abort, typer.Abort)
+
+
+def _error(message: str) -> None:
+    """One error line; the message is printed as written (a "[/x]" in it is text, not Rich markup)."""
+    console.print(Text.assemble(("error:", "red"), " ", message), soft_wrap=True)  # one line, for grep
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,10 +173,10 @@ def main(argv: list[str] | None = None) -> int:
         console.print("Aborted.")
         return EXIT_ERROR
     except BAD_INPUT as exc:
-        console.print(f"[red]error:[/] {exc}")
+        _error(str(exc))
         return EXIT_BAD_INPUT
     except SourceError as exc:
-        console.print(f"[red]error:[/] {exc}. Everything stored before the fault is kept; run again to resume.")
+        _error(f"{exc}. Everything stored before the fault is kept; run again to resume.")
         return EXIT_SOURCE_FAILED
     return 0
 

@@ -37,7 +37,7 @@ from exoreview.formats.errors import MalformedRecord
 from exoreview.records import Record
 from exoreview.results import Evidence, Label
 from exoreview.review import ReviewFolder
-from exoreview.store import Store
+from exoreview.store import open_for_writing
 
 # Facets printed as lists, under the key they are printed with.
 LIST_FACETS = {"indication": "indications", "ev_source": "ev_sources"}
@@ -68,7 +68,7 @@ def _classify_review(directory: Path) -> None:
 
     folder = ReviewFolder(directory)
     protocol = folder.protocol()
-    with Store.open(folder.store_file) as store:
+    with open_for_writing(folder.store_file, "classify") as store:
         run_id = store.start_run("classify", protocol.name, protocol.content_hash())
         included = [i for i, d in store.final_decisions(ELIGIBILITY).items() if d.label == INCLUDE]
         count = classify_records(store, included, protocol.taxonomy, run_id=run_id)

@@ -17,8 +17,10 @@ from exoreview.store import Store
 
 def export(directory: Path = typer.Argument(Path("."), help="The review folder."),
            fmt: str = typer.Option("ris", "--format", help=f"One of: {', '.join(EXPORT_FORMATS)}."),
-           out_file: Path = typer.Option(None, "--out", help="File to write (default: export-<which>.<ext> in the "
-                                         "review folder); '-' prints to standard output."),
+           out_file: Path = typer.Option(None, "--out", help="File to write (default: export-<which><ending> in the "
+                                         "review folder, the ending one per format: .ris, .bib, .nbib, .csv, "
+                                         ".csl.json, .asreview.csv, .openalex.json); '-' prints to standard "
+                                         "output."),
            all_records: bool = typer.Option(False, "--all", help="Every unique record, not only the included ones.")
            ) -> None:
     """Write the review's included studies (or, with --all, every record not set aside as a duplicate)."""

@@ -15,7 +15,7 @@ from exoreview.cli.common import ATTEMPTS_HELP, console, find_study, out
 from exoreview.records import Record
 from exoreview.results import ELIGIBILITY, INCLUDE, NOT_APPLICABLE, REPORTED, SCORE_ITEM, Evidence, Label, Rating
 from exoreview.review import ReviewFolder
-from exoreview.store import Store
+from exoreview.store import Store, open_for_writing
 
 _MARK = {REPORTED: ("✓", "green"), NOT_APPLICABLE: ("–", "dim")}
 
@@ -128,7 +128,7 @@ def appraise(directory: Path = typer.Argument(Path("."), help="The review folder
              attempts: int = typer.Option(6, help=ATTEMPTS_HELP)) -> None:
     """Rate the included studies' EV reporting (MISEV/EV-METRIC items) from their stored labels."""
     from exoreview.classify.rules import RuleClassifier
-    from exoreview.sources.errors import SourceError
+    from exoreview.sources.errors import SourceError, SourceUnavailable
     from exoreview.sources.http import RetryPolicy
     from exoreview.sources.pmc import PmcClient
     from exoreview.sources.pubmed import NCBI_EUTILS
@@ -142,7 +142,7 @@ def appraise(directory: Path = typer.Argument(Path("."), help="The review folder
                        policy=RetryPolicy(attempts=max(1, attempts))) if fulltext else None
     fetched = failed = scored = 0
     try:
-        with Store.open(folder.store_file) as store:
+        with open_for_writing(folder.store_file, "appraise") as store:
             run_id = store.start_run("appraise", protocol.name, protocol.content_hash())
             included = [i for i, d in store.final_decisions(ELIGIBILITY).items() if d.label == INCLUDE]
             for record_id, record in store.iter_records(included):
@@ -151,11 +151,19 @@ def appraise(directory: Path = typer.Argument(Path("."), help="The review folder
                     try:
                         methods = client.fetch(record.pmcid).methods_text
                         fetched += 1
-                    except (SourceError, ValueError) as exc:  # the abstract still gets appraised
+                    except SourceUnavailable as exc:
+                        # The service is down after every retry: asking for each article again would only
+                        # repeat the wait. What was appraised is kept; the command exits 3.
+                        store.log(run_id, f"appraise: stopped at record {record_id}: {exc}; {scored} studies "
+                                          "appraised before it are kept", level="error")
+                        store.finish_run(run_id, "failed")
+                        raise
+                    except (SourceError, ValueError) as exc:  # this article only: the abstract is appraised
                         failed += 1
                         store.log(run_id, f"appraise: record {record_id} ({record.pmcid}): no full text: {exc}",
                                   level="warning")
-                        console.print(f"[yellow]{record.pmcid}: no full text ({exc}); abstract only[/]")
+                        console.print(f"{record.pmcid}: no full text ({exc}); abstract only", markup=False,
+                                      style="yellow")
                 ratings = appraiser.appraise(record, store.labels(record_id), record_id, methods)
                 store.replace_appraisals(record_id, ratings, run_id)
                 scored += score_of(ratings) is not None

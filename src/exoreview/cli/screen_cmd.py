@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -33,6 +34,10 @@ def screen(directory: Path = DirArg,
            reviewer: str = typer.Option(..., "--reviewer", "-r", help="Your name; each reviewer screens blind."),
            stage: str = StageOption) -> None:
     """Screen titles and abstracts in the terminal: i include, e exclude, m maybe, u undo, n note, q quit."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise click.UsageError("`exoreview screen` reads one key at a time from a terminal, and none is attached "
+                               "(input or output is a pipe). Screen in a terminal, or record decisions with "
+                               "`exoreview resolve` or `exoreview asreview import`")
     folder = ReviewFolder(directory)
     protocol = folder.protocol()
     with Store.open(folder.store_file) as store:

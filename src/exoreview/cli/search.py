@@ -13,7 +13,7 @@ from exoreview.runlog import write_run_log, write_search_log
 from exoreview.sources.archive import ARCHIVE_DIR, ResponseArchive
 from exoreview.sources.http import RetryPolicy
 from exoreview.sources.pubmed import EFETCH_MAX_BATCH, NCBI_EUTILS, PubMedClient, raw_record_xml
-from exoreview.store import Store
+from exoreview.store import open_for_writing
 
 audit_app = typer.Typer(no_args_is_help=True, help="Show the raw material behind the review's records.")
 
@@ -54,7 +54,7 @@ def retrieve(query: str = typer.Argument(..., help="A PubMed query, sent exactly
     client = _client(base_url, email, api_key, attempts, rate, ResponseArchive(directory / ARCHIVE_DIR))
     client.replay_searches = not refresh
     status = "failed"
-    with Store.open(directory / STORE_FILE) as store:
+    with open_for_writing(directory / STORE_FILE, "retrieve") as store:
         run_id = store.start_run("retrieve")
         try:
             with progress_bar("Fetching records") as progress:

@@ -12,9 +12,10 @@ from rich.table import Table
 
 from exoreview.cli.common import ATTEMPTS_HELP, console, make_client, out
 from exoreview.protocol import builtin_names, load_protocol
+from exoreview.records import Record
 from exoreview.results import ELIGIBILITY, TITLE_ABSTRACT
 from exoreview.review import ReviewFolder
-from exoreview.store import Store
+from exoreview.store import Store, open_for_writing
 
 protocol_app = typer.Typer(no_args_is_help=True, help="Show and list review protocols.")
 mesh_app = typer.Typer(no_args_is_help=True, help="Load and look up the MeSH tree.")
@@ -30,22 +31,23 @@ def protocol_list() -> None:
 @protocol_app.command("show")
 def protocol_show(name: str = typer.Argument(..., help="A built-in protocol name or a protocol file.")) -> None:
     """Print a protocol and the exact query each source will be sent."""
+    from exoreview.sources.multi import query_as_sent
+
     protocol = load_protocol(name)
-    out.print(f"{protocol.name} (version {protocol.version}, sha256 {protocol.content_hash()})")
-    out.print(f"Title: {protocol.title}")
-    out.print(f"Question: {protocol.question}")
+    lines = [f"{protocol.name} (version {protocol.version}, sha256 {protocol.content_hash()})",
+             f"Title: {protocol.title}", f"Question: {protocol.question}"]
     for source in protocol.sources:
-        out.print(f"\nSource: {source.name}")
-        out.print(f"Query: {source.query_string()}")
-    out.print("\nInclusion criteria:")
-    for criterion in protocol.include:
-        out.print(f"  {criterion.id}: {criterion.text}")
-    out.print("Exclusion criteria:")
-    for criterion in protocol.exclude:
-        out.print(f"  {criterion.id} ({criterion.stage}): {criterion.text}")
-    out.print(f"\nTaxonomy {protocol.taxonomy.version}:")
-    for facet, classes in protocol.taxonomy.facets.items():
-        out.print(f"  {facet}: {', '.join(classes)}")
+        sent, notes = query_as_sent(source)
+        lines += ["", f"Source: {source.name}", f"Query as sent: {sent}"]
+        lines += [f"  note: {note}" for note in notes]
+    if not protocol.sources:
+        lines += ["", "Sources: none; records come from `exoreview run DIR --import FILE` or `exoreview import`."]
+    lines += ["", "Inclusion criteria:"] + [f"  {c.id}: {c.text}" for c in protocol.include]
+    lines += ["Exclusion criteria:"] + [f"  {c.id} ({c.stage}): {c.text}" for c in protocol.exclude]
+    lines += ["", f"Taxonomy {protocol.taxonomy.version}:"]
+    lines += [f"  {facet}: {', '.join(classes)}" for facet, classes in protocol.taxonomy.facets.items()]
+    for line in lines:  # as written: "[tiab]" and "[sb]" are query syntax, not Rich markup
+        out.print(line, markup=False)
 
 
 @mesh_app.command("load")
@@ -133,10 +135,13 @@ def search(query: str = typer.Argument(..., help="A PubMed query."),
         client.close()
 
 
-def serve_eutils(store_file: Path = typer.Option(None, "--store", help="Store whose PubMed records to serve."),
+def serve_eutils(store_file: Path = typer.Option(None, "--store", help="Store whose records with a PMID to serve "
+                                                 "(searched, imported, whatever their source); it must exist."),
                  port: int = typer.Option(8765, help="Port on 127.0.0.1 (0 picks a free one)."),
                  demo: bool = typer.Option(False, "--demo", help="Serve the synthetic demo corpus.")) -> None:
-    """Answer E-utilities (esearch, efetch, esummary, espell, einfo) over local records, on loopback."""
+    """Answer E-utilities (esearch, efetch, esummary, espell, einfo) over local records, on loopback.
+
+    The access log goes to stderr, with the value of any api_key or email parameter hidden."""
     from exoreview.eutils.server import EutilsService, RunningService
     from exoreview.mesh.tree import MeshTree
 
@@ -145,14 +150,27 @@ def serve_eutils(store_file: Path = typer.Option(None, "--store", help="Store wh
 
         records, tree = demo_corpus().pubmed, MeshTree.demo()
     else:
-        with Store.open(store_file) as store:
-            records = [r for i, r in store.iter_records() if store.record_source(i) == "pubmed"]
+        # A mistyped path is an error (exit 2, naming it), never a new empty store served as if it were the mirror.
+        with Store.open(store_file, must_exist=True) as store:
+            records = _records_to_serve(store)
             rows = store.mesh_rows()
         tree = MeshTree.from_rows(rows) if rows else MeshTree.demo()
     running = RunningService(EutilsService(records, mesh=tree), port=port, verbose=True)
     out.print(f"Serving {len(records)} records at {running.base_url} (Ctrl-C to stop)")
     with contextlib.suppress(KeyboardInterrupt):
         running.serve_forever()
+
+
+def _records_to_serve(store: Store) -> list[Record]:
+    """Every stored record with a PMID, one per PMID: PubMed's own copy when there is one, else the first stored."""
+    by_pmid: dict[str, tuple[bool, Record]] = {}
+    for record_id, record in store.iter_records():
+        if not record.pmid:
+            continue
+        from_pubmed = store.record_source(record_id) == "pubmed"
+        if record.pmid not in by_pmid or (from_pubmed and not by_pmid[record.pmid][0]):
+            by_pmid[record.pmid] = (from_pubmed, record)
+    return [record for _, record in by_pmid.values()]
 
 
 IMPORT_HELP = ("Reference files: RIS, MEDLINE (.nbib/.txt), PubMed XML, BibTeX, CSV/TSV (Rayyan, Covidence, Zotero, "
@@ -187,6 +205,10 @@ def _map_help() -> str:
     return MAP_HELP.format(fields=", ".join(HEADER_NAMES))
 
 
+class BadImport(ValueError):
+    """A file gave no records, or some of its entries could not be read (exit 2, the rest is stored)."""
+
+
 def import_files(files: list[Path] = typer.Argument(..., help=IMPORT_HELP),
                  directory: Path = typer.Option(Path("."), "--dir", help="The review folder."),
                  map_pairs: list[str] = typer.Option([], "--map", metavar="FIELD=COLUMN", help=_map_help())) -> None:
@@ -205,7 +227,8 @@ def import_files(files: list[Path] = typer.Argument(..., help=IMPORT_HELP),
                                          param_hint="--map")
     folder = ReviewFolder(directory)
     protocol = folder.protocol()
-    with Store.open(folder.store_file) as store:
+    faults: list[str] = []
+    with open_for_writing(folder.store_file, "import") as store:
         run_id = store.start_run("import", protocol.name, protocol.content_hash())
         for path in files:
             try:
@@ -213,10 +236,18 @@ def import_files(files: list[Path] = typer.Argument(..., help=IMPORT_HELP),
             except ValueError as exc:  # e.g. a --map column the file does not have; files before it are kept
                 store.finish_run(run_id, "failed")
                 raise click.BadParameter(f"{path.name}: {exc}", param_hint="--map" if mapping else "FILES") from exc
-            out.print(f"{path.name}: {count} records imported" + (f", {len(errors)} skipped:" if errors else "."))
+            out.print(f"{path.name}: {count} records imported" + (f", {len(errors)} skipped:" if errors else "."),
+                      markup=False)
             for problem in errors:
-                out.print(f"  {problem}")
-        store.finish_run(run_id)
+                out.print(f"  {problem}", markup=False)
+            if errors:
+                faults.append(f"{path.name}: {len(errors)} entries skipped")
+            elif not count:
+                faults.append(f"{path.name}: no records in the file")
+        store.finish_run(run_id, "ok" if not faults else "partial")
+    if faults:
+        # Bad input exits 2, after everything readable was stored: "; ".join names each file.
+        raise BadImport("; ".join(faults) + ". Every readable record was stored; fix the file and import it again")
 
 
 def print_status(folder: ReviewFolder) -> None:

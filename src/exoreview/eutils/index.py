@@ -31,7 +31,7 @@ from exoreview.eutils.postings import (
     intersect,
     union,
 )
-from exoreview.eutils.query import BoolOp, DateRange, Node, Term, parse
+from exoreview.eutils.query import BoolOp, DateRange, Node, Term, fold, parse
 from exoreview.eutils.spell import Speller
 from exoreview.eutils.textnorm import language_code, normalize, tokenize
 from exoreview.eutils.translate import expand, to_string
@@ -59,6 +59,36 @@ def _date_key(record: Record) -> int:
         return date.year * 10000 + (date.month or 1) * 100 + (date.day or 1)
     match = _YEAR_RE.search(date.medline_date)
     return int(match.group(1)) * 10000 + 101 if match else 0
+
+
+class _Gathered:
+    """Large OR'd results gathered as a mask over document ids: a run of N ORs costs N scatters, not N sorts."""
+
+    __slots__ = ("mask",)
+
+    def __init__(self, size: int, *parts: Docs) -> None:
+        self.mask = np.zeros(size, dtype=bool)
+        for part in parts:
+            self.mask[part] = True
+
+    def add(self, docs: Docs) -> _Gathered:
+        self.mask[docs] = True
+        return self
+
+    def docs(self) -> Docs:
+        return np.flatnonzero(self.mask).astype(np.int32)
+
+
+Partial = Docs | _Gathered  # a subquery's documents while a query is evaluated
+
+
+def _docs(value: Partial) -> Docs:
+    return value.docs() if isinstance(value, _Gathered) else value
+
+
+def _settled(node: BoolOp, left: Partial) -> bool:
+    """Nothing AND (or NOT) anything is nothing: the right side need not be searched. (Gathered is never empty.)"""
+    return node.op != "OR" and not isinstance(left, _Gathered) and not len(left)
 
 
 class _Vocabulary(dict[str, int]):
@@ -297,14 +327,22 @@ class RecordIndex:
         return docs[self._alive()[docs]] if self._dead else docs
 
     def _node(self, node: Node) -> Docs:
-        if isinstance(node, BoolOp):
-            left = self._node(node.left)
-            if not len(left) and node.op != "OR":
-                return left
-            right = self._node(node.right)
-            if node.op == "AND":
-                return intersect(left, right)
-            return union(left, right) if node.op == "OR" else difference(left, right)
+        # Without recursion (see query.fold): a query of thousands of OR'd terms is as deep as it is long.
+        return _docs(fold(node, self._leaf, self._combine, keep_left=_settled))
+
+    def _combine(self, node: BoolOp, left: Partial, right: Partial) -> Partial:
+        if node.op == "AND":
+            return intersect(_docs(left), _docs(right))
+        if node.op == "NOT":
+            return difference(_docs(left), _docs(right))
+        if isinstance(left, _Gathered):
+            return left.add(_docs(right))
+        right = _docs(right)
+        size = len(self._records)
+        # Small results merge by sorting; past a sixteenth of the records a mask is cheaper, and stays so.
+        return _Gathered(size, left, right) if (len(left) + len(right)) * 16 > size else union(left, right)
+
+    def _leaf(self, node: Term | DateRange) -> Docs:
         if isinstance(node, DateRange):
             dates, docs = self._date_order()
             low = int(node.start.replace("/", ""))

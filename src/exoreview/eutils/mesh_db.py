@@ -10,14 +10,15 @@ file holds names and positions only, so scope notes and entry terms are empty.
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape
 
 from exoreview.eutils import responses
+from exoreview.eutils.responses import escape
 from exoreview.mesh.tree import Descriptor, MeshTree
 
 _TAG_RE = re.compile(r"\[(mh|mesh|mesh terms|majr|all|all fields)\]\s*$", re.IGNORECASE)
 _UID_RE = re.compile(r"^\d{7,11}$")
 _XML = '<?xml version="1.0" encoding="UTF-8" ?>\n'
+_QUOTE = {'"': "&quot;"}  # a requested UID goes into an attribute
 
 
 def uid_of(descriptor_ui: str) -> str:
@@ -57,8 +58,8 @@ def esummary_xml(tree: MeshTree, uids: list[str]) -> bytes:
     for uid in uids:
         descriptor = tree.lookup(ui_of(uid)) if ui_of(uid) else None
         if descriptor is None:
-            parts.append(f"<DocumentSummary uid=\"{escape(uid)}\">\n\t<error>cannot get document summary</error>\n"
-                         "</DocumentSummary>\n")
+            parts.append(f"<DocumentSummary uid=\"{escape(uid, _QUOTE)}\">\n"
+                         "\t<error>cannot get document summary</error>\n</DocumentSummary>\n")
             continue
         parts.append(_summary(tree, uid, descriptor))
     parts.append("</DocumentSummarySet>\n</eSummaryResult>\n")

@@ -13,6 +13,11 @@ Rules followed (PubMed's, as far as a local engine needs them):
 * ``*`` truncates at the end of a word (the last word of a phrase).
 * Dates: ``2019[dp]``, ``2014:2024[dp]``, ``2014/01/01:2024/12/31[dp]`` and the
   older ``"2014/01/01"[dp] : "2024/12/31"[dp]`` form all give a DateRange.
+
+Size: a run of N operators makes a tree N deep (its left spine), so nothing that
+walks a tree recurses: ``fold`` visits it with a stack of its own, and a query of
+thousands of OR'd terms costs no more stack than a short one. Parentheses are
+the only recursion in the parser; past MAX_NESTING levels they are a syntax error.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 # Canonical field keys and the tags (case-insensitive) that name them.
 FIELD_TAGS: dict[str, str] = {
@@ -65,6 +72,8 @@ LONG_NAMES: dict[str, str] = {
 }
 
 OPERATORS = frozenset({"AND", "OR", "NOT"})
+# Deepest parentheses accepted; real searches nest a handful of levels. Each level is three parser frames.
+MAX_NESTING = 100
 
 
 class QuerySyntaxError(ValueError):
@@ -107,6 +116,32 @@ class BoolOp:
 
 
 Node = Term | DateRange | BoolOp
+T = TypeVar("T")
+
+
+def fold(node: Node, leaf: Callable[[Term | DateRange], T], combine: Callable[[BoolOp, T, T], T], *,
+         keep_left: Callable[[BoolOp, T], bool] | None = None) -> T:
+    """The value of a tree, computed bottom-up (left side first) without recursion.
+
+    ``leaf`` gives a term's value, ``combine(op, left, right)`` a BoolOp's from its sides' values.
+    ``keep_left(op, left)``, when true, makes the left value the BoolOp's without computing its right
+    side (nothing AND anything is nothing).
+    """
+    values: list[T] = []
+    stack: list[tuple[Node, int]] = [(node, 0)]  # (node, 0: not started, 1: left done, 2: both done)
+    while stack:
+        current, stage = stack.pop()
+        if not isinstance(current, BoolOp):
+            values.append(leaf(current))
+        elif stage == 0:
+            stack += [(current, 1), (current.left, 0)]
+        elif stage == 1:
+            if keep_left is None or not keep_left(current, values[-1]):
+                stack += [(current, 2), (current.right, 0)]
+        else:
+            right = values.pop()
+            values[-1] = combine(current, values[-1], right)
+    return values[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +196,7 @@ class _Parser:
         self.query = query
         self.tokens = _lex(query)
         self.i = 0
+        self.depth = 0  # parentheses open at this point
 
     def peek(self) -> _Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -213,12 +249,17 @@ class _Parser:
 
     def group(self) -> Node:
         opening = self.take()
+        if self.depth == MAX_NESTING:
+            raise QuerySyntaxError(opening.pos, f"parentheses nested more than {MAX_NESTING} deep; "
+                                   "write the query with fewer levels")
         following = self.peek()
         if following is not None and following.kind == ")":
             raise QuerySyntaxError(opening.pos, "empty parentheses")
         if following is None:
             raise QuerySyntaxError(opening.pos, "unbalanced parenthesis: '(' is never closed")
+        self.depth += 1
         inner = self.expression()
+        self.depth -= 1
         closing = self.peek()
         if closing is None:
             raise QuerySyntaxError(opening.pos, "unbalanced parenthesis: '(' is never closed")

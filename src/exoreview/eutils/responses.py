@@ -1,13 +1,32 @@
-"""E-utilities answer documents, shaped like NCBI's (same DTDs, same element order)."""
+"""E-utilities answer documents, shaped like NCBI's (same DTDs, same element order; JSON as NCBI's retmode=json).
+
+Text that came in a request (a query, a phrase not found) may hold characters XML cannot carry
+(control characters); they are written as U+FFFD so every answer stays well-formed.
+"""
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+import json
+import re
+from xml.sax.saxutils import escape as _escape
 
 from exoreview.records import Record
 
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _XML = '<?xml version="1.0" encoding="UTF-8" ?>\n'
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# NCBI's numbers for the identifier types of an ESummary's articleids.
+_ID_TYPES = {"pubmed": 1, "doi": 3, "pii": 4, "pmc": 8}
+
+
+def escape(text: str, entities: dict[str, str] | None = None) -> str:
+    """XML character data (or, with ``{'"': "&quot;"}``, an attribute value): markup escaped, characters XML
+    forbids replaced."""
+    return _escape(_NOT_XML.sub("\ufffd", text), entities or {})
+
+
+def _json(document: object) -> bytes:
+    return json.dumps(document, ensure_ascii=False).encode() + b"\n"
 
 
 def esearch_xml(count: int, ids: list[str], retstart: int, translation: str, *, webenv: str = "",
@@ -29,8 +48,32 @@ def esearch_xml(count: int, ids: list[str], retstart: int, translation: str, *, 
     return body.encode()
 
 
+def esearch_json(count: int, ids: list[str], retstart: int, translation: str, *, webenv: str = "",
+                 query_key: str = "", not_found: list[str] | None = None) -> bytes:
+    """ESearch with retmode=json, as NCBI writes it: every number a string, history keys only when used."""
+    result: dict[str, object] = {"count": str(count), "retmax": str(len(ids)), "retstart": str(retstart)}
+    if webenv:
+        result.update(querykey=query_key, webenv=webenv)
+    result.update(idlist=ids, translationset=[], querytranslation=translation)
+    if not_found:
+        result["errorlist"] = {"phrasesnotfound": not_found, "fieldsnotfound": []}
+    if count == 0:
+        result["warninglist"] = {"phrasesignored": [], "quotedphrasesnotfound": [],
+                                 "outputmessages": ["No items found."]}
+    return _json({"header": {"type": "esearch", "version": "0.3"}, "esearchresult": result})
+
+
 def esearch_error_xml(message: str) -> bytes:
-    return f"{_XML}<eSearchResult><ERROR>{escape(message)}</ERROR></eSearchResult>\n".encode()
+    return error_xml("eSearchResult", message)
+
+
+def esearch_error_json(message: str) -> bytes:
+    return _json({"header": {"type": "esearch", "version": "0.3"}, "esearchresult": {"ERROR": message}})
+
+
+def error_xml(root: str, message: str) -> bytes:
+    """NCBI's answer to a request it refuses: the utility's result element (eSearchResult...) holding an ERROR."""
+    return f"{_XML}<{root}><ERROR>{escape(message)}</ERROR></{root}>\n".encode()
 
 
 def espell_xml(query: str, corrected: str) -> bytes:
@@ -59,11 +102,51 @@ def _item(name: str, value: str, kind: str = "String") -> str:
     return f'\t<Item Name="{name}" Type="{kind}">{escape(value)}</Item>\n'
 
 
-def _docsum(record: Record) -> str:
+def esummary_json(records: list[Record]) -> bytes:
+    """ESummary with retmode=json (NCBI's version 0.3): result.uids, then one object per PMID."""
+    result: dict[str, object] = {"uids": [r.pmid for r in records]}
+    for record in records:
+        result[record.pmid] = _summary(record)
+    return _json({"header": {"type": "esummary", "version": "0.3"}, "result": result})
+
+
+def esummary_error_json(message: str) -> bytes:
+    return _json({"header": {"type": "esummary", "version": "0.3"}, "error": message})
+
+
+def _summary(record: Record) -> dict[str, object]:
+    journal = record.journal
+    ids = [("pubmed", record.pmid), ("doi", record.doi), ("pii", record.pii), ("pmc", record.pmcid)]
+    return {
+        "uid": record.pmid,
+        "pubdate": _pubdate(record),
+        "source": journal.iso_abbreviation or journal.title,
+        "authors": [{"name": a.display, "authtype": "Author", "clusterid": ""} for a in record.authors],
+        "lastauthor": record.authors[-1].display if record.authors else "",
+        "title": record.title,
+        "volume": journal.volume,
+        "issue": journal.issue,
+        "pages": journal.pages,
+        "lang": list(record.languages),
+        "nlmuniqueid": journal.nlm_unique_id,
+        "issn": journal.issn_print,
+        "essn": journal.issn_electronic,
+        "pubtype": [p.name for p in record.publication_types],
+        "articleids": [{"idtype": kind, "idtypen": _ID_TYPES[kind], "value": value} for kind, value in ids if value],
+        "attributes": ["Has Abstract"] if record.abstract else [],
+        "fulljournalname": journal.title,
+    }
+
+
+def _pubdate(record: Record) -> str:
     date = record.pub_date
-    pubdate = date.medline_date or " ".join(
+    return date.medline_date or " ".join(
         p for p in [str(date.year or ""), _MONTHS[date.month - 1] if date.month else "", str(date.day or "")] if p
     )
+
+
+def _docsum(record: Record) -> str:
+    pubdate = _pubdate(record)
     authors = "".join(f'\t\t<Item Name="Author" Type="String">{escape(a.display)}</Item>\n' for a in record.authors)
     pubtypes = "".join(
         f'\t\t<Item Name="PubType" Type="String">{escape(p.name)}</Item>\n' for p in record.publication_types

@@ -3,22 +3,29 @@
 The PubMed client talks to it exactly as it talks to NCBI; only the base URL
 differs. Tests use its fault plan to play rate limits, server errors, slow
 and cut answers.
+
+Every request is answered: a query or parameter NCBI would refuse gets NCBI's
+ERROR document, a bug in the service a 500 with its cause, never a closed
+connection. The access log (``serve-eutils``) never shows an ``api_key`` or
+``email`` parameter's value.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 import time
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from exoreview.eutils import mesh_db, responses
 from exoreview.eutils.faults import Fault, FaultPlan
 from exoreview.eutils.index import RecordIndex
-from exoreview.eutils.query import QuerySyntaxError
+from exoreview.eutils.query import BoolOp, DateRange, QuerySyntaxError, parse
 from exoreview.formats.medline import write_medline
 from exoreview.formats.pubmed_xml import write_pubmed_xml
 from exoreview.loopback import LoopbackServer, QuietHandler, RunningServer
@@ -29,13 +36,21 @@ if TYPE_CHECKING:
     from exoreview.eutils.pmc import PmcArticles
 
 ESEARCH_ID_CAP = 10_000  # like NCBI, ESearch lists at most this many IDs of one result
+JSON_UTILITIES = ("esearch.fcgi", "esummary.fcgi")  # those answering retmode=json (db=pubmed)
+XML = "text/xml; charset=UTF-8"
+JSON = "application/json; charset=UTF-8"
+SECRET_PARAMS = frozenset({"api_key", "email"})  # never written to the access log
+
+
+class BadParameter(ValueError):
+    """A parameter NCBI would refuse (retmax=-5); answered with the utility's ERROR document."""
 
 
 @dataclass(slots=True)
 class Answer:
     status: int
     body: bytes
-    content_type: str = "text/xml; charset=UTF-8"
+    content_type: str = XML
 
 
 class EutilsService:
@@ -71,49 +86,57 @@ class EutilsService:
         handler = handlers.get(utility)
         if handler is None:
             return Answer(404, f"unknown E-utility {utility!r}\n".encode(), "text/plain")
-        if params.get("db") == "mesh" and utility in ("esearch.fcgi", "esummary.fcgi"):
-            return self._mesh(utility, params)
-        if params.get("db") == "pmc" and utility == "efetch.fcgi" and self.pmc is not None:
-            return self.pmc.efetch(params)
-        if params.get("db", "pubmed") != "pubmed" and utility != "einfo.fcgi":
-            return Answer(400, f"this service holds only db=pubmed, not {params.get('db')!r}\n".encode(),
-                          "text/plain")
-        return handler(params)
+        if _wants_json(params) and (utility not in JSON_UTILITIES or params.get("db", "pubmed") != "pubmed"):
+            return Answer(400, f"retmode=json: this service answers JSON from esearch and esummary (db=pubmed) "
+                               f"only; ask {utility} for retmode=xml\n".encode(), "text/plain")
+        try:
+            for name in ("retstart", "retmax"):
+                _count(params, name, 0)
+            if params.get("db") == "mesh" and utility in ("esearch.fcgi", "esummary.fcgi"):
+                return self._mesh(utility, params)
+            if params.get("db") == "pmc" and utility == "efetch.fcgi" and self.pmc is not None:
+                return self.pmc.efetch(params)
+            if params.get("db", "pubmed") != "pubmed" and utility != "einfo.fcgi":
+                return Answer(400, f"this service holds only db=pubmed, not {params.get('db')!r}\n".encode(),
+                              "text/plain")
+            return handler(params)
+        except BadParameter as exc:
+            return _refusal(utility, params, str(exc))
 
     # -- utilities ------------------------------------------------------------------------------
 
     def esearch(self, params: dict[str, str]) -> Answer:
         term = params.get("term", "").strip()
+        retstart = _count(params, "retstart", 0)
+        retmax = min(_count(params, "retmax", 20), self.id_cap)
         if params.get("WebEnv") and params.get("query_key") and not term:
             ids = self._from_history(params)
             translation = ""
         else:
             try:
-                ids = self.index.search(term)
-                translation = self.index.translate(term)
+                query = parse(term)
+                translation = self.index.translate(query)
                 if params.get("mindate") or params.get("maxdate"):  # datetype=pdat, as NCBI's default
-                    dated = f"({term}) AND {params.get('mindate') or '1000'}:{params.get('maxdate') or '3000'}[dp]"
-                    within = set(self.index.search(dated))
-                    ids = [i for i in ids if i in within]
+                    query = BoolOp("AND", query, _date_span(params), grouped=False)
+                ids = self.index.search(query)
             except QuerySyntaxError as exc:
-                return Answer(200, responses.esearch_error_xml(str(exc)))
-        retstart = _int(params.get("retstart"), 0)
-        retmax = min(_int(params.get("retmax"), 20), self.id_cap)
+                return _refusal("esearch.fcgi", params, str(exc))
         if params.get("rettype") == "count":
             retmax = 0
         # Like NCBI: of a result at or over the cap, only the first cap - 1 IDs can be listed.
         listable = ids[: self.id_cap - 1] if len(ids) >= self.id_cap else ids
         if retmax and retstart >= len(listable) > 0 and len(ids) >= self.id_cap:
-            return Answer(200, responses.esearch_error_xml(
-                f"Search Backend failed: 'retstart' cannot be larger than {self.id_cap - 2}; ESearch lists only "
-                f"the first {self.id_cap - 1} records of a result: split the query"))
+            return _refusal("esearch.fcgi", params,
+                            f"Search Backend failed: 'retstart' cannot be larger than {self.id_cap - 2}; ESearch "
+                            f"lists only the first {self.id_cap - 1} records of a result: split the query")
         webenv = query_key = ""
         if params.get("usehistory", "").lower() == "y":
             webenv, query_key = self._remember(ids, params.get("WebEnv", ""))
         not_found = [term] if not ids and term and " " not in term and "[" not in term else None
-        body = responses.esearch_xml(len(ids), listable[retstart:retstart + retmax], retstart, translation,
-                                     webenv=webenv, query_key=query_key, not_found=not_found)
-        return Answer(200, body)
+        write = responses.esearch_json if _wants_json(params) else responses.esearch_xml
+        body = write(len(ids), listable[retstart:retstart + retmax], retstart, translation, webenv=webenv,
+                     query_key=query_key, not_found=not_found)
+        return Answer(200, body, JSON if _wants_json(params) else XML)
 
     def efetch(self, params: dict[str, str]) -> Answer:
         ids = self._requested_ids(params)
@@ -123,8 +146,10 @@ class EutilsService:
         return Answer(200, write_pubmed_xml(found))
 
     def esummary(self, params: dict[str, str]) -> Answer:
-        ids = self._requested_ids(params)
-        return Answer(200, responses.esummary_xml([self.records[i] for i in ids if i in self.records]))
+        records = [self.records[i] for i in self._requested_ids(params) if i in self.records]
+        if _wants_json(params):
+            return Answer(200, responses.esummary_json(records), JSON)
+        return Answer(200, responses.esummary_xml(records))
 
     def espell(self, params: dict[str, str]) -> Answer:
         term = params.get("term", "")
@@ -145,8 +170,8 @@ class EutilsService:
             return Answer(400, b"this service holds no MeSH tree (db=mesh)\n", "text/plain")
         if utility == "esearch.fcgi":
             return Answer(200, mesh_db.esearch_xml(self.mesh, params.get("term", ""),
-                                                   retstart=_int(params.get("retstart"), 0),
-                                                   retmax=_int(params.get("retmax"), 20)))
+                                                   retstart=_count(params, "retstart", 0),
+                                                   retmax=_count(params, "retmax", 20)))
         ids = [i.strip() for i in params.get("id", "").split(",") if i.strip()]
         return Answer(200, mesh_db.esummary_xml(self.mesh, ids))
 
@@ -174,8 +199,8 @@ class EutilsService:
         if params.get("id"):
             return [i.strip() for i in params["id"].split(",") if i.strip()]
         ids = self._from_history(params)
-        retstart = _int(params.get("retstart"), 0)
-        return ids[retstart:retstart + _int(params.get("retmax"), 20)]
+        retstart = _count(params, "retstart", 0)
+        return ids[retstart:retstart + _count(params, "retmax", 20)]
 
 
 def _int(value: str | None, default: int) -> int:
@@ -185,15 +210,75 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
+def _count(params: dict[str, str], name: str, default: int) -> int:
+    """A paging parameter (retstart, retmax): a whole number, 0 or more; absent or empty gives the default."""
+    value = params.get(name)
+    if value is None or not value.strip():
+        return default
+    if not (value.strip().isascii() and value.strip().isdigit()):
+        raise BadParameter(f"Invalid {name} {value!r}: give a whole number, 0 or more")
+    return int(value)
+
+
+def _wants_json(params: dict[str, str]) -> bool:
+    return params.get("retmode", "").strip().lower() == "json"
+
+
+def _date_span(params: dict[str, str]) -> DateRange:
+    """mindate/maxdate as a publication-date range; read as a [dp] term would be, and refused the same way."""
+    low, high = params.get("mindate") or "1000", params.get("maxdate") or "3000"
+    span = parse(f"{low}:{high}[dp]") if ":" not in low + high else None
+    if not isinstance(span, DateRange):
+        raise QuerySyntaxError(0, f"invalid mindate {low!r} or maxdate {high!r}: use YYYY, YYYY/MM or YYYY/MM/DD")
+    return span
+
+
+def _refusal(utility: str, params: dict[str, str], message: str) -> Answer:
+    """NCBI's answer to a request it will not run: the utility's document with an ERROR (HTTP 200)."""
+    if utility == "esearch.fcgi":
+        if _wants_json(params):
+            return Answer(200, responses.esearch_error_json(message), JSON)
+        return Answer(200, responses.esearch_error_xml(message))
+    if utility == "esummary.fcgi":
+        if _wants_json(params):
+            return Answer(200, responses.esummary_error_json(message), JSON)
+        return Answer(200, responses.error_xml("eSummaryResult", message))
+    root = {"efetch.fcgi": "eFetchResult", "epost.fcgi": "ePostResult", "espell.fcgi": "eSpellResult",
+            "einfo.fcgi": "eInfoResult"}[utility]
+    return Answer(200, responses.error_xml(root, message))
+
+
+_PARAM = re.compile(r"(?P<name>[^\s?&;=\"']+)=(?P<value>[^\s&;\"']*)")
+
+
+def redact(line: str) -> str:
+    """A log line with the value of every api_key and email parameter hidden, however its name is spelled
+    (any case, percent-encoded)."""
+
+    def hide(match: re.Match[str]) -> str:
+        if unquote_plus(match["name"]).strip().lower() in SECRET_PARAMS:
+            return f"{match['name']}=[redacted]"
+        return match[0]
+
+    return _PARAM.sub(hide, line)
+
+
 class _Handler(QuietHandler):
     protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        super().log_message("%s", redact(format % args))
 
     def do_GET(self) -> None:
         self._serve(parse_qs(urlsplit(self.path).query))
 
     def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
+        length = self.headers.get("Content-Length") or "0"
+        if not (length.isascii() and length.isdigit()):
+            self.close_connection = True  # the body's end is unknown: this connection cannot carry another request
+            self.send_answer(400, "text/plain", f"Content-Length {length!r} is not a number of bytes\n".encode())
+            return
+        form = parse_qs(self.rfile.read(int(length)).decode("utf-8", "replace"))
         form.update(parse_qs(urlsplit(self.path).query))
         self._serve(form)
 
@@ -207,7 +292,12 @@ class _Handler(QuietHandler):
         if fault and fault.status:
             self._send_fault(fault)
             return
-        answer = service.answer(utility, params)
+        try:
+            answer = service.answer(utility, params)
+        except Exception as exc:  # a bug: answer it, so the client sees a server error rather than a cut connection
+            self.log_error("%s", traceback.format_exc())
+            answer = Answer(500, f"the local E-utilities service failed on this request: {type(exc).__name__}\n"
+                            .encode(), "text/plain")
         self.send_answer(answer.status, answer.content_type, answer.body, fault)
 
     def _send_fault(self, fault: Fault) -> None:

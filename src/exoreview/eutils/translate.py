@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from exoreview.eutils.query import LONG_NAMES, BoolOp, DateRange, Node, Term
+from exoreview.eutils.query import LONG_NAMES, BoolOp, DateRange, Node, Term, fold
 
 # Longest run of words tried as one descriptor name; MeSH names rarely exceed it.
 MAX_MAPPED_WORDS = 6
@@ -22,10 +22,11 @@ DescriptorNamer = Callable[[str], str | None]
 
 def expand(node: Node, descriptor_name: DescriptorNamer | None = None) -> Node:
     """Replace untagged terms by tagged ones; ``descriptor_name`` maps text to a MeSH name."""
-    if isinstance(node, BoolOp):
-        left = expand(node.left, descriptor_name)
-        right = expand(node.right, descriptor_name)
-        return BoolOp(node.op, left, right, node.grouped)
+    return fold(node, lambda leaf: _expand_term(leaf, descriptor_name),
+                lambda op, left, right: BoolOp(op.op, left, right, op.grouped))
+
+
+def _expand_term(node: Term | DateRange, descriptor_name: DescriptorNamer | None) -> Node:
     if isinstance(node, DateRange) or node.tag is not None:
         return node
     if node.quoted:  # PubMed does not map quoted phrases
@@ -69,6 +70,10 @@ def _chain(op: str, parts: list[Node], *, grouped: bool) -> Node:
 
 def to_string(node: Node) -> str:
     """A QueryTranslation: lowercase terms, quoted, with long field names."""
+    return fold(node, _term_string, _join)
+
+
+def _term_string(node: Term | DateRange) -> str:
     if isinstance(node, Term):
         text = " ".join(node.text.casefold().split())
         tag = LONG_NAMES[node.tag or "all"]
@@ -76,12 +81,12 @@ def to_string(node: Node) -> str:
         if node.truncated and " " not in text:
             return f"{text}[{tag}]"
         return f'"{text}"[{tag}]'
-    if isinstance(node, DateRange):
-        if node.label:
-            return f'"{node.label}"[{LONG_NAMES["dp"]}]'
-        return f"{node.start}:{node.end}[{LONG_NAMES['dp']}]"
-    left = to_string(node.left)
-    right = to_string(node.right)
+    if node.label:
+        return f'"{node.label}"[{LONG_NAMES["dp"]}]'
+    return f"{node.start}:{node.end}[{LONG_NAMES['dp']}]"
+
+
+def _join(node: BoolOp, left: str, right: str) -> str:
     if isinstance(node.left, BoolOp) and node.left.grouped:
         left = f"({left})"
     # Left-to-right evaluation makes a BoolOp on the right need parentheses always.

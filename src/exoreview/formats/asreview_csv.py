@@ -3,7 +3,10 @@
 ASReview reads title, abstract, authors, keywords, doi, year and a label
 column (`label_included`, or `included` / `final_included`); its exports add
 `included` (1, 0, or empty when unlabelled) to the dataset's columns, with
-`record_id` numbering the rows. We read both shapes and write either.
+`record_id` numbering the rows. We read both shapes and write either, with
+ASReview's columns first and then every other column of `csv_table` (pages,
+volume, issue, PMCID, MeSH...), which ASReview keeps as they are. Cells that
+would run as spreadsheet formulas are neutralised as in `csv_table`.
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from exoreview.formats.csv_table import iter_csv_rows, write_csv
+from exoreview.formats.csv_table import DEFAULT_COLUMNS, iter_csv_rows, write_csv
 from exoreview.formats.errors import MalformedRecord
 from exoreview.records import Record
 
-COLUMNS = ("record_id", "title", "abstract", "authors", "keywords", "doi", "year", "journal", "pmid")
+_ASREVIEW_FIRST = ("record_id", "title", "abstract", "authors", "keywords", "doi", "year", "journal", "pmid")
+COLUMNS = (*_ASREVIEW_FIRST, *(c for c in DEFAULT_COLUMNS if c not in _ASREVIEW_FIRST))
 DATASET_LABEL = "label_included"  # a labelled dataset (SYNERGY, ASReview's simulation input)
 EXPORT_LABEL = "included"  # what ASReview LAB writes when exporting a project
 _YES = {"1", "1.0", "yes", "y", "true", "include", "included"}

@@ -1,4 +1,10 @@
-"""CSL-JSON (Zotero, Mendeley, pandoc/citeproc): a JSON list of items with CSL variable names."""
+"""CSL-JSON (Zotero, Mendeley, pandoc/citeproc): a JSON list of items with CSL variable names.
+
+CSL has no variable for MeSH or for a second language: we keep them in the item's `custom`
+object (CSL-JSON's place for data without a variable of its own) as `custom.mesh`
+('*Exosomes/metabolism', * for a major topic) and `custom.languages`. Publication types go in
+`genre`, separated by '; '.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from exoreview.formats.errors import MalformedRecord
-from exoreview.formats.names import initials_of, split_list, year_of
+from exoreview.formats.fields import mesh_text, parse_mesh_text
+from exoreview.formats.names import initials_of, join_list, split_list, year_of
 from exoreview.formats.text import EntryError, load_source, report_entry
 from exoreview.records import AbstractSection, Author, Journal, PubDate, PublicationType, Record
 
@@ -24,6 +31,8 @@ def iter_csljson(source: str | Path, *, errors: list[MalformedRecord] | None = N
         data = json.loads(decoded.text)
     except json.JSONDecodeError as exc:
         raise EntryError(label, 0, f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise EntryError(label, 0, "not CSL-JSON: nested too deeply to read") from exc
     items = data.get("items", [data]) if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise EntryError(label, 0, "expected a JSON list of CSL items")
@@ -35,7 +44,7 @@ def iter_csljson(source: str | Path, *, errors: list[MalformedRecord] | None = N
             entry = str(item.get("id") or item.get("title") or "")
             try:
                 record = record_from_item(item)
-            except (TypeError, ValueError, AttributeError) as exc:
+            except (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError) as exc:
                 problem = f"unreadable field: {exc}"
             else:
                 if not record.title and not record.doi:
@@ -49,10 +58,17 @@ def iter_csljson(source: str | Path, *, errors: list[MalformedRecord] | None = N
 def _date(value: Any) -> PubDate:
     if not isinstance(value, dict):
         return PubDate()
-    parts = (value.get("date-parts") or [[]])[0] or []
-    numbers = [int(p) for p in parts if str(p).strip().lstrip("-").isdigit()]
+    parts = value.get("date-parts") or [[]]
+    parts = parts[0] if isinstance(parts, list) and parts and isinstance(parts[0], list) else []
+    numbers = []
+    for part in parts[:3]:  # year, month, day: stop at the first that is not a number
+        if not str(part).strip().lstrip("-").isdigit():
+            break
+        numbers.append(int(part))
     if numbers:
-        return PubDate(*[*numbers, None, None][:3])  # type: ignore[arg-type]
+        year, month, day = [*numbers, None, None][:3]
+        month = month if month and 1 <= month <= 12 else None
+        return PubDate(year=year, month=month, day=day if month and day and 1 <= day <= 31 else None)
     return PubDate(year=year_of(value.get("raw") or value.get("literal")))
 
 
@@ -66,9 +82,15 @@ def _author(person: Any) -> Author:
     return Author(last_name=family, fore_name=given, initials=initials_of(given))
 
 
+def _list(value: Any) -> list[str]:
+    return [str(v) for v in value if str(v).strip()] if isinstance(value, list) else []
+
+
 def record_from_item(item: dict[str, Any]) -> Record:
     text = lambda key: str(item.get(key) or "").strip()  # noqa: E731
     keywords = item.get("keyword") or ""
+    custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
+    authors = item.get("author") or []
     abstract = text("abstract")
     pmcid = text("PMCID")
     extra = {"csl_id": text("id")} if text("id") else {}
@@ -80,14 +102,15 @@ def record_from_item(item: dict[str, Any]) -> Record:
         pmcid=(pmcid if pmcid.upper().startswith("PMC") else f"PMC{pmcid}").upper() if pmcid else "",
         title=text("title"),
         abstract=[AbstractSection(abstract)] if abstract else [],
-        authors=[_author(p) for p in item.get("author") or []],
+        authors=[_author(p) for p in (authors if isinstance(authors, list) else [authors])],
         journal=Journal(title=text("container-title"), iso_abbreviation=text("container-title-short")
                         or text("journalAbbreviation"), issn_print=text("ISSN"), volume=text("volume"),
                         issue=text("issue"), pages=text("page")),
         pub_date=_date(item.get("issued")),
-        keywords=split_list(keywords) if isinstance(keywords, str) else [str(k) for k in keywords],
-        languages=[text("language")] if text("language") else [],
-        publication_types=[PublicationType(text("genre"))] if text("genre") else [],
+        keywords=split_list(keywords) if isinstance(keywords, str) else _list(keywords),
+        mesh=[parse_mesh_text(m) for m in _list(custom.get("mesh"))],
+        languages=_list(custom.get("languages")) or ([text("language")] if text("language") else []),
+        publication_types=[PublicationType(p) for p in split_list(text("genre"))],
         kind="book" if text("type") in _BOOK_TYPES else "article",
         extra=extra,
     )
@@ -113,11 +136,16 @@ def item_from_record(record: Record, item_id: str) -> dict[str, Any]:
         "PMID": record.pmid,
         "PMCID": record.pmcid,
         "abstract": record.abstract_text.replace("\n", " "),
-        "keyword": ("; " if any("," in k for k in record.keywords) else ", ").join(record.keywords),
+        "keyword": join_list(record.keywords),
+        "genre": join_list([p.name for p in record.publication_types]),
         "language": record.languages[0] if record.languages else "",
         "URL": record.extra.get("url", ""),
+        "custom": {k: v for k, v in {
+            "mesh": [mesh_text(m) for m in record.mesh],
+            "languages": record.languages if len(record.languages) > 1 else [],
+        }.items() if v},
     }
-    return {k: v for k, v in item.items() if v not in ("", None, [])}
+    return {k: v for k, v in item.items() if v not in ("", None, [], {})}
 
 
 def write_csljson(records: Iterable[Record]) -> str:

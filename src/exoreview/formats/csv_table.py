@@ -4,6 +4,13 @@ Rayyan, Covidence, Zotero, EndNote and ASReview each name their columns
 differently ("Publication Year", "year", "PY"...). `detect_mapping` finds
 each field by a list of known header names (compared without case, spaces
 or punctuation); an explicit `mapping` overrides or completes it.
+
+What we write reads back unchanged: authors as 'Smith, John; {Movement Disorder
+Group}' (a group in braces), dates as precise as known ('2020', '2020-03',
+'2020-03-05'), lists (keywords, MeSH, publication types, languages) separated by
+'; '. A cell that a spreadsheet would run as a formula (one opening with '=',
+'+', '-', '@', a tab or a carriage return) is written behind a single quote,
+and reading removes exactly that quote.
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exoreview.formats.errors import MalformedRecord
-from exoreview.formats.names import name_last_first, split_authors, split_list, year_of
+from exoreview.formats.fields import mesh_text, parse_mesh_text
+from exoreview.formats.names import join_authors, join_list, split_authors, split_list, year_of
 from exoreview.formats.text import EntryError, load_source, report_entry
 from exoreview.records import AbstractSection, Journal, PubDate, PublicationType, Record, bare_doi
 
@@ -41,6 +49,7 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
     "start_page": ("startpage", "pagestart", "firstpage", "sp"),
     "end_page": ("endpage", "pageend", "lastpage", "ep"),
     "keywords": ("keywords", "keyword", "authorkeywords", "manualtags", "kw", "tags"),
+    "mesh": ("mesh", "meshterms", "meshheadings", "mh"),
     "language": ("language", "la"),
     "publication_type": ("publicationtype", "itemtype", "documenttype", "referencetype", "pt", "type"),
     "url": ("url", "link", "ur"),
@@ -50,6 +59,8 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
     "label": ("labelincluded", "included", "finalincluded", "includedfinal", "includedlabel", "label", "include"),
     "extra": ("extra", "notes"),
 }
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")  # what a spreadsheet runs, with any quotes already put before it
+_NEUTRALISED = re.compile(r"^'+[=+\-@\t\r]")
 _PMID_IN_TEXT = re.compile(r"\bPMID:\s*(\d+)", re.IGNORECASE)
 _PMCID_IN_TEXT = re.compile(r"\bPMCID:\s*(PMC\d+)", re.IGNORECASE)
 
@@ -105,30 +116,84 @@ def _dialect(text: str) -> type[csv.Dialect]:
 def iter_csv_rows(source: str | Path, *, mapping: dict[str, str] | None = None,
                   errors: list[MalformedRecord] | None = None, label: str = "",
                   notes: list[str] | None = None) -> Iterator[TableRow]:
-    """Rows of a CSV file (path or text). A row without a title or DOI is reported and skipped."""
+    """Rows of a CSV file (path or text). A row without a title or DOI is reported and skipped.
+
+    A quote opened and never closed would read the rest of the file into one cell: that row is
+    reported (with its line), not imported.
+    """
     decoded, label = load_source(source, "<csv>", label=label, notes=notes)
-    reader = csv.reader(io.StringIO(decoded.text, newline=""), _dialect(decoded.text))
-    headers = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
+    dialect = _dialect(decoded.text)
+    reader = csv.reader(io.StringIO(decoded.text, newline=""), dialect)
+    try:
+        headers = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
+    except csv.Error as exc:
+        raise EntryError(label, 0, f"the header row is not valid CSV: {exc}") from exc
     if not any(headers):
         raise EntryError(label, 0, "no header row; the first line must name the columns")
     columns = detect_mapping(headers, mapping)
     if "title" not in columns and "doi" not in columns:
         raise EntryError(label, 0, f"no title or DOI column among {', '.join(headers)}; pass a column mapping")
     index = {name: headers.index(header) for name, header in columns.items()}
-    for position, row in enumerate(reader):
-        if not any(cell.strip() for cell in row):
+    lines = decoded.text.split("\n")
+    for position, row, problem in _rows(reader, lines, dialect):
+        if not problem and not any(cell.strip() for cell in row):
             continue
-        cells = {name: row[i].strip() if i < len(row) else "" for name, i in index.items()}
+        if not problem and [cell.strip().lstrip("\ufeff") for cell in row] == headers:
+            # Two exports joined into one file: the second one's header row is not a record.
+            if notes is not None:
+                notes.append(f"{label}: entry {position + 1} repeats the header row; read as a header, not a record")
+            continue
+        cells = {name: unquote_formula(row[i].strip()) if i < len(row) else "" for name, i in index.items()}
         entry = cells.get("record_id") or cells.get("title", "")[:60]
-        problem = ""
-        if len(row) > len(headers):
+        if not problem and len(row) > len(headers):
             problem = f"{len(row)} cells but {len(headers)} columns (an unquoted separator?)"
-        elif not cells.get("title") and not cells.get("doi"):
+        if not problem and not cells.get("title") and not cells.get("doi"):
             problem = "neither a title nor a DOI"
         if problem:
             report_entry(EntryError(label, position, problem, entry), errors)
             continue
         yield TableRow(position, record_from_cells(cells), cells)
+
+
+def _rows(reader: Iterator[list[str]], lines: list[str], dialect: type[csv.Dialect]
+          ) -> Iterator[tuple[int, list[str], str]]:
+    """(position, cells, problem) per data row; the problem says why a row is not one: the CSV breaks
+    there, or the last row opens a quote that never closes (and so holds every line after it)."""
+    end = 1  # the last line read: the header row's
+    held: tuple[int, list[str], int, int] | None = None  # the row read last, yielded once the next one reads
+    position = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if held:
+                yield held[0], held[1], ""
+            yield position, [], f"line {end + 1}: not valid CSV ({exc}); the rows from here on were not read"
+            return
+        if held:
+            yield held[0], held[1], ""
+        held = (position, row, end + 1, getattr(reader, "line_num", end + 1))
+        end = held[3]
+        position += 1
+    if held:
+        number, row, first, last = held
+        problem = ""
+        if last > first and _unclosed_quote("\n".join(lines[first - 1:last]), dialect):
+            problem = f"a quote opened on line {first} is never closed: lines {first}-{last} would be read as one row"
+        yield number, row, problem
+
+
+def _unclosed_quote(text: str, dialect: type[csv.Dialect]) -> bool:
+    class Strict(dialect):  # type: ignore[misc,valid-type]
+        strict = True
+
+    try:
+        list(csv.reader(io.StringIO(text, newline=""), Strict))
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def iter_csv(source: str | Path, *, mapping: dict[str, str] | None = None,
@@ -151,7 +216,7 @@ def record_from_cells(cells: dict[str, str]) -> Record:
         pages = get("start_page", "") + (f"-{get('end_page')}" if get("end_page") else "")
     date = get("date", "")
     year = year_of(get("year")) or year_of(date)
-    month = _month(date)
+    month, day = _month_day(date)
     extra = {}
     if get("record_id"):
         extra["record_id"] = get("record_id", "")
@@ -168,9 +233,10 @@ def record_from_cells(cells: dict[str, str]) -> Record:
         authors=split_authors(get("authors", "")),
         journal=Journal(title=get("journal", ""), iso_abbreviation=get("journal_abbrev", ""),
                         issn_print=get("issn", ""), volume=get("volume", ""), issue=get("issue", ""), pages=pages),
-        pub_date=PubDate(year=year, month=month if year else None),
+        pub_date=PubDate(year=year, month=month if year else None, day=day if year and month else None),
         keywords=split_list(get("keywords", "")),
-        languages=[get("language", "")] if get("language") else [],
+        mesh=[parse_mesh_text(m) for m in split_list(get("mesh", ""))],
+        languages=split_list(get("language", "")),
         publication_types=[PublicationType(p) for p in split_list(ptype)] if ptype else [],
         openalex_id=get("openalex_id", "").rsplit("/", 1)[-1],
         extra=extra,
@@ -182,17 +248,44 @@ def _first(pattern: re.Pattern[str], text: str) -> str:
     return match.group(1) if match else ""
 
 
-def _month(date: str) -> int | None:
-    match = re.match(r"^\d{4}[-/](\d{1,2})", date.strip())
-    if match and 1 <= int(match.group(1)) <= 12:
-        return int(match.group(1))
-    return None
+def _month_day(date: str) -> tuple[int | None, int | None]:
+    match = re.match(r"^\d{4}[-/](\d{1,2})(?:[-/](\d{1,2}))?", date.strip())
+    if not match or not 1 <= int(match.group(1)) <= 12:
+        return None, None
+    day = int(match.group(2)) if match.group(2) and 1 <= int(match.group(2)) <= 31 else None
+    return int(match.group(1)), day
+
+
+def quote_formula(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula ('=HYPERLINK(...)', '+1', '-2', '@SUM') behind a single quote.
+
+    Cells already opening with quotes before such a character get one more, so `unquote_formula` can
+    remove exactly one and give back what was written."""
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def unquote_formula(cell: str) -> str:
+    """The inverse of `quote_formula`."""
+    return cell[1:] if _NEUTRALISED.match(cell) else cell
+
+
+def _date(date: PubDate) -> str:
+    """'2020', '2020-03' or '2020-03-05': as precise as the record, never a made-up month or day."""
+    if date.year is None:
+        return ""
+    parts = [f"{date.year:04d}"]
+    if date.month:
+        parts.append(f"{date.month:02d}")
+        if date.day:
+            parts.append(f"{date.day:02d}")
+    return "-".join(parts)
 
 
 # -- writing ---------------------------------------------------------------------------------------
 
-DEFAULT_COLUMNS = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "pmcid",
-                   "abstract", "keywords", "language", "publication_type")
+DEFAULT_COLUMNS = ("title", "authors", "year", "date", "journal", "journal_abbrev", "issn", "volume", "issue", "pages",
+                   "doi", "pmid", "pmcid", "abstract", "keywords", "mesh", "language", "publication_type", "url",
+                   "openalex_id")
 
 
 def record_cells(record: Record) -> dict[str, str]:
@@ -200,9 +293,9 @@ def record_cells(record: Record) -> dict[str, str]:
     return {
         "title": record.title,
         "abstract": record.abstract_text.replace("\n", " "),
-        "authors": "; ".join(name_last_first(a) for a in record.authors),
+        "authors": join_authors(record.authors),
         "year": str(record.year or ""),
-        "date": record.pub_date.iso().replace("/", "-"),
+        "date": _date(record.pub_date),
         "doi": record.doi,
         "pmid": record.pmid,
         "pmcid": record.pmcid,
@@ -212,9 +305,10 @@ def record_cells(record: Record) -> dict[str, str]:
         "volume": record.journal.volume,
         "issue": record.journal.issue,
         "pages": record.journal.pages,
-        "keywords": "; ".join(record.keywords),
-        "language": record.languages[0] if record.languages else "",
-        "publication_type": "; ".join(p.name for p in record.publication_types),
+        "keywords": join_list(record.keywords),
+        "mesh": join_list([mesh_text(m) for m in record.mesh]),
+        "language": join_list(record.languages),
+        "publication_type": join_list([p.name for p in record.publication_types]),
         "url": record.extra.get("url", ""),
         "openalex_id": record.openalex_id,
         "record_id": record.extra.get("record_id", ""),
@@ -228,6 +322,7 @@ def write_csv(records: Iterable[Record], columns: Iterable[str] = DEFAULT_COLUMN
     if extra is not None:
         for row, more in zip(rows, extra, strict=True):
             row.update(more)
+    rows = [{name: quote_formula(value) for name, value in row.items()} for row in rows]
     columns = list(columns)
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
@@ -237,4 +332,4 @@ def write_csv(records: Iterable[Record], columns: Iterable[str] = DEFAULT_COLUMN
 
 
 __all__ = ["DEFAULT_COLUMNS", "HEADER_NAMES", "TableRow", "detect_mapping", "iter_csv", "iter_csv_rows",
-           "record_cells", "record_from_cells", "write_csv"]
+           "quote_formula", "record_cells", "record_from_cells", "unquote_formula", "write_csv"]

@@ -6,8 +6,10 @@ from collections.abc import Sequence
 
 from exoreview.records import Record
 
-EXPORT_FORMATS = {"ris": ".ris", "bibtex": ".bib", "nbib": ".nbib", "csv": ".csv", "csl-json": ".json",
-                  "asreview-csv": ".csv", "openalex": ".json"}
+# Format -> the ending of its default file name: one each, so exports in two formats never overwrite each other,
+# and `imports.detect_format` reads each back as the format it was written in.
+EXPORT_FORMATS = {"ris": ".ris", "bibtex": ".bib", "nbib": ".nbib", "csv": ".csv", "csl-json": ".csl.json",
+                  "asreview-csv": ".asreview.csv", "openalex": ".openalex.json"}
 
 
 def write_records(records: Sequence[Record], fmt: str, labels: Sequence[bool | None] | None = None) -> str:

@@ -27,6 +27,7 @@ from exoreview.formats.pubmed_xml import (
     parse_medline_date,
     split_grant,
 )
+from exoreview.formats.text import decode_bytes
 from exoreview.records import (
     AbstractSection,
     Author,
@@ -89,7 +90,7 @@ def iter_medline(source: MedlineSource, *, errors: list[MalformedRecord] | None 
     """Stream Records from MEDLINE text: a path, the text itself, bytes, a text file, or lines.
 
     A str is taken as text when it contains a newline (or starts with
-    ``PMID-``), otherwise as a path. A record without a PMID, or with a line
+    ``PMID-``), otherwise as a path. A record with neither a PMID, a title nor a DOI, or with a line
     that is neither a tag line nor a continuation, is appended to ``errors``
     (or logged when no list is given) and skipped.
     """
@@ -113,7 +114,7 @@ def iter_medline(source: MedlineSource, *, errors: list[MalformedRecord] | None 
 
 def _open_lines(source: MedlineSource, stack: contextlib.ExitStack) -> tuple[Iterable[str], str]:
     if isinstance(source, bytes):
-        return source.decode("utf-8-sig").split("\n"), "<bytes>"
+        return decode_bytes(source).text.split("\n"), "<bytes>"
     if isinstance(source, str):
         if "\n" in source or source.lstrip().startswith("PMID-") or not source.strip():
             return source.split("\n"), "<string>"
@@ -126,6 +127,8 @@ def _open_lines(source: MedlineSource, stack: contextlib.ExitStack) -> tuple[Ite
 
 
 _Fields = list[tuple[str, str]]
+# Tags a record has at most once; a second one means two records ran together.
+_ONCE_PER_RECORD = frozenset({"TI", "DP", "JT", "VI", "IP", "PG"})
 
 
 def _blocks(lines: Iterable[str]) -> Iterator[tuple[_Fields, str | None]]:
@@ -158,6 +161,11 @@ def _blocks(lines: Iterable[str]) -> Iterator[tuple[_Fields, str | None]]:
         if match.group(1) == "PMID" and (fields or problem):
             yield fields, problem  # records not separated by a blank line
             fields, problem = [], None
+        if match.group(1) in _ONCE_PER_RECORD and any(t == match.group(1) for t, _ in fields):
+            # The blank line and the PMID line between two records are gone: reading on would give one
+            # record the title of the next; the user gets the pair named instead.
+            problem = problem or (f"line {number}: a second {match.group(1)} line in one record (two records "
+                                  "with no blank line or PMID line between them?)")
         tag, parts = match.group(1), [match.group(2)]
     if tag:
         fields.append((tag, collapse_whitespace(" ".join(parts))))
@@ -198,8 +206,9 @@ class _Builder:
 
     def finish(self) -> Record:
         rec = self.rec
-        if not rec.pmid:
-            raise ValueError("missing PMID")
+        if not (rec.pmid or rec.title or self.book_title or rec.doi or self.lid_doi):
+            # Records from other sources, exported as MEDLINE, have no PMID; one needs a title or a DOI.
+            raise ValueError("missing PMID, and no title (TI) or DOI (AID) to know the record by")
         rec.doi = rec.doi or self.lid_doi
         rec.pii = rec.pii or self.lid_pii
         rec.free_full_text = True if rec.pmcid else None  # no PMC ID: free elsewhere or not, unknown

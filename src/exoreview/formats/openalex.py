@@ -4,6 +4,13 @@ A SYNERGY folder holds `works_*.zip` (or `works_*.json`) of OpenAlex works
 plus `labels.csv` (openalex_id, doi, pmid, label_included). Rows of
 `labels.csv` fix the dataset's order, which is the order ASReview counts
 record indices in, so `iter_synergy` yields records in that order.
+
+OpenAlex gives each author one display name, so reading one splits it at the
+last word. What OpenAlex has no field for, our writer keeps in an `exoreview`
+object on each work, which other readers ignore: each author's surname, given
+name and initials (or group name), every language, the publication types. A
+date without a day is written as `YYYY-MM`, never with a made-up day, and a
+record without an OpenAlex ID gets none (`"id": null`).
 """
 
 from __future__ import annotations
@@ -17,7 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from exoreview.formats.errors import MalformedRecord
-from exoreview.records import AbstractSection, Author, Journal, MeshHeading, MeshQualifier, PubDate, Record
+from exoreview.records import (
+    AbstractSection,
+    Author,
+    Journal,
+    MeshHeading,
+    MeshQualifier,
+    PubDate,
+    PublicationType,
+    Record,
+)
 
 _OPENALEX_PREFIX = "https://openalex.org/"
 
@@ -26,20 +42,20 @@ def short_openalex_id(value: str | None) -> str:
     """'https://openalex.org/W123' -> 'W123'."""
     if not value:
         return ""
-    return value.rsplit("/", 1)[-1]
+    return str(value).rsplit("/", 1)[-1]
 
 
 def strip_id_url(value: str | None) -> str:
     """DOI, PMID and PMCID come as URLs in OpenAlex; keep the bare identifier."""
     if not value:
         return ""
-    text = value.strip()
+    text = str(value).strip()
     for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/",
                    "https://pubmed.ncbi.nlm.nih.gov/", "https://www.ncbi.nlm.nih.gov/pmc/articles/"):
         if text.lower().startswith(prefix):
             text = text[len(prefix):]
             break
-    return text.strip("/")
+    return text if text.startswith("10.") else text.strip("/")  # a DOI may end with '/'; PMIDs do not
 
 
 def rebuild_abstract(inverted: dict[str, list[int]] | None) -> str:
@@ -53,48 +69,79 @@ def rebuild_abstract(inverted: dict[str, list[int]] | None) -> str:
     return " ".join(slots[i] for i in sorted(slots))
 
 
-def _author(authorship: dict[str, Any]) -> Author:
-    person = authorship.get("author") or {}
-    name = (person.get("display_name") or "").strip()
-    parts = name.split()
-    last = parts[-1] if parts else ""
-    fore = " ".join(parts[:-1])
+def _author(authorship: dict[str, Any], parts: Any = None) -> Author:
+    """One authorship; `parts` (our writer's `exoreview.authors` entry) gives the name's parts when present."""
+    person = _dict(authorship.get("author"))
+    name = str(person.get("display_name") or "").strip()
+    words = name.split()
+    last = words[-1] if words else ""
+    fore = " ".join(words[:-1])
     initials = "".join(p[0] for p in fore.replace("-", " ").split() if p[:1].isalpha()).upper()
-    affiliation = authorship.get("raw_affiliation_string") or ""
-    orcid = strip_id_url(person.get("orcid")).replace("https://orcid.org/", "")
-    return Author(last_name=last, fore_name=fore, initials=initials,
-                  affiliations=[affiliation] if affiliation else [], orcid=orcid.rsplit("/", 1)[-1])
+    affiliations = authorship.get("raw_affiliation_strings")
+    if not isinstance(affiliations, list):
+        single = authorship.get("raw_affiliation_string")
+        affiliations = [single] if single else []
+    orcid = strip_id_url(person.get("orcid")).replace("https://orcid.org/", "").rsplit("/", 1)[-1]
+    author = Author(last_name=last, fore_name=fore, initials=initials,
+                    affiliations=[str(a) for a in affiliations if a], orcid=orcid)
+    if isinstance(parts, dict):
+        if parts.get("group"):
+            author.collective_name, author.last_name, author.fore_name, author.initials = (
+                str(parts["group"]), "", "", "")
+        else:
+            author.last_name = str(parts.get("family") or "")
+            author.fore_name = str(parts.get("given") or "")
+            author.initials = str(parts.get("initials") or "")
+    return author
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _strings(value: Any) -> list[str]:
+    return [str(v) for v in value if v not in (None, "")] if isinstance(value, list) else []
 
 
 def _pub_date(work: dict[str, Any]) -> PubDate:
-    date = work.get("publication_date") or ""
+    """'2020-03-05', or '2020-03' as our writer gives a date without a day; else publication_year alone."""
+    date = str(work.get("publication_date") or "")
     year = work.get("publication_year")
+    year = int(year) if isinstance(year, int | str) and str(year).strip().isdigit() else None
     month = day = None
     parts = date.split("-")
-    if len(parts) == 3 and all(p.isdigit() for p in parts):
-        year, month, day = int(parts[0]), int(parts[1]), int(parts[2])
-    return PubDate(year=int(year) if year else None, month=month, day=day)
+    if 2 <= len(parts) <= 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+        year, month = int(parts[0]), int(parts[1])
+        day = int(parts[2]) if len(parts) == 3 else None
+        if not 1 <= month <= 12:
+            month = day = None
+        elif day is not None and not 1 <= day <= 31:
+            day = None
+    return PubDate(year=year or None, month=month, day=day)
 
 
 def _journal(work: dict[str, Any]) -> Journal:
-    location = work.get("primary_location") or {}
-    source = location.get("source") or work.get("host_venue") or {}
-    biblio = work.get("biblio") or {}
-    first, last = biblio.get("first_page") or "", biblio.get("last_page") or ""
+    location = _dict(work.get("primary_location"))
+    source = _dict(location.get("source") or work.get("host_venue"))
+    biblio = _dict(work.get("biblio"))
+    text = lambda mapping, key: str(mapping.get(key) or "")  # noqa: E731
+    first, last = text(biblio, "first_page"), text(biblio, "last_page")
     pages = f"{first}-{last}" if first and last and first != last else first
-    issns = source.get("issn") or []
-    return Journal(title=source.get("display_name") or "", issn_linking=source.get("issn_l") or "",
-                   issn_print=issns[0] if issns else "", volume=biblio.get("volume") or "",
-                   issue=biblio.get("issue") or "", pages=pages)
+    issns = _strings(source.get("issn"))
+    return Journal(title=text(source, "display_name"), iso_abbreviation=text(source, "abbreviated_title"),
+                   issn_linking=text(source, "issn_l"), issn_print=issns[0] if issns else "",
+                   volume=text(biblio, "volume"), issue=text(biblio, "issue"), pages=pages)
 
 
 def _mesh(work: dict[str, Any]) -> list[MeshHeading]:
-    headings: dict[str, MeshHeading] = {}
+    headings: dict[tuple[str, str], MeshHeading] = {}
     for row in work.get("mesh") or []:
-        ui = row.get("descriptor_ui") or ""
-        heading = headings.get(ui)
+        row = _dict(row)
+        ui, name = str(row.get("descriptor_ui") or ""), str(row.get("descriptor_name") or "")
+        key = (ui, "") if ui else ("", name)  # headings without a UI (from MEDLINE text) by their name
+        heading = headings.get(key)
         if heading is None:
-            heading = headings[ui] = MeshHeading(descriptor=row.get("descriptor_name") or "", ui=ui)
+            heading = headings[key] = MeshHeading(descriptor=name, ui=ui)
         qualifier = row.get("qualifier_name")
         if qualifier:
             heading.qualifiers.append(MeshQualifier(name=qualifier, ui=row.get("qualifier_ui") or "",
@@ -105,48 +152,68 @@ def _mesh(work: dict[str, Any]) -> list[MeshHeading]:
 
 
 def work_to_record(work: dict[str, Any], source: str = "openalex", position: int = 0) -> Record:
-    """One OpenAlex work object to a Record. Raises MalformedRecord without an id."""
-    if not isinstance(work, dict) or not work.get("id"):
-        raise MalformedRecord(source, position, "OpenAlex work without an 'id'")
-    ids = work.get("ids") or {}
+    """One OpenAlex work object to a Record. Raises MalformedRecord for a work that is not a JSON object,
+    has neither an id, a title nor a DOI, or has a field of the wrong shape."""
+    if not isinstance(work, dict):
+        raise MalformedRecord(source, position, f"OpenAlex work is a JSON {type(work).__name__}, not an object")
+    if not (work.get("id") or work.get("title") or work.get("display_name") or work.get("doi")):
+        raise MalformedRecord(source, position, "OpenAlex work without an 'id', a title or a DOI")
+    try:
+        return _work_to_record(work)
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError, OverflowError) as exc:
+        raise MalformedRecord(source, position, f"OpenAlex work with an unreadable field: "
+                              f"{type(exc).__name__}: {exc}") from exc
+
+
+def _work_to_record(work: dict[str, Any]) -> Record:
+    ids = _dict(work.get("ids"))
     abstract = rebuild_abstract(work.get("abstract_inverted_index"))
-    oa = work.get("open_access") or {}
+    oa = _dict(work.get("open_access"))
+    ours = _dict(work.get("exoreview"))
+    authorships = work.get("authorships") or []
+    parts = ours.get("authors") if isinstance(ours.get("authors"), list) else []
+    parts = parts if len(parts) == len(authorships) else [None] * len(authorships)
+    keywords = [str(k.get("display_name") or k.get("keyword") or "") if isinstance(k, dict) else str(k)
+                for k in work.get("keywords") or []]
+    cited = work.get("cited_by_count")
+    location = _dict(work.get("primary_location"))
+    url = str(location.get("landing_page_url") or "")
     return Record(
         pmid=strip_id_url(ids.get("pmid")),
         doi=strip_id_url(work.get("doi") or ids.get("doi")).lower(),
         pmcid=_pmcid(ids.get("pmcid")),
-        title=(work.get("title") or work.get("display_name") or "").strip(),
+        title=str(work.get("title") or work.get("display_name") or "").strip(),
         abstract=[AbstractSection(text=abstract)] if abstract else [],
-        authors=[_author(a) for a in work.get("authorships") or []],
+        authors=[_author(_dict(a), p) for a, p in zip(authorships, parts, strict=True)],
         journal=_journal(work),
         pub_date=_pub_date(work),
         mesh=_mesh(work),
-        keywords=[k.get("display_name") or k.get("keyword") or "" if isinstance(k, dict) else str(k)
-                  for k in work.get("keywords") or []],
-        languages=[work["language"]] if work.get("language") else [],
-        free_full_text=bool(oa.get("is_oa")),
+        keywords=[k for k in keywords if k],
+        languages=_strings(ours.get("languages")) or ([str(work["language"])] if work.get("language") else []),
+        publication_types=[PublicationType(p) for p in _strings(ours.get("publication_types"))],
+        free_full_text=oa["is_oa"] if isinstance(oa.get("is_oa"), bool) else None,
         kind="article",
-        openalex_id=short_openalex_id(work.get("id")),
-        work_type=work.get("type") or "",
-        cited_by_count=work.get("cited_by_count"),
-        referenced_works=[short_openalex_id(w) for w in work.get("referenced_works") or []],
+        openalex_id=short_openalex_id(work.get("id")) if work.get("id") else "",
+        work_type=str(work.get("type") or ""),
+        cited_by_count=cited if isinstance(cited, int) and not isinstance(cited, bool) else None,
+        referenced_works=[short_openalex_id(str(w)) for w in work.get("referenced_works") or []],
+        extra={"url": url} if url else {},
     )
 
 
 def _pmcid(value: str | None) -> str:
-    text = strip_id_url(value)
+    text = strip_id_url(str(value) if value else "")
     if not text:
         return ""
     return text if text.upper().startswith("PMC") else f"PMC{text}"
 
 
 def iter_works_json(data: Any) -> Iterator[dict[str, Any]]:
-    """Works from a parsed JSON document: a list, or an API page with 'results'."""
+    """Works from a parsed JSON document: a list, or an API page with 'results' (anything else is yielded as
+    it is, for `work_to_record` to refuse)."""
     if isinstance(data, dict) and "results" in data:
         data = data["results"]
-    if isinstance(data, dict):
-        data = [data]
-    yield from data
+    yield from data if isinstance(data, list) else [data]
 
 
 def iter_openalex_works(path: Path) -> Iterator[dict[str, Any]]:
@@ -231,7 +298,7 @@ def invert_abstract(text: str) -> dict[str, list[int]] | None:
 
 def record_to_work(record: Record) -> dict[str, Any]:
     """A Record as an OpenAlex work object that `work_to_record` reads back to the same fields."""
-    openalex_id = record.openalex_id or (f"P{record.pmid}" if record.pmid else "")
+    openalex_id = record.openalex_id
     date = record.pub_date
     first, _, last = record.journal.pages.partition("-")
     mesh_rows: list[dict[str, Any]] = []
@@ -248,8 +315,7 @@ def record_to_work(record: Record) -> dict[str, Any]:
         "title": record.title,
         "display_name": record.title,
         "publication_year": date.year,
-        "publication_date": f"{date.year:04d}-{date.month:02d}-{date.day:02d}" if date.year and date.month
-        and date.day else None,
+        "publication_date": _iso_date(date),
         "ids": {k: v for k, v in {
             "openalex": _OPENALEX_PREFIX + openalex_id if openalex_id else None,
             "doi": f"https://doi.org/{record.doi}" if record.doi else None,
@@ -257,16 +323,17 @@ def record_to_work(record: Record) -> dict[str, Any]:
             "pmcid": f"https://www.ncbi.nlm.nih.gov/pmc/articles/{record.pmcid}" if record.pmcid else None,
         }.items() if v},
         "language": record.languages[0] if record.languages else None,
-        "type": record.work_type or "article",
+        "type": record.work_type or None,
         "authorships": [{
             "author": {"display_name": a.collective_name if a.collective_name and not a.last_name
                        else f"{a.fore_name or a.initials} {a.last_name}".strip(),
                        "orcid": f"https://orcid.org/{a.orcid}" if a.orcid else None},
             "raw_affiliation_string": a.affiliations[0] if a.affiliations else None,
+            "raw_affiliation_strings": list(a.affiliations),
         } for a in record.authors],
-        "primary_location": {"source": {
-            "display_name": record.journal.title or None, "issn_l": record.journal.issn_linking or None,
-            "issn": issns or None}} if record.journal.title else None,
+        "primary_location": {"landing_page_url": record.extra.get("url") or None, "source": {
+            "display_name": record.journal.title or None, "abbreviated_title": record.journal.iso_abbreviation or None,
+            "issn_l": record.journal.issn_linking or None, "issn": issns or None}},
         "biblio": {"volume": record.journal.volume or None, "issue": record.journal.issue or None,
                    "first_page": first or None, "last_page": last or first or None},
         "open_access": {"is_oa": record.free_full_text},
@@ -275,18 +342,29 @@ def record_to_work(record: Record) -> dict[str, Any]:
         "mesh": mesh_rows,
         "referenced_works": [_OPENALEX_PREFIX + w for w in record.referenced_works],
         "abstract_inverted_index": invert_abstract(record.abstract_text.replace("\n", " ")),
+        "exoreview": {
+            "authors": [{"group": a.collective_name} if a.collective_name and not a.last_name
+                        else {"family": a.last_name, "given": a.fore_name, "initials": a.initials}
+                        for a in record.authors],
+            "languages": list(record.languages),
+            "publication_types": [p.name for p in record.publication_types],
+        },
     }
 
 
+def _iso_date(date: PubDate) -> str | None:
+    """'2020-03-05', or '2020-03' for a month without a day (ISO 8601's reduced precision), never a made-up day."""
+    if not (date.year and date.month):
+        return None
+    return f"{date.year:04d}-{date.month:02d}" + (f"-{date.day:02d}" if date.day else "")
+
+
 def write_openalex_json(records: Iterable[Record]) -> str:
-    """A JSON list of works, readable by `iter_openalex_records` and by tools that read OpenAlex pages."""
-    works = []
-    for n, record in enumerate(records):
-        work = record_to_work(record)
-        if not work["id"]:  # every work needs an id to be read back
-            work["id"] = work["ids"]["openalex"] = f"{_OPENALEX_PREFIX}X{n}"
-        works.append(work)
-    return json.dumps(works, ensure_ascii=False) + "\n"
+    """A JSON list of works, readable by `iter_openalex_records` and by tools that read OpenAlex pages.
+
+    A record without an OpenAlex ID is written with `"id": null` rather than an invented one, which two
+    exports would share and deduplication would take for the same work."""
+    return json.dumps([record_to_work(record) for record in records], ensure_ascii=False) + "\n"
 
 
 def write_synergy(folder: Path, rows: Iterable[LabelledRecord]) -> Path:
@@ -301,7 +379,8 @@ def write_synergy(folder: Path, rows: Iterable[LabelledRecord]) -> Path:
     for n, row in enumerate(rows):
         work = record_to_work(row.record)
         if not work["id"]:
-            work["id"] = work["ids"]["openalex"] = f"{_OPENALEX_PREFIX}X{n}"
+            made = f"P{row.record.pmid}" if row.record.pmid else f"X{n}"
+            work["id"] = work["ids"]["openalex"] = _OPENALEX_PREFIX + made
         works.append(work)
         labels.append({"openalex_id": work["id"], "doi": work["doi"] or "",
                        "pmid": work["ids"].get("pmid", ""), "label_included": int(row.included)})

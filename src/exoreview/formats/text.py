@@ -29,7 +29,10 @@ def decode_bytes(raw: bytes) -> DecodedText:
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                           (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):
-            return DecodedText(_unify_newlines(raw.decode(encoding)), encoding)
+            try:
+                return DecodedText(_unify_newlines(raw.decode(encoding)), encoding)
+            except UnicodeDecodeError:  # a BOM by chance, or a damaged file: guess as for any other bytes
+                break
     for encoding in _FALLBACKS:
         try:
             text = raw.decode(encoding)
@@ -57,7 +60,8 @@ class EntryError(MalformedRecord):
 
     def _message(self) -> str:
         reason = " ".join(self.reason.split())
-        name = f" ({self.entry[:80]})" if self.entry else ""
+        entry = " ".join(self.entry.split())
+        name = f" ({entry[:80]})" if entry else ""
         return f"{self.source}: entry {self.position + 1}{name}: {reason}"
 
     def __reduce__(self):  # type: ignore[override]

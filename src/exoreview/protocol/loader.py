@@ -56,7 +56,27 @@ def parse_protocol(text: str, label: str = "<protocol>") -> Protocol:
         raise ProtocolError(f"{where}: field {'.'.join(loc)}: {first['msg']}{more}") from exc
     if protocol.taxonomy.extends:
         protocol.taxonomy = resolve_taxonomy(protocol.taxonomy, label)
+    _check_label_references(protocol, text, label)
     return protocol
+
+
+def _check_label_references(protocol: Protocol, text: str, label: str) -> None:
+    """Criteria that read labels name facets and classes the taxonomy has: a misspelt one would
+    exclude every record (no record ever carries it) without a word."""
+    facets = protocol.taxonomy.facets
+    for group in ("include", "exclude"):
+        for index, criterion in enumerate(getattr(protocol, group)):
+            for field in ("requires_labels", "excludes_labels", "unless_labels"):
+                for reference in getattr(criterion, field):
+                    facet, _, value = reference.partition(".")
+                    if facet in facets and (not value or value in facets[facet]):
+                        continue
+                    known = ", ".join(sorted(facets[facet])) if facet in facets else ", ".join(sorted(facets))
+                    what = f"class {value!r} of facet {facet!r}" if facet in facets else f"facet {facet!r}"
+                    line = _line_of(text, [group, str(index), field])
+                    where = f"{label}:{line}" if line else label
+                    raise ProtocolError(f"{where}: field {group}.{index}.{field}: the taxonomy has no {what} "
+                                        f"(it has: {known or 'no facets'})")
 
 
 def builtin_taxonomy(name: str) -> Taxonomy:
@@ -88,12 +108,24 @@ def resolve_taxonomy(taxonomy: Taxonomy, label: str) -> Taxonomy:
 
 
 def _line_of(text: str, loc: list[str]) -> int | None:
-    """Best-effort line of the deepest named key in `loc` (TOML parsers keep no positions)."""
+    """Best-effort line of the field at `loc` (TOML parsers keep no positions).
+
+    Each key is looked for after the line of the key before it, and an index picks the n-th
+    `[[table]]` of an array, so `sources.1.name` points at the second source's `name`, not at the
+    protocol's own `name` on an earlier line.
+    """
     lines = text.splitlines()
-    keys = [k for k in loc if not k.isdigit()]
-    for key in reversed(keys):
-        pattern = re.compile(rf"^\s*(\[\[?[^\]]*\b{re.escape(key)}\b[^\]]*\]\]?|{re.escape(key)}\s*=)")
-        for number, line in enumerate(lines, start=1):
-            if pattern.search(line):
-                return number
-    return None
+    found: int | None = None
+    start = 0
+    for position, key in enumerate(loc):
+        if key.isdigit():
+            continue
+        index = int(loc[position + 1]) if position + 1 < len(loc) and loc[position + 1].isdigit() else 0
+        name = re.escape(key)
+        pattern = re.compile(rf"^\s*(?:\[\[?\s*(?:[\w-]+\.)*{name}\s*\]\]?|{name}\s*=|(?:[\w-]+\.)+{name}\s*=)")
+        hits = [n for n in range(start, len(lines)) if pattern.search(lines[n])]
+        if not hits:
+            break
+        start = hits[min(index, len(hits) - 1)]
+        found = start + 1
+    return found

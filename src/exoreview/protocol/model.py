@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -93,6 +94,16 @@ def _date(value: str) -> str:
     return value
 
 
+def _regexes(values: list[str]) -> list[str]:
+    """Patterns that compile, so a mistyped one stops the protocol here and not a run halfway through."""
+    for value in values:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"{value!r} is not a regular expression: {exc}") from exc
+    return values
+
+
 def _is_pubmed_date(value: str) -> bool:
     pieces = value.split("/")
     return 1 <= len(pieces) <= 3 and all(p.isdigit() for p in pieces) and len(pieces[0]) == 4
@@ -132,6 +143,7 @@ class Criterion(_Strict):
     counts_as: Literal["excluded", "not_retrieved"] = "excluded"
 
     _date_shape = field_validator("published_from", "published_to")(classmethod(lambda cls, value: _date(value)))
+    _regex_shape = field_validator("unless_any", "title_any")(classmethod(lambda cls, values: _regexes(values)))
 
     @field_validator("requires_labels", "excludes_labels", "unless_labels")
     @classmethod
@@ -163,6 +175,8 @@ class TaxonomyClass(_Strict):
     # ("hydrogel loaded with engineered ADSC exosomes" is adipose and engineered).
     modifier: bool = False
 
+    _regex_shape = field_validator("patterns", "weak_patterns")(classmethod(lambda cls, values: _regexes(values)))
+
 
 FacetScope = Literal["any", "study", "study_first"]
 
@@ -184,6 +198,13 @@ class Taxonomy(_Strict):
     # exosomes, while "each scar received 0.1 mL by intralesional injection" still is a route.
     anchors: dict[str, list[str]] = Field(default_factory=dict)
     comparators: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("anchors", "comparators")
+    @classmethod
+    def _regex_lists(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for patterns in value.values():
+            _regexes(patterns)
+        return value
 
     def classes(self, facet: str) -> dict[str, TaxonomyClass]:
         return self.facets.get(facet, {})

@@ -25,11 +25,13 @@ from exoreview.records import (
     PublicationType,
     Record,
 )
+from exoreview.sources.http import may_identify
 from exoreview.sources.jsonapi import JsonSourceClient, require
 from exoreview.sources.pages import Page, RawPage, cursor_pages
 from exoreview.sources.translate_query import Translation, to_europepmc
 
 EUROPEPMC_REST = "https://www.ebi.ac.uk/europepmc/webservices/rest/"
+EUROPEPMC_HOSTS = ("ebi.ac.uk", "europepmc.org")  # where the caller's email may be sent
 SOURCE = "europepmc"
 MAX_PAGE_SIZE = 1000  # Europe PMC's ceiling for pageSize
 FETCH_CHUNK = 100  # identifiers OR'ed into one fetch query
@@ -42,7 +44,7 @@ class EuropePmcClient(JsonSourceClient):
 
     def __init__(self, *, email: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.email = email
+        self.email = email if may_identify(self.base_url, EUROPEPMC_HOSTS) else ""
 
     def translate(self, protocol_query: str, *, native_query: str = "", **_: str) -> Translation:
         if native_query.strip():

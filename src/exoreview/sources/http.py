@@ -192,3 +192,20 @@ class SourceHttp:
 def reply_from_archive(archived: ArchivedAnswer) -> Reply:
     return Reply(archived.status, archived.body, archived.content_type, archived.url, archived.key,
                  archived.answered_at, from_archive=True)
+
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+
+
+def may_identify(base_url: str, home_hosts: tuple[str, ...]) -> bool:
+    """Whether a caller's email and API key may go to this service.
+
+    They belong to the public service that issued or asked for them (`home_hosts`, over HTTPS), and
+    may go to this machine's own loopback services (tests, a local mirror); never to another host,
+    and never over plain HTTP off this machine, where anyone on the path could read them.
+    """
+    parsed = httpx.URL(base_url)
+    host = (parsed.host or "").lower()
+    if host in LOOPBACK_HOSTS or host.endswith(".localhost"):
+        return True
+    return parsed.scheme == "https" and any(host == h or host.endswith("." + h) for h in home_hosts)

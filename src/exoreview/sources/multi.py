@@ -63,3 +63,19 @@ def search_source(store: Store, spec: SourceSpec, pubmed: PubMedClient | None, *
     finally:
         if own:
             client.close()
+
+
+def query_as_sent(spec: SourceSpec) -> tuple[str, list[str]]:
+    """What `run` will send a source for this protocol entry, and the notes on what the translation
+    approximated; no request is made (for `exoreview protocol show`)."""
+    if spec.name == "pubmed":
+        return spec.query_string(), []
+    client = client_for(spec)
+    try:
+        request = search_request(spec)
+        translation = client.translate(request.protocol_query, native_query=request.native_query,
+                                       condition=request.condition, intervention=request.intervention)
+    finally:
+        client.close()
+    sent = "&".join(f"{k}={v}" for k, v in translation.params.items()) if translation.params else translation.query
+    return sent, list(translation.notes)

@@ -16,11 +16,13 @@ import httpx
 
 from exoreview.formats.openalex import short_openalex_id, work_to_record
 from exoreview.records import Record
+from exoreview.sources.http import may_identify
 from exoreview.sources.jsonapi import JsonSourceClient, require
 from exoreview.sources.pages import Page, RawPage, cursor_pages
 from exoreview.sources.translate_query import Translation, to_openalex
 
 OPENALEX_API = "https://api.openalex.org/"
+OPENALEX_HOSTS = ("openalex.org",)  # where the caller's email (mailto) may be sent
 SOURCE = "openalex"
 MAX_PER_PAGE = 200  # OpenAlex's ceiling for per-page
 FETCH_CHUNK = 50  # ids OR'ed ("|") in one openalex filter
@@ -33,7 +35,8 @@ class OpenAlexClient(JsonSourceClient):
 
     def __init__(self, *, email: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.email = email  # `mailto` puts the client in OpenAlex's polite pool
+        # `mailto` puts the client in OpenAlex's polite pool; only OpenAlex (or this machine) gets it.
+        self.email = email if may_identify(self.base_url, OPENALEX_HOSTS) else ""
 
     def translate(self, protocol_query: str, *, native_query: str = "", **_: str) -> Translation:
         if native_query.strip():

@@ -16,8 +16,8 @@ from lxml import etree
 
 from exoreview import __version__
 from exoreview.sources.errors import SourceMalformedResponse, SourceUnavailable
-from exoreview.sources.http import RetryPolicy, request_with_retries, shared_limiter
-from exoreview.sources.pubmed import NCBI_EUTILS
+from exoreview.sources.http import RetryPolicy, may_identify, request_with_retries, shared_limiter
+from exoreview.sources.pubmed import NCBI_EUTILS, NCBI_HOSTS
 
 SOURCE = "pmc"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -133,9 +133,9 @@ class PmcClient:
         self._owns_http = http is None
         self.http = http or httpx.Client(timeout=timeout, headers={"User-Agent": f"exoreview/{__version__}"})
         self.identity = {"tool": tool}
-        if email:
+        if email and may_identify(self.base_url, NCBI_HOSTS):  # NCBI's (or this machine's) only
             self.identity["email"] = email
-        if api_key:
+        if api_key and may_identify(self.base_url, NCBI_HOSTS):
             self.identity["api_key"] = api_key
         # The same limiter key as the PubMed client: both count against one NCBI allowance.
         self.limiter = shared_limiter(self.base_url, rate or (10.0 if api_key else 3.0))

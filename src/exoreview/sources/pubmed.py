@@ -20,9 +20,18 @@ from exoreview.formats.pubmed_xml import iter_pubmed_xml
 from exoreview.records import Record
 from exoreview.sources.archive import ArchivedAnswer, ResponseArchive, request_key
 from exoreview.sources.errors import SourceMalformedResponse, SourceQueryError
-from exoreview.sources.http import RateLimiter, Reply, RetryPolicy, SourceHttp, reply_from_archive, shared_limiter
+from exoreview.sources.http import (
+    RateLimiter,
+    Reply,
+    RetryPolicy,
+    SourceHttp,
+    may_identify,
+    reply_from_archive,
+    shared_limiter,
+)
 
 NCBI_EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+NCBI_HOSTS = ("ncbi.nlm.nih.gov",)  # where an NCBI API key and the caller's email may be sent
 SOURCE = "pubmed"
 ESEARCH_MAX_IDS = 10_000  # ESearch will not page past this many IDs for one query
 EFETCH_MAX_BATCH = 500  # the most PMIDs exoreview asks EFetch for at once
@@ -111,9 +120,10 @@ class PubMedClient:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         http = http or httpx.Client(timeout=timeout, headers={"User-Agent": f"exoreview/{__version__}"})
         self.identity = {"tool": tool}
-        if email:
+        # The email and API key go to NCBI (or this machine) only: a mirror elsewhere never sees them.
+        if email and may_identify(self.base_url, NCBI_HOSTS):
             self.identity["email"] = email
-        if api_key:
+        if api_key and may_identify(self.base_url, NCBI_HOSTS):
             self.identity["api_key"] = api_key
         # NCBI allows 3 requests/s, 10/s with an API key; one limiter per process and service.
         limiter = shared_limiter(self.base_url, rate or (10.0 if api_key else 3.0))

@@ -10,9 +10,10 @@ protocol sends a hand-written query instead).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from exoreview.eutils.query import BoolOp, DateRange, Node, QuerySyntaxError, Term, parse
+from exoreview.eutils.query import BoolOp, DateRange, Node, QuerySyntaxError, Term, fold, parse
 from exoreview.protocol.model import ProtocolError
 
 
@@ -37,9 +38,15 @@ def _parse(query: str, source: str) -> Node:
 
 def _conjuncts(node: Node) -> list[Node]:
     """The top-level AND chain, flattened; filters can only be lifted out of it."""
-    if isinstance(node, BoolOp) and node.op == "AND":
-        return _conjuncts(node.left) + _conjuncts(node.right)
-    return [node]
+    found: list[Node] = []
+    stack = [node]  # without recursion: a protocol may AND a thousand terms
+    while stack:
+        current = stack.pop()
+        if isinstance(current, BoolOp) and current.op == "AND":
+            stack += [current.right, current.left]
+        else:
+            found.append(current)
+    return found
 
 
 def _is_free_full_text(node: Node) -> bool:
@@ -49,12 +56,18 @@ def _is_free_full_text(node: Node) -> bool:
 
 def _languages(node: Node) -> list[str] | None:
     """['eng', 'fre'] for `eng[la]` or `(eng[la] OR fre[la])`, else None."""
-    if isinstance(node, Term) and node.tag == "la":
-        return [node.text.strip().lower()]
-    if isinstance(node, BoolOp) and node.op == "OR":
-        left, right = _languages(node.left), _languages(node.right)
-        return left + right if left is not None and right is not None else None
-    return None
+    def leaf(term: Term | DateRange) -> list[str] | None:
+        return [term.text.strip().lower()] if isinstance(term, Term) and term.tag == "la" else None
+
+    def combine(op: BoolOp, left: list[str] | None, right: list[str] | None) -> list[str] | None:
+        return left + right if op.op == "OR" and left is not None and right is not None else None
+
+    return fold(node, leaf, combine)
+
+
+def _render(node: Node, leaf: Callable[[Term | DateRange], str]) -> str:
+    """The query in a target syntax, leaf by leaf, without recursion (a protocol may OR a thousand terms)."""
+    return fold(node, leaf, lambda op, left, right: _join(op.op, left, right, op))
 
 
 def _phrase(term: Term) -> str:
@@ -85,9 +98,7 @@ def to_europepmc(query: str) -> Translation:
     """Europe PMC search syntax: FIELD:"phrase", FIRST_PDATE:[a TO b], HAS_FREE_FULLTEXT:Y."""
     notes: list[str] = []
 
-    def render(node: Node) -> str:
-        if isinstance(node, BoolOp):
-            return _join(node.op, render(node.left), render(node.right), node)
+    def leaf(node: Term | DateRange) -> str:
         if isinstance(node, DateRange):
             return f"FIRST_PDATE:[{_iso(node.start)} TO {_iso(node.end)}]"
         if _is_free_full_text(node):
@@ -104,7 +115,7 @@ def to_europepmc(query: str) -> Translation:
         name = _EPMC_FIELDS.get(node.tag or "")
         return f"{name}:{_phrase(node)}" if name else _phrase(node)
 
-    return Translation("europepmc", render(_parse(query, "europepmc")), notes=notes)
+    return Translation("europepmc", _render(_parse(query, "europepmc"), leaf), notes=notes)
 
 
 # -- OpenAlex --------------------------------------------------------------------------------------------
@@ -133,9 +144,7 @@ def to_openalex(query: str) -> Translation:
         else:
             searched.append(node)
 
-    def render(node: Node) -> str:
-        if isinstance(node, BoolOp):
-            return _join(node.op, render(node.left), render(node.right), node)
+    def leaf(node: Term | DateRange) -> str:
         if isinstance(node, DateRange) or node.tag in ("sb", "la"):
             raise TranslationError("openalex: dates, [sb] and [la] can only be ANDed with the whole query "
                                    "(OpenAlex takes them as filters); move them to the top level")
@@ -153,7 +162,7 @@ def to_openalex(query: str) -> Translation:
 
     params: dict[str, str] = {}
     if searched:
-        params["search"] = _and_all([render(node) for node in searched], searched)
+        params["search"] = _and_all([_render(node, leaf) for node in searched], searched)
     if filters:
         params["filter"] = ",".join(filters)
     if searched:
@@ -177,9 +186,7 @@ def to_ctgov(query: str = "", *, condition: str = "", intervention: str = "") ->
     if intervention.strip():
         params["query.intr"] = intervention.strip()
 
-    def render(node: Node) -> str:
-        if isinstance(node, BoolOp):
-            return _join(node.op, render(node.left), render(node.right), node)
+    def leaf(node: Term | DateRange) -> str:
         if isinstance(node, DateRange) or node.tag in ("sb", "la", "pt"):
             raise TranslationError("ctgov: publication filters ([dp], [sb], [la], [pt]) nested inside the query "
                                    "have no registry meaning; AND them with the whole query or drop them")
@@ -199,7 +206,7 @@ def to_ctgov(query: str = "", *, condition: str = "", intervention: str = "") ->
             else:
                 kept.append(node)
         if kept:
-            params["query.term"] = _and_all([render(node) for node in kept], kept)
+            params["query.term"] = _and_all([_render(node, leaf) for node in kept], kept)
             notes.append("field tags dropped: query.term searches every study field (titles, conditions, "
                          "interventions, keywords, summaries)")
     if not params:

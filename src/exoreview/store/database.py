@@ -20,6 +20,7 @@ from exoreview.results import Decision, DuplicateLink, Evidence, Label, Rating
 from exoreview.store.schema import MIGRATIONS
 
 SCHEMA_VERSION = len(MIGRATIONS)
+COMMIT_EVERY = 1000  # records per import transaction: what a killed import can lose at most
 
 
 class StoreError(RuntimeError):
@@ -78,6 +79,14 @@ _UPSERT_RECORD = """INSERT INTO records(source, source_id, pmid, doi, pmcid, tit
                      updated_run_id=excluded.updated_run_id"""
 
 
+def _check_integrity(connection: sqlite3.Connection, path: Path) -> None:
+    """Refuse a damaged file (PRAGMA integrity_check) before any write could make it worse."""
+    problems = [row[0] for row in connection.execute("PRAGMA integrity_check(5)")]
+    if problems != ["ok"]:
+        raise StoreError(f"{path}: the review store is damaged ({'; '.join(problems)}); nothing was written "
+                         "to it. Restore it from a backup, or start a new review")
+
+
 class Store:
     """One review file. Open with `Store.open(path)`; close or use as a context manager."""
 
@@ -88,16 +97,35 @@ class Store:
     # -- lifecycle -------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path) -> Store:
+    def open(cls, path: str | Path, *, must_exist: bool = False) -> Store:
+        """Open (or create) a review file; a damaged one is refused before anything is written to it.
+
+        `must_exist`: a missing file is an error (a mistyped path), not a new empty review.
+        """
         path = Path(path)
+        existed = path.exists()
+        if must_exist and not existed:
+            raise StoreError(f"{path}: no review store here; check the path (nothing was created)")
+        if existed and path.is_dir():
+            raise StoreError(f"{path}: is a folder, not a review store")
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=30, isolation_level=None)
-        connection.row_factory = sqlite3.Row
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
-        connection.execute("PRAGMA foreign_keys=ON")
-        store = cls(connection, path)
-        store._migrate()
+        try:
+            connection.row_factory = sqlite3.Row
+            if existed:
+                _check_integrity(connection, path)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("PRAGMA foreign_keys=ON")
+            store = cls(connection, path)
+            store._migrate()
+        except sqlite3.DatabaseError as exc:
+            connection.close()
+            raise StoreError(f"{path}: not a readable review store ({exc}); nothing was written to it. "
+                             "Restore it from a backup, or start a new review") from exc
+        except BaseException:
+            connection.close()
+            raise
         return store
 
     def close(self) -> None:
@@ -159,6 +187,14 @@ class Store:
             (command, protocol_name, protocol_hash, utc_now()),
         )
         return int(cursor.lastrowid or 0)
+
+    def interrupt_dangling_runs(self) -> list[int]:
+        """Mark runs still "running" as "interrupted"; call only while holding the review's writer lock."""
+        ids = [r[0] for r in self.db.execute("SELECT id FROM runs WHERE status='running' ORDER BY id")]
+        if ids:
+            self.db.execute("UPDATE runs SET status='interrupted', finished_at=? WHERE status='running'",
+                            (utc_now(),))
+        return ids
 
     def finish_run(self, run_id: int, status: str = "ok") -> None:
         self.db.execute("UPDATE runs SET finished_at=?, status=? WHERE id=?", (utc_now(), status, run_id))
@@ -248,9 +284,25 @@ class Store:
     # -- records -----------------------------------------------------------------------------------
 
     def add_records(self, records: Iterable[Record], *, source: str, run_id: int | None = None) -> list[int]:
-        """Insert or update records from one source; returns their row ids in input order."""
-        with self.transaction():
-            return self._upsert(records, source, run_id)
+        """Insert or update records from one source; returns their row ids in input order.
+
+        Records are committed COMMIT_EVERY at a time, so a process killed in a large import keeps every
+        batch it finished (importing the file again stores the rest, without doubles: rows are keyed
+        by source and identifier). A deletion notice (MEDLINE <DeleteCitation>) is not a record: it is
+        not stored and has no id.
+        """
+        ids: list[int] = []
+        batch: list[Record] = []
+        for record in records:
+            batch.append(record)
+            if len(batch) == COMMIT_EVERY:
+                with self.transaction():
+                    ids += self._upsert(batch, source, run_id)
+                batch = []
+        if batch:
+            with self.transaction():
+                ids += self._upsert(batch, source, run_id)
+        return ids
 
     def add_record_rows(self, rows: Iterable[RecordRow], *, source: str, run_id: int | None = None) -> int:
         """Insert or update rows made by `record_row`, in one transaction, as `add_records` would; returns
@@ -262,6 +314,8 @@ class Store:
     def _upsert(self, records: Iterable[Record], source: str, run_id: int | None) -> list[int]:
         ids: list[int] = []
         for record in records:
+            if record.kind == "deleted":
+                continue
             cursor = self.db.execute(_UPSERT_RECORD + " RETURNING id", (source, *record_row(record), run_id, run_id))
             ids.append(int(cursor.fetchone()[0]))
         return ids

@@ -109,6 +109,8 @@ def _file_messages(files: list[str], index: int) -> Iterable[tuple[Any, ...]]:
     broken: MalformedRecord | None = None
     try:
         for record in iter_pubmed_xml(path, errors=problems):
+            if record.kind == "deleted":  # a deletion notice, as add_records skips it
+                continue
             rows.append(record_row(record))
             if len(rows) == BATCH:
                 yield ("rows", rows, [_problem(p) for p in problems])
