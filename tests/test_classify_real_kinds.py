@@ -230,6 +230,10 @@ def test_the_date_window_applies_to_imported_records() -> None:
             "were compared with healthy controls; their microRNA levels correlated with disease severity."), "E5"),
     (record("Melanoma exosomes and metastasis", "Melanoma-derived exosomes promoted metastasis in skin lesions."),
      "E5"),
+    # A marker study that ends on "targets for therapy" names genes to aim at, not vesicles as a treatment.
+    (record("Plasma exosomal microRNAs in patients with eczema", "Plasma exosomes of 30 patients with eczema "
+            "were sequenced. The differently expressed microRNAs could serve as diagnostic biomarkers and as "
+            "targets for clinical therapies; their genes are therapy targets too."), "E5"),
     (record("Retraction notice: exosomes and hair growth", "This article has been retracted."), "E3"),
 ])
 def test_hard_negatives_are_excluded_for_the_right_reason(rec: Record, reason: str) -> None:

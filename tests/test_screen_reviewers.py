@@ -124,3 +124,21 @@ def test_protocol_terms_pattern_handles_wildcards(review):
     pattern = terms_pattern(["exosom*", "hair loss"])
     assert pattern.search("Exosomal cargo") and pattern.search("for HAIR LOSS")
     assert not pattern.search("chromosome")
+
+
+@pytest.mark.parametrize(("written", "model"), [("svm", "svm"), ("ensemble", "ensemble"), ("tfidf-logreg", "lr")])
+def test_the_protocols_ranker_and_seed_order_the_queue(review, written: str, model: str):
+    folder, store, _ = review
+    protocol = folder.protocol()
+    protocol.screening = type(protocol.screening).model_validate({"ranker": written, "seed": 7})
+    session = ScreeningSession(store, protocol, "alice")
+    assert (session._learner.model, session._learner.random_state) == (model, 7)
+
+
+def test_an_unknown_ranker_is_a_protocol_error():
+    from exoreview.protocol.loader import parse_protocol
+    from exoreview.protocol.model import ProtocolError
+
+    text = 'name = "x"\ntitle = "x"\nquestion = "x"\n[screening]\nranker = "bert"\n[report]\ntitle = "x"\n'
+    with pytest.raises(ProtocolError, match="screening.ranker"):
+        parse_protocol(text, "protocol.toml")

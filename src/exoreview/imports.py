@@ -8,41 +8,40 @@ OpenAlex JSON, and SYNERGY folders.
 
 from __future__ import annotations
 
-import json
 import re
-import zipfile
 from pathlib import Path
 
+from exoreview.errors import BadInput
 from exoreview.formats.errors import MalformedRecord
+from exoreview.formats.openalex import is_synergy_folder
+from exoreview.formats.registry import READERS, ReadOptions
 from exoreview.formats.text import decode_bytes
 from exoreview.records import Record
 from exoreview.store import Store
 
+# The built-in readers (formats.registry.READERS also holds plug-ins).
 FORMATS = ("ris", "medline", "pubmed-xml", "bibtex", "csv", "asreview-csv", "csl-json", "openalex", "synergy")
 
 
-_NAMED_ENDINGS = ((".asreview.csv", "asreview-csv"), (".csl.json", "csl-json"), (".openalex.json", "openalex"))
 # MEDLINE records without a PMID (exported from records of other sources) still open with these tags.
 _MEDLINE_TAGS = re.compile(r"^(?:STAT|DP  |TI  |FAU |AU  |CN  |JT  )- .*\n(?:[A-Z]{2,4} *- |      )", re.MULTILINE)
 
 
-class UnknownFormat(ValueError):
+class UnknownFormat(BadInput, ValueError):
     pass
 
 
 def detect_format(path: Path) -> str:
-    """One of FORMATS, from the name and the first bytes; UnknownFormat when neither tells."""
+    """A reader's name, from the file's name and first bytes; UnknownFormat when neither tells."""
     path = Path(path)
     if path.is_dir():
-        from exoreview.formats.openalex import is_synergy_folder
-
         if is_synergy_folder(path):
             return "synergy"
         raise UnknownFormat(f"{path}: a folder, but not a SYNERGY dataset (works_*.zip or .json plus labels.csv)")
     name = path.name.lower()
-    for ending, fmt in _NAMED_ENDINGS:  # the default names `exoreview export` gives
-        if name.endswith(ending):
-            return fmt
+    named = _named_by_ending(name)  # the default names `exoreview export` gives, and plug-ins' own endings
+    if named:
+        return named
     if name.endswith((".xml", ".xml.gz")):
         return "pubmed-xml"
     if name.endswith(".zip") or name.endswith(".jsonl"):
@@ -65,8 +64,14 @@ def detect_format(path: Path) -> str:
         return "medline"
     if name.endswith((".bib", ".bibtex")):
         return "bibtex"
-    raise UnknownFormat(f"{path}: unknown file type; expected one of {', '.join(FORMATS)} "
+    raise UnknownFormat(f"{path}: unknown file type; expected one of {', '.join(READERS.names())} "
                         "(.ris, .nbib/.txt, .xml, .bib, .csv/.tsv, .json, a SYNERGY folder)")
+
+
+def _named_by_ending(name: str) -> str:
+    """The reader whose declared ending the name has (the longest such ending wins), or ""."""
+    endings = [(ending, fmt) for fmt, reader in READERS.items() for ending in reader.endings if name.endswith(ending)]
+    return max(endings, key=lambda pair: len(pair[0]))[1] if endings else ""
 
 
 def _head(path: Path) -> str:
@@ -85,66 +90,14 @@ def read_file(path: Path, errors: list[MalformedRecord], *, mapping: dict[str, s
               notes: list[str] | None = None, fmt: str | None = None) -> list[Record]:
     """Every record the file holds; broken entries go to `errors`, encoding guesses to `notes`.
 
-    `mapping` (field -> column header) applies to CSV files; `fmt` skips detection.
+    `mapping` (field -> column header) applies to CSV files; `fmt` (a reader's name) skips detection.
     """
     path = Path(path)
     fmt = fmt or detect_format(path)
-    if fmt == "ris":
-        from exoreview.formats.ris import iter_ris
-
-        return list(iter_ris(path, errors=errors, notes=notes))
-    if fmt == "medline":
-        from exoreview.formats.medline import iter_medline
-
-        return list(iter_medline(path, errors=errors))
-    if fmt == "pubmed-xml":
-        from exoreview.formats.pubmed_xml import iter_pubmed_xml
-
-        records: list[Record] = []
-        try:
-            for record in iter_pubmed_xml(path, errors=errors):
-                records.append(record)
-        except MalformedRecord as exc:
-            errors.append(exc)  # keep every record read before the fault
-        return records
-    if fmt == "bibtex":
-        from exoreview.formats.bibtex import iter_bibtex
-
-        return list(iter_bibtex(path, errors=errors, notes=notes))
-    if fmt == "csv":
-        from exoreview.formats.csv_table import iter_csv
-
-        return list(iter_csv(path, mapping=mapping, errors=errors, notes=notes))
-    if fmt == "asreview-csv":
-        from exoreview.formats.asreview_csv import iter_asreview_records
-
-        return list(iter_asreview_records(path, errors=errors, notes=notes))
-    if fmt == "csl-json":
-        from exoreview.formats.csljson import iter_csljson
-
-        return list(iter_csljson(path, errors=errors, notes=notes))
-    if fmt == "openalex":
-        return _read_openalex(path, errors)
-    if fmt == "synergy":
-        from exoreview.formats.openalex import iter_synergy
-
-        return [row.record for row in iter_synergy(path)]
-    raise UnknownFormat(f"{path}: unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-
-
-def _read_openalex(path: Path, errors: list[MalformedRecord]) -> list[Record]:
-    from exoreview.formats.openalex import iter_openalex_works, work_to_record
-
-    records = []
-    try:
-        for position, work in enumerate(iter_openalex_works(path)):
-            try:
-                records.append(work_to_record(work, path.name, position))
-            except MalformedRecord as exc:
-                errors.append(exc)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, zipfile.BadZipFile) as exc:
-        errors.append(MalformedRecord(path.name, len(records), f"not OpenAlex JSON: {exc}"))
-    return records
+    if fmt not in READERS:
+        raise UnknownFormat(f"{path}: unknown format {fmt!r}; expected one of {', '.join(READERS.names())}")
+    options = ReadOptions(errors=errors, notes=notes, mapping=mapping)
+    return READERS.get(fmt).read(path, options)
 
 
 def import_file(store: Store, path: Path, *, run_id: int,

@@ -22,10 +22,8 @@ from exoreview.runlog import write_run_log, write_search_log
 from exoreview.screen import screen_records
 from exoreview.screen.fulltext import awaiting_retrieval
 from exoreview.sources.archive import ARCHIVE_DIR, ResponseArchive
-from exoreview.sources.gather import JsonClient
-from exoreview.sources.multi import pubmed_client_for, search_source
 from exoreview.sources.pubmed import PubMedClient
-from exoreview.sources.retrieve import retrieve_pubmed
+from exoreview.sources.registry import SOURCES, SearchContext
 from exoreview.store import Store, open_for_writing
 from exoreview.synthesis.build import build_synthesis
 
@@ -54,10 +52,10 @@ def run_review(
     command: str = "run",
     say: Say = lambda _: None,
     progress: Callable[[int, int], None] | None = None,
-    clients: Mapping[str, JsonClient] | None = None,
+    clients: Mapping[str, object] | None = None,
 ) -> RunSummary:
-    """`clients`: ready clients for non-PubMed sources by name (the demo's local servers); others come from
-    the protocol's `[[sources]]` settings."""
+    """`clients`: ready clients for sources by name (the demo's local servers); others come from the
+    protocol's `[[sources]]` settings."""
     protocol = folder.protocol()
     if client.archive is None:  # raw answers live in the review folder: re-runs replay them, audits read them
         client.archive = ResponseArchive(folder.root / ARCHIVE_DIR)
@@ -68,7 +66,7 @@ def run_review(
 
 def _run(store: Store, folder: ReviewFolder, protocol: Protocol, client: PubMedClient, imports: list[Path],
          command: str, say: Say, progress: Callable[[int, int], None] | None,
-         clients: Mapping[str, JsonClient]) -> RunSummary:
+         clients: Mapping[str, object]) -> RunSummary:
     before = store.record_count()
     run_id = store.start_run(command, protocol.name, protocol.content_hash())
     summary = RunSummary(run_id)
@@ -76,25 +74,9 @@ def _run(store: Store, folder: ReviewFolder, protocol: Protocol, client: PubMedC
     try:
         store.log(run_id, f"run {run_id}: protocol {protocol.name} v{protocol.version} "
                           f"(sha256 {protocol.content_hash()[:12]})")
-        for source in protocol.sources:
-            if source.name != "pubmed":
-                result = search_source(store, source, client, run_id=run_id, say=say, progress=progress,
-                                       client=clients.get(source.name))
-                summary.skipped += result.skipped
-                continue
-            query = source.query_string()
-            say(f"Searching PubMed: {query}")
-            source_client = pubmed_client_for(source, client)
-            try:
-                result = retrieve_pubmed(store, source_client, query, run_id=run_id, progress=progress,
-                                         max_records=source.max_records,
-                                         filters=source.model_dump(include={"free_full_text", "date_from", "date_to"}))
-            finally:
-                if source_client is not client:  # a client made for this entry's own base URL or rate
-                    source_client.close()
-            summary.skipped += result.skipped
-            say(f"  {result.count} match, {result.retrieved} stored"
-                + (" (resumed)" if result.resumed else ""))
+        for spec in protocol.sources:
+            context = SearchContext(store, run_id, client, say=say, progress=progress, client=clients.get(spec.name))
+            summary.skipped += SOURCES.get(spec.name).search(spec, context).skipped
         for path in imports:
             count, errors = import_file(store, path, run_id=run_id)
             summary.skipped += [str(e) for e in errors]

@@ -16,23 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from exoreview import __version__
+from exoreview.sources.registry import SOURCES
 from exoreview.store import Store
 
 SEARCH_LOG_JSON = "search-log.json"
 SEARCH_LOG_MD = "search-log.md"
-_DATABASES = {
-    "pubmed": ("MEDLINE/PubMed", "NCBI E-utilities"),
-    "europepmc": ("Europe PMC", "Europe PMC RESTful web service (search)"),
-    "openalex": ("OpenAlex", "OpenAlex API (works)"),
-    "ctgov": ("ClinicalTrials.gov", "ClinicalTrials.gov API v2 (studies)"),
-}
-
-
 def _database(source: str) -> tuple[str, str]:
     """Database and interface names for a search's source; file imports name their file."""
     if source.startswith("import:"):
         return f"file: {source.removeprefix('import:')}", "exoreview import"
-    return _DATABASES.get(source, (source, ""))
+    if source in SOURCES:
+        found = SOURCES.get(source)
+        return found.database, found.interface
+    return source, ""
 
 
 def render_run_log(store: Store, run_id: int) -> str:

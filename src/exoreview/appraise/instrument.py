@@ -11,11 +11,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from exoreview.errors import BadInput
+
 Applicability = Literal["ev_primary", "centrifugation_isolation", "cell_culture_source"]
 BUILTIN = "misev.toml"
 
 
-class InstrumentError(ValueError):
+class InstrumentError(BadInput, ValueError):
     """An instrument file that cannot be used; the message names the file, the item and the field."""
 
 

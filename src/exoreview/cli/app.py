@@ -18,21 +18,17 @@ from exoreview.cli import search as search_cmd
 from exoreview.cli import simulate as simulate_cmd
 from exoreview.cli.common import (
     ATTEMPTS_HELP,
-    EXIT_BAD_INPUT,
-    EXIT_ERROR,
-    EXIT_SOURCE_FAILED,
+    ApiKeyOption,
+    BaseUrlOption,
+    EmailOption,
     console,
     make_client,
     out,
     progress_bar,
 )
-from exoreview.eutils.query import QuerySyntaxError
-from exoreview.formats.errors import MalformedRecord
-from exoreview.imports import UnknownFormat
-from exoreview.protocol import ProtocolError
+from exoreview.errors import EXIT_BAD_INPUT, EXIT_ERROR, ExoreviewError
 from exoreview.review import ReviewFolder, init_folder
-from exoreview.sources.errors import SourceError, SourceQueryError
-from exoreview.store import Store, StoreError
+from exoreview.store import Store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="A literature review as a reproducible, living pipeline.")
@@ -84,9 +80,7 @@ def init(directory: Path = typer.Argument(..., help="Folder to create the review
 
 @app.command()
 def run(directory: Path = DirArg,
-        base_url: str = typer.Option(None, help="E-utilities base URL (default NCBI's)."),
-        email: str = typer.Option(None, help="Your email, sent to NCBI as they ask (or EXOREVIEW_EMAIL)."),
-        api_key: str = typer.Option(None, help="NCBI API key: 10 requests/s instead of 3 (or NCBI_API_KEY)."),
+        base_url: str = BaseUrlOption, email: str = EmailOption, api_key: str = ApiKeyOption,
         import_file: list[Path] = typer.Option([], "--import", help="Reference files to add (RIS, MEDLINE, XML)."),
         attempts: int = typer.Option(6, help=ATTEMPTS_HELP)) -> None:
     """Run the protocol: search, import, deduplicate, screen, classify, report. Re-runs take only what is new."""
@@ -94,8 +88,8 @@ def run(directory: Path = DirArg,
 
 
 @app.command()
-def update(directory: Path = DirArg, base_url: str = typer.Option(None), email: str = typer.Option(None),
-           api_key: str = typer.Option(None), attempts: int = typer.Option(6, help=ATTEMPTS_HELP)) -> None:
+def update(directory: Path = DirArg, base_url: str = BaseUrlOption, email: str = EmailOption,
+           api_key: str = ApiKeyOption, attempts: int = typer.Option(6, help=ATTEMPTS_HELP)) -> None:
     """Search again, take only what is new, and say what changed since the last run."""
     _run(directory, base_url, email, api_key, [], "update", attempts)
 
@@ -140,8 +134,8 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
     """A literature review as a reproducible, living pipeline."""
 
 
-BAD_INPUT = (tools.BadImport, ProtocolError, QuerySyntaxError, MalformedRecord, UnknownFormat, SourceQueryError,
-             StoreError, FileNotFoundError, IsADirectoryError)
+# Failures of the operating system that mean a path on the command line is wrong.
+BAD_PATHS = (FileNotFoundError, IsADirectoryError)
 
 
 def _bundled(name: str, known: type[BaseException]) -> type[BaseException]:
@@ -172,12 +166,12 @@ def main(argv: list[str] | None = None) -> int:
     except ABORTS:
         console.print("Aborted.")
         return EXIT_ERROR
-    except BAD_INPUT as exc:
+    except ExoreviewError as exc:  # each kind of failure carries its own exit code (exoreview.errors)
+        _error(f"{exc}. {exc.advice}" if exc.advice else str(exc))
+        return exc.exit_code
+    except BAD_PATHS as exc:
         _error(str(exc))
         return EXIT_BAD_INPUT
-    except SourceError as exc:
-        _error(f"{exc}. Everything stored before the fault is kept; run again to resume.")
-        return EXIT_SOURCE_FAILED
     return 0
 
 

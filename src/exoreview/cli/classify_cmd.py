@@ -32,7 +32,8 @@ from typing import Any
 import click
 import typer
 
-from exoreview.cli.common import EXIT_BAD_INPUT, out
+from exoreview.cli.common import out
+from exoreview.errors import EXIT_BAD_INPUT
 from exoreview.formats.errors import MalformedRecord
 from exoreview.records import Record
 from exoreview.results import Evidence, Label

@@ -6,8 +6,10 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from exoreview.records import bare_doi
 from exoreview.sources.http import RetryPolicy
@@ -17,18 +19,31 @@ from exoreview.store import Store
 console = Console(stderr=True, highlight=False)
 out = Console(highlight=False, soft_wrap=True)
 
-EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_SOURCE_FAILED = 0, 1, 2, 3
+
+# The environment variables exoreview reads, all of them, here: each is the default of its option.
+EUTILS_URL_ENV, EMAIL_ENV, API_KEY_ENV = "EXOREVIEW_EUTILS_URL", "EXOREVIEW_EMAIL", "NCBI_API_KEY"
+
+BaseUrlOption = typer.Option(None, "--base-url", envvar=EUTILS_URL_ENV, show_envvar=True,
+                             help="E-utilities base URL (default NCBI's).")
+EmailOption = typer.Option(None, "--email", envvar=EMAIL_ENV, show_envvar=True,
+                           help="Your email, sent to NCBI as they ask (and to Europe PMC and OpenAlex).")
+ApiKeyOption = typer.Option(None, "--api-key", envvar=API_KEY_ENV, show_envvar=True,
+                            help="NCBI API key: 10 requests/s instead of 3.")
+
+
+def email_configured() -> bool:
+    return bool(os.environ.get(EMAIL_ENV))
+
+
+def print_retry(message: str) -> None:
+    """A retry notice, printed as written (a query's "[tiab]" is text, not Rich markup)."""
+    console.print(Text(message, style="yellow"))
 
 
 def make_client(base_url: str | None, email: str | None, api_key: str | None, attempts: int = 6) -> PubMedClient:
-    """A client configured from options, else EXOREVIEW_EUTILS_URL / EXOREVIEW_EMAIL / NCBI_API_KEY."""
-    return PubMedClient(
-        policy=RetryPolicy(attempts=max(1, attempts)),
-        base_url=base_url or os.environ.get("EXOREVIEW_EUTILS_URL") or NCBI_EUTILS,
-        email=email or os.environ.get("EXOREVIEW_EMAIL", ""),
-        api_key=api_key or os.environ.get("NCBI_API_KEY", ""),
-        on_retry=lambda message: console.print(f"[yellow]{message}[/]"),
-    )
+    """A PubMed client from the options (whose defaults come from the environment)."""
+    return PubMedClient(policy=RetryPolicy(attempts=max(1, attempts)), base_url=base_url or NCBI_EUTILS,
+                        email=email or "", api_key=api_key or "", on_retry=print_retry)
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from exoreview.cli.common import out
-from exoreview.formats.export import EXPORT_FORMATS, write_records
+from exoreview.formats.export import export_formats, write_records
 from exoreview.imports import UnknownFormat
 from exoreview.results import ELIGIBILITY, EXCLUDE, INCLUDE, TITLE_ABSTRACT
 from exoreview.review import ReviewFolder
@@ -16,7 +16,8 @@ from exoreview.store import Store
 
 
 def export(directory: Path = typer.Argument(Path("."), help="The review folder."),
-           fmt: str = typer.Option("ris", "--format", help=f"One of: {', '.join(EXPORT_FORMATS)}."),
+           fmt: str = typer.Option("ris", "--format",
+                                   help="ris, bibtex, nbib, csv, csl-json, asreview-csv, openalex, or a plug-in's."),
            out_file: Path = typer.Option(None, "--out", help="File to write (default: export-<which><ending> in the "
                                          "review folder, the ending one per format: .ris, .bib, .nbib, .csv, "
                                          ".csl.json, .asreview.csv, .openalex.json); '-' prints to standard "
@@ -24,8 +25,9 @@ def export(directory: Path = typer.Argument(Path("."), help="The review folder."
            all_records: bool = typer.Option(False, "--all", help="Every unique record, not only the included ones.")
            ) -> None:
     """Write the review's included studies (or, with --all, every record not set aside as a duplicate)."""
-    if fmt not in EXPORT_FORMATS:
-        raise UnknownFormat(f"--format {fmt!r}: expected one of {', '.join(EXPORT_FORMATS)}")
+    formats = export_formats()
+    if fmt not in formats:
+        raise UnknownFormat(f"--format {fmt!r}: expected one of {', '.join(formats)}")
     folder = ReviewFolder(directory)
     if not folder.store_file.exists():
         raise FileNotFoundError(f"{folder.store_file}: no review store here; run `exoreview run` first")
@@ -48,6 +50,6 @@ def export(directory: Path = typer.Argument(Path("."), help="The review folder."
     if str(out_file) == "-":
         out.print(text, end="", markup=False, highlight=False)
         return
-    target = out_file or folder.root / f"export-{'all' if all_records else 'included'}{EXPORT_FORMATS[fmt]}"
+    target = out_file or folder.root / f"export-{'all' if all_records else 'included'}{formats[fmt]}"
     target.write_text(text, encoding="utf-8")
     out.print(f"{len(records)} {'unique' if all_records else 'included'} records written to {target} ({fmt}).")

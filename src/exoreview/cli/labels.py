@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import typer
 from rich.text import Text
 
 from exoreview.appraise import Appraiser, load_instrument, score_of
-from exoreview.cli.common import ATTEMPTS_HELP, console, find_study, out
+from exoreview.cli.common import ATTEMPTS_HELP, ApiKeyOption, BaseUrlOption, EmailOption, console, find_study, out
 from exoreview.records import Record
 from exoreview.results import ELIGIBILITY, INCLUDE, NOT_APPLICABLE, REPORTED, SCORE_ITEM, Evidence, Label, Rating
 from exoreview.review import ReviewFolder
@@ -122,9 +121,7 @@ def print_appraisal(ratings: list[Rating]) -> None:
 def appraise(directory: Path = typer.Argument(Path("."), help="The review folder."),
              fulltext: bool = typer.Option(False, "--fulltext",
                                            help="Fetch open-access PMC articles and read their Methods section."),
-             base_url: str = typer.Option(None, help="E-utilities base URL for PMC (default NCBI's)."),
-             email: str = typer.Option(None, help="Your email, sent to NCBI (or EXOREVIEW_EMAIL)."),
-             api_key: str = typer.Option(None, help="NCBI API key (or NCBI_API_KEY)."),
+             base_url: str = BaseUrlOption, email: str = EmailOption, api_key: str = ApiKeyOption,
              attempts: int = typer.Option(6, help=ATTEMPTS_HELP)) -> None:
     """Rate the included studies' EV reporting (MISEV/EV-METRIC items) from their stored labels."""
     from exoreview.classify.rules import RuleClassifier
@@ -136,9 +133,7 @@ def appraise(directory: Path = typer.Argument(Path("."), help="The review folder
     folder = ReviewFolder(directory)
     protocol = folder.protocol()
     appraiser = Appraiser(classifier=RuleClassifier(protocol.taxonomy))
-    client = PmcClient(base_url=base_url or os.environ.get("EXOREVIEW_EUTILS_URL") or NCBI_EUTILS,
-                       email=email or os.environ.get("EXOREVIEW_EMAIL", ""),
-                       api_key=api_key or os.environ.get("NCBI_API_KEY", ""),
+    client = PmcClient(base_url=base_url or NCBI_EUTILS, email=email or "", api_key=api_key or "",
                        policy=RetryPolicy(attempts=max(1, attempts))) if fulltext else None
     fetched = failed = scored = 0
     try:

@@ -13,17 +13,19 @@ from exoreview.store import Store
 
 
 def report(directory: Path = typer.Argument(Path("."), help="The review folder."),
-           fmt: list[str] = typer.Option([], "--format",
-                                         help="html, md, docx or pdf (repeatable); default: the protocol's formats."),
+           fmt: list[str] = typer.Option(
+               [], "--format", help="html, md, docx, pdf or a plug-in's (repeatable); default: the protocol's."),
            out_dir: Path = typer.Option(None, "--out", help="Folder to write into (default: the review folder).")
            ) -> None:
     """Write the report from the store: HTML, Markdown, DOCX, PDF, the figures and RIS/BibTeX exports."""
-    from exoreview.report.write import FILES, write_report
+    from exoreview.report.renderers import RENDERERS
+    from exoreview.report.write import write_report
     from exoreview.synthesis.build import build_synthesis
 
-    unknown = [f for f in fmt if f not in FILES]
+    unknown = [f for f in fmt if f not in RENDERERS]
     if unknown:
-        raise typer.BadParameter(f"unknown format {unknown[0]!r}; use one of {', '.join(FILES)}", param_hint="--format")
+        raise typer.BadParameter(f"unknown format {unknown[0]!r}; use one of {', '.join(RENDERERS.names())}",
+                                 param_hint="--format")
     folder = ReviewFolder(directory)
     protocol = folder.protocol()
     with Store.open(folder.store_file) as store:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import typer
 
-from exoreview.cli.common import ATTEMPTS_HELP, console, out, progress_bar
+from exoreview.cli.common import (
+    ATTEMPTS_HELP,
+    ApiKeyOption,
+    BaseUrlOption,
+    EmailOption,
+    console,
+    out,
+    print_retry,
+    progress_bar,
+)
 from exoreview.runlog import write_run_log, write_search_log
 from exoreview.sources.archive import ARCHIVE_DIR, ResponseArchive
 from exoreview.sources.http import RetryPolicy
@@ -22,20 +30,18 @@ STORE_FILE = "review.sqlite"
 
 def _client(base_url: str | None, email: str | None, api_key: str | None, attempts: int, rate: float | None,
             archive: ResponseArchive | None) -> PubMedClient:
-    url = base_url or os.environ.get("EXOREVIEW_EUTILS_URL") or NCBI_EUTILS
-    key = api_key or os.environ.get("NCBI_API_KEY", "")
+    url = base_url or NCBI_EUTILS
+    key = api_key or ""
     if rate is not None and url.startswith(NCBI_EUTILS):
         rate = min(rate, 10.0 if key else 3.0)  # never above what NCBI allows
-    return PubMedClient(base_url=url, email=email or os.environ.get("EXOREVIEW_EMAIL", ""), api_key=key,
+    return PubMedClient(base_url=url, email=email or "", api_key=key,
                         rate=rate, policy=RetryPolicy(attempts=max(1, attempts)), archive=archive,
-                        on_retry=lambda message: console.print(f"[yellow]{message}[/]"))
+                        on_retry=print_retry)
 
 
 def retrieve(query: str = typer.Argument(..., help="A PubMed query, sent exactly as written."),
              directory: Path = typer.Option(Path("."), "--dir", help="Review folder (created if missing)."),
-             base_url: str = typer.Option(None, help="E-utilities base URL (default NCBI's)."),
-             email: str = typer.Option(None, help="Your email, sent to NCBI as they ask (or EXOREVIEW_EMAIL)."),
-             api_key: str = typer.Option(None, help="NCBI API key: 10 requests/s instead of 3 (or NCBI_API_KEY)."),
+             base_url: str = BaseUrlOption, email: str = EmailOption, api_key: str = ApiKeyOption,
              batch_size: int = typer.Option(EFETCH_MAX_BATCH, help=f"PMIDs per EFetch (1-{EFETCH_MAX_BATCH})."),
              rate: float = typer.Option(None, help="Requests per second (capped at NCBI's limit for NCBI)."),
              refresh: bool = typer.Option(False, "--refresh", help="Ask PubMed again instead of replaying the "

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 
 import click
 import typer
 from rich.table import Table
 
-from exoreview.cli.common import ATTEMPTS_HELP, console, make_client, out
+from exoreview.cli.common import (
+    ATTEMPTS_HELP,
+    ApiKeyOption,
+    BaseUrlOption,
+    EmailOption,
+    console,
+    email_configured,
+    make_client,
+    out,
+)
+from exoreview.errors import BadInput
 from exoreview.protocol import builtin_names, load_protocol
 from exoreview.records import Record
 from exoreview.results import ELIGIBILITY, TITLE_ABSTRACT
@@ -68,8 +77,7 @@ def mesh_lookup(term: str = typer.Argument(..., help="A descriptor name, part of
                                                 "shipped demo tree)."),
                 tree_file: Path = typer.Option(None, "--tree", help="An NLM MeSH tree file to read instead."),
                 online: bool = typer.Option(False, "--online", help="Ask NCBI's MeSH database (E-utilities)."),
-                base_url: str = typer.Option(None, help="E-utilities base URL for --online (default NCBI's)."),
-                email: str = typer.Option(None), api_key: str = typer.Option(None),
+                base_url: str = BaseUrlOption, email: str = EmailOption, api_key: str = ApiKeyOption,
                 limit: int = typer.Option(10, help="How many descriptors to list.")) -> None:
     """Find MeSH descriptors, offline from a loaded tree or online from NCBI, with their tree numbers."""
     from exoreview.mesh.tree import MeshTree
@@ -109,8 +117,7 @@ def search(query: str = typer.Argument(..., help="A PubMed query."),
            source: str = typer.Option("pubmed", help="Only pubmed in this version."),
            count: bool = typer.Option(False, "--count", help="Print the count and PubMed's translation only."),
            limit: int = typer.Option(20, help="How many PMIDs to list."),
-           base_url: str = typer.Option(None, help="E-utilities base URL (default NCBI's)."),
-           email: str = typer.Option(None), api_key: str = typer.Option(None),
+           base_url: str = BaseUrlOption, email: str = EmailOption, api_key: str = ApiKeyOption,
            attempts: int = typer.Option(6, help=ATTEMPTS_HELP)) -> None:
     """Ask PubMed how many records a query finds, and how it read the query."""
     if source != "pubmed":
@@ -205,7 +212,7 @@ def _map_help() -> str:
     return MAP_HELP.format(fields=", ".join(HEADER_NAMES))
 
 
-class BadImport(ValueError):
+class BadImport(BadInput, ValueError):
     """A file gave no records, or some of its entries could not be read (exit 2, the rest is stored)."""
 
 
@@ -274,5 +281,5 @@ def print_status(folder: ReviewFolder) -> None:
         if runs:
             last = runs[-1]
             out.print(f"Last run {last['id']} ({last['command']}): {last['status']}, finished {last['finished_at']}")
-    if os.environ.get("EXOREVIEW_EMAIL") is None:
+    if not email_configured():
         console.print("Tip: set EXOREVIEW_EMAIL so NCBI can reach you about heavy use.")

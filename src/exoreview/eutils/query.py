@@ -29,6 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from exoreview.errors import BadInput
+
 # Canonical field keys and the tags (case-insensitive) that name them.
 FIELD_TAGS: dict[str, str] = {
     "all": "all", "all fields": "all",
@@ -76,7 +78,7 @@ OPERATORS = frozenset({"AND", "OR", "NOT"})
 MAX_NESTING = 100
 
 
-class QuerySyntaxError(ValueError):
+class QuerySyntaxError(BadInput, ValueError):
     """A query PubMed would reject; ``position`` is a 0-based character offset."""
 
     def __init__(self, position: int, reason: str) -> None:

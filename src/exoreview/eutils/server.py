@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
+from exoreview.errors import BadInput
 from exoreview.eutils import mesh_db, responses
 from exoreview.eutils.faults import Fault, FaultPlan
 from exoreview.eutils.index import RecordIndex
@@ -42,7 +43,7 @@ JSON = "application/json; charset=UTF-8"
 SECRET_PARAMS = frozenset({"api_key", "email"})  # never written to the access log
 
 
-class BadParameter(ValueError):
+class BadParameter(BadInput, ValueError):
     """A parameter NCBI would refuse (retmax=-5); answered with the utility's ERROR document."""
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from exoreview.formats.csv_table import DEFAULT_COLUMNS, iter_csv_rows, write_csv
 from exoreview.formats.errors import MalformedRecord
+from exoreview.formats.registry import Reader, ReadOptions, Writer
 from exoreview.records import Record
 
 _ASREVIEW_FIRST = ("record_id", "title", "abstract", "authors", "keywords", "doi", "year", "journal", "pmid")
@@ -76,6 +77,13 @@ def write_asreview_csv(records: Iterable[Record], labels: Iterable[bool | None] 
     columns = list(COLUMNS) + ([label_column] if label_list is not None else [])
     return write_csv(records, columns, extra)
 
+
+def _read_file(path: Path, options: ReadOptions) -> list[Record]:
+    return list(iter_asreview_records(path, errors=options.errors, notes=options.notes))
+
+
+READER = Reader(_read_file, endings=(".asreview.csv",))
+WRITER = Writer(write_asreview_csv, ending=".asreview.csv")
 
 __all__ = ["COLUMNS", "DATASET_LABEL", "EXPORT_LABEL", "LabelledRow", "iter_asreview_csv", "iter_asreview_records",
            "parse_label", "write_asreview_csv"]

@@ -30,6 +30,7 @@ from bibtexparser.model import Entry
 from exoreview.formats.errors import MalformedRecord
 from exoreview.formats.fields import mesh_text, parse_mesh_text
 from exoreview.formats.names import initials_of, join_list, split_list, year_of
+from exoreview.formats.registry import Reader, ReadOptions, Writer
 from exoreview.formats.text import EntryError, load_source, report_entry
 from exoreview.records import AbstractSection, Author, Journal, PubDate, PublicationType, Record
 
@@ -252,5 +253,12 @@ def write_bibtex(records: Iterable[Record]) -> str:
         out.append(f"@{kind}{{{_key(record, taken)},\n{body}\n}}\n")
     return "\n".join(out)
 
+
+def _read_file(path: Path, options: ReadOptions) -> list[Record]:
+    return list(iter_bibtex(path, errors=options.errors, notes=options.notes))
+
+
+READER = Reader(_read_file)
+WRITER = Writer(lambda records, labels: write_bibtex(records), ending=".bib")
 
 __all__ = ["iter_bibtex", "record_from_entry", "write_bibtex"]

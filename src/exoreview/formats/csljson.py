@@ -17,6 +17,7 @@ from typing import Any
 from exoreview.formats.errors import MalformedRecord
 from exoreview.formats.fields import mesh_text, parse_mesh_text
 from exoreview.formats.names import initials_of, join_list, split_list, year_of
+from exoreview.formats.registry import Reader, ReadOptions, Writer
 from exoreview.formats.text import EntryError, load_source, report_entry
 from exoreview.records import AbstractSection, Author, Journal, PubDate, PublicationType, Record
 
@@ -156,5 +157,12 @@ def write_csljson(records: Iterable[Record]) -> str:
         items.append(item_from_record(record, item_id))
     return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
 
+
+def _read_file(path: Path, options: ReadOptions) -> list[Record]:
+    return list(iter_csljson(path, errors=options.errors, notes=options.notes))
+
+
+READER = Reader(_read_file, endings=(".csl.json",))
+WRITER = Writer(lambda records, labels: write_csljson(records), ending=".csl.json")
 
 __all__ = ["item_from_record", "iter_csljson", "record_from_item", "write_csljson"]

@@ -25,6 +25,7 @@ from pathlib import Path
 from exoreview.formats.errors import MalformedRecord
 from exoreview.formats.fields import mesh_text, parse_mesh_text
 from exoreview.formats.names import join_authors, join_list, split_authors, split_list, year_of
+from exoreview.formats.registry import Reader, ReadOptions, Writer
 from exoreview.formats.text import EntryError, load_source, report_entry
 from exoreview.records import AbstractSection, Journal, PubDate, PublicationType, Record, bare_doi
 
@@ -330,6 +331,13 @@ def write_csv(records: Iterable[Record], columns: Iterable[str] = DEFAULT_COLUMN
     writer.writerows(rows)
     return buffer.getvalue()
 
+
+def _read_file(path: Path, options: ReadOptions) -> list[Record]:
+    return list(iter_csv(path, mapping=options.mapping, errors=options.errors, notes=options.notes))
+
+
+READER = Reader(_read_file)
+WRITER = Writer(lambda records, labels: write_csv(records), ending=".csv")
 
 __all__ = ["DEFAULT_COLUMNS", "HEADER_NAMES", "TableRow", "detect_mapping", "iter_csv", "iter_csv_rows",
            "quote_formula", "record_cells", "record_from_cells", "unquote_formula", "write_csv"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from exoreview.errors import BadInput
 
-class MalformedRecord(Exception):
+
+class MalformedRecord(BadInput):
     """A record (or the stream around it) that a reader could not turn into a Record.
 
     ``position`` is the 0-based index of the record in its source, counting

@@ -14,6 +14,7 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import TextIO
 
 from exoreview.formats.errors import MalformedRecord
@@ -27,6 +28,7 @@ from exoreview.formats.pubmed_xml import (
     parse_medline_date,
     split_grant,
 )
+from exoreview.formats.registry import Reader, ReadOptions, Writer
 from exoreview.formats.text import decode_bytes
 from exoreview.records import (
     AbstractSection,
@@ -556,3 +558,11 @@ def _wrap(value: str) -> list[str]:
         value = value[cut + 1 :]
     lines.append(value)
     return lines
+
+
+def _read_file(path: Path, options: ReadOptions) -> list[Record]:
+    return list(iter_medline(path, errors=options.errors))
+
+
+READER = Reader(_read_file)
+WRITER = Writer(lambda records, labels: write_medline(records), ending=".nbib")

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from exoreview.formats.errors import MalformedRecord
+from exoreview.formats.registry import Reader, ReadOptions, Writer
 from exoreview.records import (
     AbstractSection,
     Author,
@@ -390,3 +391,21 @@ def write_synergy(folder: Path, rows: Iterable[LabelledRecord]) -> Path:
         writer.writeheader()
         writer.writerows(labels)
     return folder
+
+
+def _read_file(path: Path, options: ReadOptions) -> list[Record]:
+    records = []
+    try:
+        for position, work in enumerate(iter_openalex_works(path)):
+            try:
+                records.append(work_to_record(work, path.name, position))
+            except MalformedRecord as exc:
+                options.errors.append(exc)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, zipfile.BadZipFile) as exc:
+        options.errors.append(MalformedRecord(path.name, len(records), f"not OpenAlex JSON: {exc}"))
+    return records
+
+
+READER = Reader(_read_file, endings=(".openalex.json",))
+SYNERGY_READER = Reader(lambda folder, options: [row.record for row in iter_synergy(folder)])
+WRITER = Writer(lambda records, labels: write_openalex_json(records), ending=".openalex.json")

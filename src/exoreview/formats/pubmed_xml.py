@@ -18,6 +18,7 @@ import os
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import IO, Any
 
 from lxml import etree
@@ -36,6 +37,7 @@ from exoreview.formats.pubmed_chunks import (
     usable_prolog,
     xml_offset,
 )
+from exoreview.formats.registry import Reader, ReadOptions
 from exoreview.records import (
     AbstractSection,
     Author,
@@ -1295,3 +1297,16 @@ def _write_book(rec: Record, out: list[str]) -> None:
     add("</BookDocument>")
     _write_pubmed_data("PubmedBookData", rec, add)
     add("</PubmedBookArticle>\n")
+
+
+def _read_file(path: Path, options: ReadOptions) -> list[Record]:
+    records: list[Record] = []
+    try:
+        for record in iter_pubmed_xml(path, errors=options.errors):
+            records.append(record)
+    except MalformedRecord as exc:
+        options.errors.append(exc)  # keep every record read before the fault
+    return records
+
+
+READER = Reader(_read_file)

@@ -23,6 +23,7 @@ import rispy
 from exoreview.formats.errors import MalformedRecord
 from exoreview.formats.fields import mesh_text, parse_mesh_text
 from exoreview.formats.names import initials_of, year_of
+from exoreview.formats.registry import Reader, ReadOptions, Writer
 from exoreview.formats.text import EntryError, load_source, read_decoded, report_entry
 from exoreview.records import AbstractSection, Author, Journal, PubDate, PublicationType, Record
 
@@ -230,5 +231,12 @@ def write_ris(records: Iterable[Record]) -> str:
         entries.append({k: v for k, v in entry.items() if v})
     return rispy.dumps(entries, list_tags=_LIST_TAGS, mapping=_MAPPING, delimiter_tags_mapping={})
 
+
+def _read_file(path: Path, options: ReadOptions) -> list[Record]:
+    return list(iter_ris(path, errors=options.errors, notes=options.notes))
+
+
+READER = Reader(_read_file)
+WRITER = Writer(lambda records, labels: write_ris(records), ending=".ris")
 
 __all__ = ["iter_ris", "read_text", "record_from_ris", "write_ris"]

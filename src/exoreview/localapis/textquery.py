@@ -13,11 +13,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from exoreview.errors import BadInput
+
 _TOKEN = re.compile(r"[0-9a-z]+\*?")
 _FIELD = re.compile(r"([A-Za-z_]+):")
 
 
-class QueryError(ValueError):
+class QueryError(BadInput, ValueError):
     """A query the API would reject; the message is the API's error text."""
 
 

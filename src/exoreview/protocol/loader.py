@@ -10,6 +10,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from exoreview.protocol.model import Protocol, ProtocolError, Taxonomy
+from exoreview.report.renderers import RENDERERS
+from exoreview.sources.registry import SOURCES
 
 _BUILTIN_PACKAGE = "exoreview.protocol.builtin"
 
@@ -57,7 +59,20 @@ def parse_protocol(text: str, label: str = "<protocol>") -> Protocol:
     if protocol.taxonomy.extends:
         protocol.taxonomy = resolve_taxonomy(protocol.taxonomy, label)
     _check_label_references(protocol, text, label)
+    _check_plugin_names(protocol, text, label)
     return protocol
+
+
+def _check_plugin_names(protocol: Protocol, text: str, label: str) -> None:
+    """Source names and report formats name a registered plug-in, built-in or installed."""
+    named = [(["sources", str(i), "name"], spec.name, SOURCES) for i, spec in enumerate(protocol.sources)]
+    named += [(["report", "formats"], fmt, RENDERERS) for fmt in protocol.report.formats]
+    for loc, name, registry in named:
+        if name not in registry:
+            line = _line_of(text, loc)
+            where = f"{label}:{line}" if line else label
+            raise ProtocolError(f"{where}: field {'.'.join(loc)}: no {registry.kind} named {name!r} "
+                                f"(known: {', '.join(registry.names())})")
 
 
 def _check_label_references(protocol: Protocol, text: str, label: str) -> None:

@@ -9,8 +9,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from exoreview.errors import BadInput
 
-class ProtocolError(ValueError):
+
+class ProtocolError(BadInput, ValueError):
     """A protocol file that cannot be used; the message names file, line and field."""
 
 
@@ -38,7 +40,7 @@ def _quote(term: str) -> str:
 
 
 class SourceSpec(_Strict):
-    name: Literal["pubmed", "europepmc", "ctgov", "openalex"]
+    name: str  # a name in sources.registry.SOURCES: pubmed, europepmc, ctgov, openalex, or a plug-in's
     blocks: list[QueryBlock] = Field(default_factory=list)
     query: str = ""  # an explicit query overrides blocks
     free_full_text: bool = False
@@ -212,14 +214,22 @@ class Taxonomy(_Strict):
 
 class ScreeningSpec(_Strict):
     reviewer: str = "rules"
-    ranker: Literal["tfidf-logreg"] = "tfidf-logreg"
-    seed: int = 1
+    # The active learner that orders records for people screening (exoreview.screen.active.MODELS):
+    # "ensemble" of TF-IDF logistic regression and a linear SVM, or one of its parts; "tfidf-logreg"
+    # is the name earlier protocol files gave logistic regression alone.
+    ranker: Literal["ensemble", "lr", "svm", "nb", "sgd"] = "ensemble"
+    seed: int = 1  # the learner's random state: the same decisions give the same order
+
+    @field_validator("ranker", mode="before")
+    @classmethod
+    def _older_name(cls, value: object) -> object:
+        return "lr" if value == "tfidf-logreg" else value
 
 
 class ReportSpec(_Strict):
     title: str
     subtitle: str = ""
-    formats: list[Literal["html", "md", "docx", "pdf"]] = Field(default_factory=lambda: ["html"])
+    formats: list[str] = Field(default_factory=lambda: ["html"])  # names in report.renderers.RENDERERS
     # Sourced, dated facts tables (TOML) the report prints, e.g. regulatory status: a path beside the
     # protocol file, else one shipped in the built-in protocol pack.
     facts: list[str] = Field(default_factory=list)

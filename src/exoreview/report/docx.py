@@ -21,6 +21,7 @@ from docx.shared import Inches, Pt, RGBColor
 
 from exoreview.report.figures import Picture, render_figures
 from exoreview.report.outline import Bullets, Heading, Image, Para, Table, build_outline
+from exoreview.report.renderers import Renderer
 from exoreview.synthesis.build import Synthesis
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
@@ -135,3 +136,6 @@ def _fixed_zip(data: bytes) -> bytes:
             fixed.external_attr = 0o644 << 16
             target.writestr(fixed, source.read(info.filename))
     return out.getvalue()
+
+
+RENDERER = Renderer(render_docx, "report.docx")

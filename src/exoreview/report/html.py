@@ -12,6 +12,7 @@ from exoreview import __version__
 from exoreview.report.exports import included_bibtex, included_ris
 from exoreview.report.figures import Picture, render_figures
 from exoreview.report.prisma_svg import render_prisma_svg
+from exoreview.report.renderers import Renderer
 from exoreview.synthesis.build import Synthesis
 from exoreview.synthesis.tables import FACET_NAMES, TABLE_COLUMNS
 
@@ -93,3 +94,6 @@ def render_html(synthesis: Synthesis, pictures: list[Picture] | None = None) -> 
         marks=RATING_MARKS,
         version=__version__,
     )
+
+
+RENDERER = Renderer(lambda synthesis, pictures: render_html(synthesis, pictures).encode("utf-8"), "report.html")

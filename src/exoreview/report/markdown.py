@@ -11,6 +11,7 @@ import re
 from exoreview import __version__
 from exoreview.report.html import RATING_MARKS, STAGE_NAMES, SYNTHETIC_NOTICE, doi_url, pmid_url
 from exoreview.report.prisma_svg import NBSP, flow_rows
+from exoreview.report.renderers import FIGURES_DIR, Renderer
 from exoreview.synthesis.appraisal import NOT_APPLIES, NOT_REPORTED, REPORTED, Appraisal, StudyAppraisal
 from exoreview.synthesis.build import IndicationSection, Synthesis
 from exoreview.synthesis.tables import FACET_NAMES, TABLE_COLUMNS, LabelCell, Study, excerpt
@@ -242,3 +243,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return lines
+
+
+RENDERER = Renderer(lambda synthesis, pictures: render_markdown(synthesis, figures_dir=FIGURES_DIR).encode("utf-8"),
+                    "report.md")

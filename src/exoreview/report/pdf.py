@@ -26,6 +26,7 @@ from reportlab.platypus import Table as RLTable
 
 from exoreview.report.figures import Picture, render_figures
 from exoreview.report.outline import Bullets, Heading, Image, Para, Table, build_outline
+from exoreview.report.renderers import Renderer
 from exoreview.synthesis.build import Synthesis
 
 MARGIN = 16 * mm
@@ -153,3 +154,6 @@ def _table(block: Table, st: dict[str, ParagraphStyle], width: float) -> RLTable
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]))
     return table
+
+
+RENDERER = Renderer(render_pdf, "report.pdf")

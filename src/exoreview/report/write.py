@@ -6,29 +6,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from exoreview.report.exports import included_bibtex, included_ris
-from exoreview.report.figures import Picture, render_figures
-from exoreview.report.html import render_html
-from exoreview.report.markdown import render_markdown
+from exoreview.report.figures import render_figures
 from exoreview.report.prisma_svg import render_prisma_svg
+from exoreview.report.renderers import FIGURES_DIR, RENDERERS
 from exoreview.synthesis.build import Synthesis
 
-FILES = {"html": "report.html", "md": "report.md", "docx": "report.docx", "pdf": "report.pdf"}
-FIGURES_DIR = "figures"
 EXPORTS = {"ris": "included-studies.ris", "bib": "included-studies.bib"}
-
-
-def _render(fmt: str, synthesis: Synthesis, pictures: list[Picture]) -> bytes:
-    if fmt == "html":
-        return render_html(synthesis, pictures).encode("utf-8")
-    if fmt == "md":
-        return render_markdown(synthesis, figures_dir=FIGURES_DIR).encode("utf-8")
-    if fmt == "docx":
-        from exoreview.report.docx import render_docx
-
-        return render_docx(synthesis, pictures)
-    from exoreview.report.pdf import render_pdf
-
-    return render_pdf(synthesis, pictures)
 
 
 def write_report(synthesis: Synthesis, out_dir: str | Path, formats: Iterable[str] = ("html", "md")) -> dict[str, Path]:
@@ -38,9 +21,7 @@ def write_report(synthesis: Synthesis, out_dir: str | Path, formats: Iterable[st
     Every format is checked before anything is written, so a typo does not leave half a report.
     """
     wanted = list(dict.fromkeys(formats))
-    unknown = [f for f in wanted if f not in FILES]
-    if unknown:
-        raise ValueError(f"unknown report format(s) {', '.join(map(repr, unknown))}; known formats: {', '.join(FILES)}")
+    renderers = {fmt: RENDERERS.get(fmt) for fmt in wanted}  # an unknown name fails here, before any writing
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     pictures = render_figures(synthesis)
@@ -52,9 +33,9 @@ def write_report(synthesis: Synthesis, out_dir: str | Path, formats: Iterable[st
     (out / EXPORTS["ris"]).write_bytes(included_ris(synthesis.included_records).encode("utf-8"))
     (out / EXPORTS["bib"]).write_bytes(included_bibtex(synthesis.included_records).encode("utf-8"))
     written: dict[str, Path] = {}
-    for fmt in wanted:
-        path = out / FILES[fmt]
+    for fmt, renderer in renderers.items():
+        path = out / renderer.file_name
         # Bytes, not text mode: no platform newline translation, so the file is the same everywhere.
-        path.write_bytes(_render(fmt, synthesis, pictures))
+        path.write_bytes(renderer.render(synthesis, pictures))
         written[fmt] = path
     return written

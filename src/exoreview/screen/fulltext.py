@@ -9,13 +9,14 @@ latter under "reports not retrieved". Every step is a decision row, with who and
 from __future__ import annotations
 
 from exoreview.classify import StudyClassifier
+from exoreview.errors import BadInput
 from exoreview.protocol import Protocol
 from exoreview.results import ELIGIBILITY, EXCLUDE, MAYBE, Decision
 from exoreview.screen.rules import AWAITING_RETRIEVAL, CriteriaRules, Labeler
 from exoreview.store import Store
 
 
-class RetrievalError(ValueError):
+class RetrievalError(BadInput, ValueError):
     """A retrieval outcome that cannot be recorded; the message names the record and why."""
 
 

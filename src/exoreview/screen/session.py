@@ -70,7 +70,8 @@ class ScreeningSession:
         self._row = {record_id: row for row, record_id in enumerate(self._ids)}
         self._documents = [self._records[i] for i in self._ids]
         # Before both an include and an exclude exist, the learner ranks by the protocol's terms.
-        self._learner = ActiveLearner(keywords=[t.replace("*", "").strip('"') for t in protocol_terms(protocol)])
+        self._learner = ActiveLearner(protocol.screening.ranker, random_state=protocol.screening.seed,
+                                      keywords=[t.replace("*", "").strip('"') for t in protocol_terms(protocol)])
         self._queue: list[int] = []
         self._scores: dict[int, float] = {}
         self.pending_note = ""

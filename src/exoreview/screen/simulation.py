@@ -25,13 +25,14 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from exoreview.errors import BadInput
 from exoreview.formats.openalex import is_synergy_folder, iter_synergy
 from exoreview.screen.active import ActiveLearner
 from exoreview.screen.features import Fields
 from exoreview.screen.stopping import stop_p_value
 
 
-class DatasetError(ValueError):
+class DatasetError(BadInput, ValueError):
     """A dataset file that cannot be simulated on; the message names the file and row."""
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from exoreview.errors import BadInput, SourceFailure
 
-class SourceError(RuntimeError):
+
+class SourceError(SourceFailure, RuntimeError):
     """A source could not answer; records stored before the fault are kept."""
 
     def __init__(self, source: str, message: str, *, url: str = "", batch: int | None = None) -> None:
@@ -26,5 +28,8 @@ class SourceMalformedResponse(SourceError):
     """The source answered, but not with what its API documents (cut or invalid XML)."""
 
 
-class SourceQueryError(SourceError):
+class SourceQueryError(SourceError, BadInput):
     """The source rejected the query itself; fix the query, retrying will not help."""
+
+    exit_code = BadInput.exit_code
+    advice = ""

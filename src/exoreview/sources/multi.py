@@ -1,9 +1,9 @@
-"""Every source a protocol names, each with its own client: what the pipeline calls per `[[sources]]` entry.
+"""The built-in sources (PubMed, Europe PMC, OpenAlex, ClinicalTrials.gov), one per `[[sources]]` name.
 
 The PubMed client comes from the command line (identity, API key, archive);
 the others are built here from the protocol's per-source settings
 (`base_url`, `rate`, `page_size`), sharing the PubMed client's retry policy,
-retry messages, archive and email.
+retry messages, archive and email. Each is a `registry.Source`, registered by name.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from collections.abc import Callable
 from exoreview.protocol.model import SourceSpec
 from exoreview.sources.gather import CLIENTS, JsonClient, SearchRequest, retrieve_source
 from exoreview.sources.pubmed import PubMedClient
-from exoreview.sources.retrieve import RetrievalResult
+from exoreview.sources.registry import SOURCES, SearchContext, Source
+from exoreview.sources.retrieve import RetrievalResult, retrieve_pubmed
 from exoreview.store import Store
-
-LABELS = {"pubmed": "PubMed", "europepmc": "Europe PMC", "ctgov": "ClinicalTrials.gov", "openalex": "OpenAlex"}
 
 
 def pubmed_client_for(spec: SourceSpec, client: PubMedClient) -> PubMedClient:
@@ -55,7 +54,7 @@ def search_source(store: Store, spec: SourceSpec, pubmed: PubMedClient | None, *
     client = client or client_for(spec, pubmed)
     try:
         request = search_request(spec)
-        say(f"Searching {LABELS[spec.name]} ({client.base_url})")
+        say(f"Searching {_JSON_LABELS[spec.name]} ({client.base_url})")
         filters = spec.model_dump(include={"free_full_text", "date_from", "date_to", "languages"})
         result = retrieve_source(store, client, request, run_id=run_id, filters=filters, progress=progress)
         say(f"  {result.count} match, {result.retrieved} stored" + (" (resumed)" if result.resumed else ""))
@@ -68,8 +67,10 @@ def search_source(store: Store, spec: SourceSpec, pubmed: PubMedClient | None, *
 def query_as_sent(spec: SourceSpec) -> tuple[str, list[str]]:
     """What `run` will send a source for this protocol entry, and the notes on what the translation
     approximated; no request is made (for `exoreview protocol show`)."""
-    if spec.name == "pubmed":
-        return spec.query_string(), []
+    return SOURCES.get(spec.name).query_as_sent(spec)
+
+
+def _json_query_as_sent(spec: SourceSpec) -> tuple[str, list[str]]:
     client = client_for(spec)
     try:
         request = search_request(spec)
@@ -79,3 +80,36 @@ def query_as_sent(spec: SourceSpec) -> tuple[str, list[str]]:
         client.close()
     sent = "&".join(f"{k}={v}" for k, v in translation.params.items()) if translation.params else translation.query
     return sent, list(translation.notes)
+
+
+def _search_pubmed(spec: SourceSpec, context: SearchContext) -> RetrievalResult:
+    if context.pubmed is None:
+        raise ValueError("a PubMed search needs the command line's PubMed client")
+    query = spec.query_string()
+    context.say(f"Searching PubMed: {query}")
+    client = context.client or pubmed_client_for(spec, context.pubmed)
+    try:
+        result = retrieve_pubmed(context.store, client, query, run_id=context.run_id, progress=context.progress,
+                                 max_records=spec.max_records,
+                                 filters=spec.model_dump(include={"free_full_text", "date_from", "date_to"}))
+    finally:
+        if client is not context.pubmed and client is not context.client:  # made for this entry's base URL or rate
+            client.close()
+    context.say(f"  {result.count} match, {result.retrieved} stored" + (" (resumed)" if result.resumed else ""))
+    return result
+
+
+def _search_json(spec: SourceSpec, context: SearchContext) -> RetrievalResult:
+    return search_source(context.store, spec, context.pubmed, run_id=context.run_id, say=context.say,
+                         progress=context.progress, client=context.client)
+
+
+_JSON_LABELS = {"europepmc": "Europe PMC", "openalex": "OpenAlex", "ctgov": "ClinicalTrials.gov"}
+
+PUBMED = Source("PubMed", "MEDLINE/PubMed", "NCBI E-utilities", _search_pubmed,
+                lambda spec: (spec.query_string(), []))
+EUROPEPMC = Source(_JSON_LABELS["europepmc"], "Europe PMC", "Europe PMC RESTful web service (search)",
+                   _search_json, _json_query_as_sent)
+OPENALEX = Source(_JSON_LABELS["openalex"], "OpenAlex", "OpenAlex API (works)", _search_json, _json_query_as_sent)
+CTGOV = Source(_JSON_LABELS["ctgov"], "ClinicalTrials.gov", "ClinicalTrials.gov API v2 (studies)", _search_json,
+               _json_query_as_sent)

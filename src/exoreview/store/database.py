@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 
+from exoreview.errors import BadInput
 from exoreview.records import Record
 from exoreview.results import Decision, DuplicateLink, Evidence, Label, Rating
 from exoreview.store.schema import MIGRATIONS
@@ -23,7 +24,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 COMMIT_EVERY = 1000  # records per import transaction: what a killed import can lose at most
 
 
-class StoreError(RuntimeError):
+class StoreError(BadInput, RuntimeError):
     """The review file cannot be used as asked (newer schema, not a review, locked)."""
 
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from exoreview.errors import ExoreviewError
 from exoreview.formats.errors import MalformedRecord
 from exoreview.formats.pubmed_xml import iter_pubmed_xml
 from exoreview.store.database import RecordRow, Store, record_row
@@ -46,7 +47,7 @@ _PIPE_BYTES = 1 << 20  # Linux's default ceiling for F_SETPIPE_SZ: a whole batch
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 
 
-class IngestError(RuntimeError):
+class IngestError(ExoreviewError, RuntimeError):
     """A worker process failed or died; rows committed before it stay stored."""
 
 

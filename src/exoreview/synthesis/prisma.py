@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from exoreview.errors import ExoreviewError
 from exoreview.protocol.model import Criterion, Protocol
 from exoreview.results import ELIGIBILITY, EXCLUDE, INCLUDE, TITLE_ABSTRACT, Decision
 from exoreview.store.database import Store
@@ -27,7 +28,7 @@ AUTOMATION_PREFIXES = ("rules", "model")
 Ids = tuple[int, ...]
 
 
-class PrismaError(ValueError):
+class PrismaError(ExoreviewError, ValueError):
     """The flow's numbers do not add up; the message names the box and the numbers."""
 
 

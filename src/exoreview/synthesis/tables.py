@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from exoreview.protocol.model import Taxonomy
 from exoreview.records import Record
 from exoreview.results import Label
+from exoreview.sources.registry import source_label as registered_label
 from exoreview.store.database import Store
 from exoreview.synthesis.prisma import IMPORT_PREFIX
 
@@ -47,8 +48,7 @@ TABLE_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
 DOCUMENT_COLUMNS = tuple(c for c in TABLE_COLUMNS if c[0] not in ("Mechanisms", "Safety"))
 # The classifier writes outcome directions outside the taxonomy (see classify.details).
 OUTCOME_LABELS = {"improved": "Improved", "no_change": "No change", "worse": "Worse"}
-SOURCE_NAMES = {"pubmed": "PubMed", "europepmc": "Europe PMC", "openalex": "OpenAlex",
-                "clinicaltrials": "ClinicalTrials.gov", "ctgov": "ClinicalTrials.gov"}
+_SOURCE_ALIASES = {"clinicaltrials": "ctgov"}  # the name stores written before the protocol settled on "ctgov"
 # PubMed titles may carry inline markup (<i>, <sup>); only these tags are removed, so that "p < 0.05" survives.
 _INLINE_TAG = re.compile(r"</?(?:i|b|u|em|strong|sup|sub|sc)\b[^>]*>", re.IGNORECASE)
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -145,7 +145,7 @@ class SearchRow:
 def source_label(source: str) -> str:
     if source.startswith(IMPORT_PREFIX):
         return f"{source.removeprefix(IMPORT_PREFIX)} (imported file)"
-    return SOURCE_NAMES.get(source, source)
+    return registered_label(_SOURCE_ALIASES.get(source, source))
 
 
 def class_label(taxonomy: Taxonomy, facet: str, value: str) -> str:
