@@ -9,7 +9,6 @@ import httpx
 import pytest
 
 from exoreview.appraise import score_of
-from exoreview.classify.stage import classify_records
 from exoreview.eutils.faults import Fault, FaultPlan
 from exoreview.eutils.pmc import PmcArticles
 from exoreview.eutils.server import EutilsService, RunningService
@@ -19,6 +18,7 @@ from exoreview.results import REPORTED
 from exoreview.sources.errors import SourceMalformedResponse, SourceUnavailable
 from exoreview.sources.http import RetryPolicy
 from exoreview.sources.pmc import PmcClient, normalize_pmcid, parse_jats
+from exoreview.stages.classify import classify_records
 from exoreview.store.database import Store
 from tests.conftest import shared_path
 from tests.eutils_helpers import SleepRecorder

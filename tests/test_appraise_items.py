@@ -8,10 +8,10 @@ import pytest
 
 from exoreview.appraise import Appraiser, InstrumentError, load_instrument, score_of
 from exoreview.classify import RuleClassifier, field_text
-from exoreview.classify.stage import classify_records
 from exoreview.protocol import load_protocol
 from exoreview.records import AbstractSection, Record
 from exoreview.results import NOT_APPLICABLE, NOT_REPORTED, REPORTED, SCORE_ITEM, Rating
+from exoreview.stages.classify import classify_records
 from exoreview.store.database import Store
 
 ITEMS = [

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from exoreview.classify import field_text
-from exoreview.classify.stage import classify_records
 from exoreview.cli.app import main
 from exoreview.eutils.pmc import PmcArticles
 from exoreview.eutils.server import EutilsService, RunningService
 from exoreview.records import AbstractSection, Record
 from exoreview.results import ELIGIBILITY, INCLUDE, Decision
 from exoreview.review import ReviewFolder, init_folder
+from exoreview.stages.classify import classify_records
 from exoreview.store import Store
 
 COMPOSED = Path(__file__).parent / "data" / "appraise_jats_article.xml"

@@ -11,10 +11,10 @@ from pydantic import ValidationError
 
 from exoreview.classify import RuleClassifier, field_text, find_doses, is_hedged, is_negated
 from exoreview.classify.cues import clause_spans
-from exoreview.classify.stage import classify_records
 from exoreview.protocol import ProtocolError, Taxonomy, TaxonomyClass, load_protocol
 from exoreview.records import AbstractSection, MeshHeading, PublicationType, Record
 from exoreview.results import Label
+from exoreview.stages.classify import classify_records
 from exoreview.store.database import Store
 from tests.conftest import shared_path
 

@@ -12,8 +12,8 @@ from lxml import etree
 from exoreview.cli.app import main
 from exoreview.eutils.mesh_db import ui_of, uid_of
 from exoreview.eutils.server import EutilsService, RunningService
-from exoreview.mesh.online import lookup_online, parse_mesh_esummary
 from exoreview.mesh.tree import MeshTree
+from exoreview.sources.mesh_online import lookup_online, parse_mesh_esummary
 from tests.conftest import shared_path
 from tests.eutils_helpers import fast_client
 

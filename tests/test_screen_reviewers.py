@@ -140,5 +140,5 @@ def test_an_unknown_ranker_is_a_protocol_error():
     from exoreview.protocol.model import ProtocolError
 
     text = 'name = "x"\ntitle = "x"\nquestion = "x"\n[screening]\nranker = "bert"\n[report]\ntitle = "x"\n'
-    with pytest.raises(ProtocolError, match="screening.ranker"):
+    with pytest.raises(ProtocolError, match=r"screening\.ranker"):
         parse_protocol(text, "protocol.toml")

@@ -78,4 +78,32 @@ def _resolve(reference: str) -> object:
     return target
 
 
-__all__ = ["Registry", "UnknownPlugin"]
+# The registries, with the built-ins as references: this module imports no stage, so any stage (and the
+# protocol loader, which checks the names a protocol uses) can look names up without import cycles.
+# The plug-in types live with their stage: sources.registry.Source, formats.registry.Reader and Writer,
+# report.renderers.Renderer, classify.base.Classifier.
+SOURCES: Registry = Registry("exoreview.sources", "source")
+READERS: Registry = Registry("exoreview.readers", "reader")
+WRITERS: Registry = Registry("exoreview.writers", "writer")
+RENDERERS: Registry = Registry("exoreview.renderers", "report format")
+
+_BUILT_INS = {
+    SOURCES: {"pubmed": "exoreview.sources.multi:PUBMED", "europepmc": "exoreview.sources.multi:EUROPEPMC",
+              "openalex": "exoreview.sources.multi:OPENALEX", "ctgov": "exoreview.sources.multi:CTGOV"},
+    READERS: {"ris": "exoreview.formats.ris:READER", "medline": "exoreview.formats.medline:READER",
+              "pubmed-xml": "exoreview.formats.pubmed_xml:READER", "bibtex": "exoreview.formats.bibtex:READER",
+              "csv": "exoreview.formats.csv_table:READER", "asreview-csv": "exoreview.formats.asreview_csv:READER",
+              "csl-json": "exoreview.formats.csljson:READER", "openalex": "exoreview.formats.openalex:READER",
+              "synergy": "exoreview.formats.openalex:SYNERGY_READER"},
+    WRITERS: {"ris": "exoreview.formats.ris:WRITER", "bibtex": "exoreview.formats.bibtex:WRITER",
+              "nbib": "exoreview.formats.medline:WRITER", "csv": "exoreview.formats.csv_table:WRITER",
+              "csl-json": "exoreview.formats.csljson:WRITER", "asreview-csv": "exoreview.formats.asreview_csv:WRITER",
+              "openalex": "exoreview.formats.openalex:WRITER"},
+    RENDERERS: {"html": "exoreview.report.html:RENDERER", "md": "exoreview.report.markdown:RENDERER",
+                "docx": "exoreview.report.docx:RENDERER", "pdf": "exoreview.report.pdf:RENDERER"},
+}
+for _registry, _references in _BUILT_INS.items():
+    for _name, _reference in _references.items():
+        _registry.register(_name, _reference)
+
+__all__ = ["READERS", "RENDERERS", "SOURCES", "WRITERS", "Registry", "UnknownPlugin"]

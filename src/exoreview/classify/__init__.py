@@ -1,6 +1,6 @@
 """Classify studies by a taxonomy, with the sentence that supports each label.
 
-The stage that labels and appraises a review's studies is `exoreview.classify.stage` (it builds on
+The stage that labels and appraises a review's studies is `exoreview.stages.classify` (it builds on
 `exoreview.appraise`, which builds on this package, so it is not imported here).
 """
 

@@ -64,8 +64,8 @@ def classify(
 
 
 def _classify_review(directory: Path) -> None:
-    from exoreview.classify.stage import classify_records
     from exoreview.results import ELIGIBILITY, INCLUDE
+    from exoreview.stages.classify import classify_records
 
     folder = ReviewFolder(directory)
     protocol = folder.protocol()

@@ -83,7 +83,7 @@ def mesh_lookup(term: str = typer.Argument(..., help="A descriptor name, part of
     from exoreview.mesh.tree import MeshTree
 
     if online:
-        from exoreview.mesh.online import lookup_online
+        from exoreview.sources.mesh_online import lookup_online
 
         client = make_client(base_url, email, api_key)
         try:

@@ -1,7 +1,7 @@
 """Reference-file formats as plug-ins: a reader per format `import` understands, a writer per format `export` writes.
 
-Built-in formats register here by reference ("module:READER"), so naming one imports only its
-module. Another package adds a format with an entry point in the `exoreview.readers` or
+Built-in formats register by reference ("module:READER", in `exoreview.plugins`), so naming one
+imports only its module. Another package adds a format with an entry point in the `exoreview.readers` or
 `exoreview.writers` group naming a `Reader` or `Writer` (docs/architecture.md has a worked example).
 """
 
@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exoreview import plugins
 from exoreview.formats.errors import MalformedRecord
 from exoreview.plugins import Registry
 from exoreview.records import Record
@@ -45,32 +46,7 @@ class Writer:
     ending: str  # the default file name's ending: one per format, so two exports never overwrite each other
 
 
-READERS: Registry[Reader] = Registry("exoreview.readers", "reader")
-WRITERS: Registry[Writer] = Registry("exoreview.writers", "writer")
-
-_BUILT_IN_READERS = {
-    "ris": "exoreview.formats.ris:READER",
-    "medline": "exoreview.formats.medline:READER",
-    "pubmed-xml": "exoreview.formats.pubmed_xml:READER",
-    "bibtex": "exoreview.formats.bibtex:READER",
-    "csv": "exoreview.formats.csv_table:READER",
-    "asreview-csv": "exoreview.formats.asreview_csv:READER",
-    "csl-json": "exoreview.formats.csljson:READER",
-    "openalex": "exoreview.formats.openalex:READER",
-    "synergy": "exoreview.formats.openalex:SYNERGY_READER",
-}
-_BUILT_IN_WRITERS = {
-    "ris": "exoreview.formats.ris:WRITER",
-    "bibtex": "exoreview.formats.bibtex:WRITER",
-    "nbib": "exoreview.formats.medline:WRITER",
-    "csv": "exoreview.formats.csv_table:WRITER",
-    "csl-json": "exoreview.formats.csljson:WRITER",
-    "asreview-csv": "exoreview.formats.asreview_csv:WRITER",
-    "openalex": "exoreview.formats.openalex:WRITER",
-}
-for _name, _reference in _BUILT_IN_READERS.items():
-    READERS.register(_name, _reference)
-for _name, _reference in _BUILT_IN_WRITERS.items():
-    WRITERS.register(_name, _reference)
+READERS: Registry[Reader] = plugins.READERS  # built-ins: exoreview.plugins
+WRITERS: Registry[Writer] = plugins.WRITERS
 
 __all__ = ["READERS", "WRITERS", "ReadOptions", "Reader", "Writer"]

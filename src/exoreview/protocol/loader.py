@@ -9,9 +9,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from exoreview.plugins import RENDERERS, SOURCES
 from exoreview.protocol.model import Protocol, ProtocolError, Taxonomy
-from exoreview.report.renderers import RENDERERS
-from exoreview.sources.registry import SOURCES
 
 _BUILTIN_PACKAGE = "exoreview.protocol.builtin"
 

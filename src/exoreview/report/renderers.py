@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from exoreview import plugins
 from exoreview.plugins import Registry
 
 if TYPE_CHECKING:  # the types only: importing them here would load the whole report stack
@@ -29,9 +30,6 @@ class Renderer:
     file_name: str
 
 
-RENDERERS: Registry[Renderer] = Registry("exoreview.renderers", "report format")
-for _name, _reference in {"html": "exoreview.report.html:RENDERER", "md": "exoreview.report.markdown:RENDERER",
-                          "docx": "exoreview.report.docx:RENDERER", "pdf": "exoreview.report.pdf:RENDERER"}.items():
-    RENDERERS.register(_name, _reference)
+RENDERERS: Registry[Renderer] = plugins.RENDERERS  # built-ins: exoreview.plugins
 
 __all__ = ["FIGURES_DIR", "RENDERERS", "Renderer"]

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from exoreview import plugins
 from exoreview.plugins import Registry
 
 if TYPE_CHECKING:  # types only: the protocol loader imports this module to check source names
@@ -44,10 +45,7 @@ class Source:
     query_as_sent: Callable[[SourceSpec], tuple[str, list[str]]]  # (query, translation notes); sends nothing
 
 
-SOURCES: Registry[Source] = Registry("exoreview.sources", "source")
-for _name, _attribute in {"pubmed": "PUBMED", "europepmc": "EUROPEPMC", "openalex": "OPENALEX",
-                          "ctgov": "CTGOV"}.items():
-    SOURCES.register(_name, f"exoreview.sources.multi:{_attribute}")
+SOURCES: Registry[Source] = plugins.SOURCES  # built-ins: exoreview.plugins
 
 
 def source_label(name: str) -> str:

@@ -1,4 +1,8 @@
-"""The classify stage: read records from the store, label and appraise them, write both back."""
+"""Classify: label every included study (each label with its sentence) and appraise its EV reporting.
+
+It sits above both `exoreview.classify` and `exoreview.appraise` (which builds on the classifier),
+so neither package imports the other's stage.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,11 @@ from exoreview.classify.base import StudyClassifier
 from exoreview.classify.rules import RuleClassifier
 from exoreview.protocol.model import Taxonomy
 from exoreview.records import Record
+from exoreview.stages.context import RunContext
+from exoreview.stages.screen import included_ids
 from exoreview.store.database import Store
+
+NAME = "classify"
 
 Progress = Callable[[int, int], None]  # (records done, records in total)
 # Given a record, the text of its full-text Methods section ("" when there is none or it failed).
@@ -50,3 +58,11 @@ def classify_records(
         store.log(run_id, f"classify: {written} labels for {total} records"
                           + (f"; {appraised} appraised against {appraiser.instrument.name}" if appraiser else ""))
     return written
+
+
+def run(context: RunContext) -> None:
+    included = included_ids(context)
+    context.summary.labels = classify_records(context.store, included, context.protocol.taxonomy,
+                                              run_id=context.run_id)
+    context.store.log(context.run_id, f"classify: {context.summary.labels} labels on {len(included)} included studies")
+    context.say(f"Classified: {context.summary.labels} labels, each with its supporting sentence")
