@@ -40,7 +40,7 @@ from pathlib import Path
 
 import httpx
 
-from exoreview.formats.pubmed_xml import write_pubmed_xml
+from exoreview.formats.pubmed import write_pubmed_xml
 from exoreview.records import AbstractSection, PubDate, Record
 from exoreview.store import Store
 

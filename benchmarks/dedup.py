@@ -3,7 +3,7 @@
     python benchmarks/dedup.py --dataset ../shared/data/synergy/Oud_2018 --json
     python benchmarks/dedup.py --dataset ../shared/data/synergy/Oud_2018 --scale 100000 --json
 
-The test set (`exoreview.dedup.testset`, seeded) holds the dataset's records,
+The test set (`exoreview.bench.dedup_testset`, seeded) holds the dataset's records,
 copies of half of them rewritten the way exports differ, and hard negatives
 for a quarter of them. `--scale N` tiles the dataset with disguised copies
 (title words and surnames swapped within frequency bands, ids renamed) until
@@ -29,8 +29,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from exoreview.bench.dedup_testset import COPY_KINDS, TestSet, build_testset, disguise
 from exoreview.dedup import match_records
-from exoreview.dedup.testset import COPY_KINDS, TestSet, build_testset, disguise
 from exoreview.formats.openalex import iter_synergy
 
 

@@ -23,7 +23,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    from exoreview.demo import run_demo
+    from exoreview.demo.run import run_demo
 
     timings = []
     result = None

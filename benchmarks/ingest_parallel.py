@@ -44,7 +44,7 @@ ROWS = ("SELECT source, source_id, pmid, doi, pmcid, title, year, synthetic, dat
 
 
 def count_records(path: Path) -> int:
-    from exoreview.formats.pubmed_xml import iter_pubmed_xml
+    from exoreview.formats.pubmed import iter_pubmed_xml
 
     return sum(1 for _record in iter_pubmed_xml(path))
 
@@ -76,8 +76,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="default: every core")
     args = parser.parse_args()
 
-    from exoreview.formats.pubmed_tiling import tile_pubmed_xml
-    from exoreview.formats.pubmed_xml import iter_pubmed_xml
+    from exoreview.bench.pubmed_tiling import tile_pubmed_xml
+    from exoreview.formats.pubmed import iter_pubmed_xml
     from exoreview.store import Store
     from exoreview.store.ingest import ingest_pubmed_files
 

@@ -43,7 +43,7 @@ from bench_common import shared_file
 
 def parse_exoreview(path: Path) -> int:
     from exoreview.formats.errors import MalformedRecord
-    from exoreview.formats.pubmed_xml import iter_pubmed_xml
+    from exoreview.formats.pubmed import iter_pubmed_xml
 
     errors: list[MalformedRecord] = []
     count = 0
@@ -121,7 +121,7 @@ def main() -> None:
     }
     timings: dict[str, list[float]] = {name: [] for name in parsers}
     with tempfile.TemporaryDirectory(prefix="exoreview-bench-") as folder:
-        from exoreview.formats.pubmed_tiling import tile_pubmed_xml
+        from exoreview.bench.pubmed_tiling import tile_pubmed_xml
 
         path = Path(folder) / "tiled.xml.gz"
         xml_bytes = tile_pubmed_xml(shared_file(), path, args.records)

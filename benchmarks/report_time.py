@@ -26,7 +26,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    from exoreview.demo import run_demo
+    from exoreview.demo.run import run_demo
     from exoreview.report.docx import render_docx
     from exoreview.report.figures import render_figures
     from exoreview.report.html import render_html

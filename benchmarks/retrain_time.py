@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from exoreview.corpus.synthetic import iter_labelled
+from exoreview.demo.corpus.synthetic import iter_labelled
 from exoreview.screen.active import ActiveLearner
 from exoreview.screen.features import build_features
 

@@ -30,8 +30,7 @@ import time
 from pathlib import Path
 
 from bench_common import SHARED
-from exoreview.classify.subjects import MODEL_CLASSES, shipped_model
-from exoreview.classify.subjects_train import (
+from exoreview.bench.subjects_train import (
     Example,
     Predictor,
     f1,
@@ -43,6 +42,7 @@ from exoreview.classify.subjects_train import (
     score,
     seen_dataset_ceiling,
 )
+from exoreview.classify.subjects import MODEL_CLASSES, shipped_model
 
 BASELINE_WORDS = {
     "human": {"patient", "patients", "participants", "volunteers", "subjects", "human", "humans", "women", "men",

@@ -4,7 +4,7 @@ Usage: python scripts/build_demo_mesh.py [TREE_TSV] [OUT_TSV]
 
 Defaults read ../shared/data/mesh/2017MeshTree.tsv (or $EXOREVIEW_SHARED/...)
 and write the packaged demo file. Which descriptors go in is defined in
-exoreview.mesh.demo so the tests can check the shipped file against it.
+exoreview.demo.mesh so the tests can check the shipped file against it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from exoreview.mesh.demo import demo_rows
+from exoreview.demo.mesh import demo_rows
 from exoreview.mesh.tree import MeshTree
 
 REPO = Path(__file__).resolve().parents[1]

@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from exoreview.classify.subjects_train import fit, load_examples, load_medline_samples, model_bytes
+from exoreview.bench.subjects_train import fit, load_examples, load_medline_samples, model_bytes
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("EXOREVIEW_SHARED", REPO.parent / "shared"))

@@ -8,7 +8,7 @@ from functools import cache
 import httpx
 
 from exoreview.formats.openalex import iter_openalex_works
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 from exoreview.records import Record
 from exoreview.sources.http import RetryPolicy
 from tests.conftest import shared_path

@@ -225,7 +225,7 @@ def test_real_medline_records_label_and_appraise_consistently(appraiser: Apprais
     import gzip
     import re
 
-    from exoreview.formats.pubmed_xml import iter_pubmed_xml
+    from exoreview.formats.pubmed import iter_pubmed_xml
 
     path = shared("fixtures", "pubmed_xml", "medline16n0902.xml.gz")  # type: ignore[operator]
     with gzip.open(path) as compressed:

@@ -8,16 +8,7 @@ from importlib import resources
 
 import pytest
 
-from exoreview.classify.sentences import field_text
-from exoreview.classify.subjects import (
-    SUBJECTS,
-    SubjectsModel,
-    find_cues,
-    predict_subjects,
-    record_features,
-    shipped_model,
-)
-from exoreview.classify.subjects_train import (
+from exoreview.bench.subjects_train import (
     Example,
     fit,
     leave_one_dataset_out,
@@ -28,6 +19,15 @@ from exoreview.classify.subjects_train import (
     model_predictor,
     score,
     seen_dataset_ceiling,
+)
+from exoreview.classify.sentences import field_text
+from exoreview.classify.subjects import (
+    SUBJECTS,
+    SubjectsModel,
+    find_cues,
+    predict_subjects,
+    record_features,
+    shipped_model,
 )
 from exoreview.records import AbstractSection, MeshHeading, Record
 

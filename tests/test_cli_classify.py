@@ -13,7 +13,7 @@ import pytest
 from exoreview.classify.sentences import field_text
 from exoreview.cli.app import main
 from exoreview.formats.openalex import iter_synergy
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 
 KEYS = {"id", "subjects", "design", "indications", "ev_sources", "labels", "evidence"}
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from exoreview.corpus import DemoCorpus, demo_corpus, generate, iter_labelled, iter_records, truth_key
+from exoreview.demo.corpus import DemoCorpus, demo_corpus, generate, iter_labelled, iter_records, truth_key
 from exoreview.records import Record
 
 _WORDS = re.compile(r"[^\W_]+")

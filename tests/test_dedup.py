@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from exoreview.dedup import deduplicate, find_duplicates, normalize_doi, normalize_title
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 from exoreview.records import PublicationType, Record
 from exoreview.store import Store
 

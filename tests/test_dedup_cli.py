@@ -9,7 +9,7 @@ import pytest
 
 from exoreview.cli.app import main
 from exoreview.dedup import deduplicate
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 from exoreview.records import Author, Journal
 from exoreview.store import Store
 

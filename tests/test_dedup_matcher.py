@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from exoreview.bench.dedup_testset import abbreviate_journal, build_testset
 from exoreview.dedup import deduplicate, match_records
 from exoreview.dedup.compare import compare, fingerprint
 from exoreview.dedup.normalize import journal_tokens, journals_compatible, normalize_title
-from exoreview.dedup.testset import abbreviate_journal, build_testset
 from exoreview.formats.openalex import iter_synergy
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 from exoreview.records import Author, Correction, PublicationType, Record
 from exoreview.store import Store
 
@@ -125,8 +125,8 @@ def test_testset_from_real_synergy_meets_the_quality_targets() -> None:
 
 
 def test_demo_hand_search_copies_all_merge_and_nothing_else(tmp_path: Path) -> None:
-    from exoreview.corpus import demo_corpus
-    from exoreview.corpus.demo import truth_key
+    from exoreview.demo.corpus import demo_corpus
+    from exoreview.demo.corpus.demo import truth_key
     from exoreview.formats.ris import iter_ris, write_ris
 
     corpus = demo_corpus(2025)

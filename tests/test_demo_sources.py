@@ -17,8 +17,8 @@ import pytest
 from lxml import etree, html
 
 from exoreview.cli.app import main
-from exoreview.demo import DEMO_CLOCK, DEMO_URLS, demo_sources_toml
-from exoreview.localapis import demo_corpus as views
+from exoreview.demo.localapis import demo_corpus as views
+from exoreview.demo.run import DEMO_CLOCK, DEMO_URLS, demo_sources_toml
 from exoreview.protocol import load_protocol
 from exoreview.protocol.loader import parse_protocol
 from exoreview.results import ELIGIBILITY, EXCLUDE, INCLUDE, TITLE_ABSTRACT

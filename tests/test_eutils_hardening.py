@@ -23,7 +23,7 @@ from exoreview.cli.app import main
 from exoreview.eutils.index import RecordIndex
 from exoreview.eutils.query import MAX_NESTING, QuerySyntaxError, parse
 from exoreview.eutils.server import EutilsService, RunningService
-from exoreview.formats.pubmed_xml import write_pubmed_xml
+from exoreview.formats.pubmed import write_pubmed_xml
 from exoreview.records import AbstractSection, MeshHeading, PubDate, Record
 from exoreview.sources.errors import SourceQueryError
 from exoreview.sources.pubmed import parse_esearch

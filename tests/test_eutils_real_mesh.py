@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from exoreview.eutils.index import RecordIndex
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 from exoreview.mesh.tree import MeshTree
 from exoreview.records import Record
 from tests.conftest import shared_path

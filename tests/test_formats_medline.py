@@ -11,7 +11,7 @@ import pytest
 
 from exoreview.formats.errors import MalformedRecord
 from exoreview.formats.medline import iter_medline, parse_date_published, parse_grant, write_medline
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 from exoreview.records import (
     AbstractSection,
     Author,

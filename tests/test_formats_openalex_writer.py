@@ -15,7 +15,7 @@ from exoreview.formats.openalex import (
     write_openalex_json,
     write_synergy,
 )
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 from exoreview.records import Author, MeshHeading, PubDate, PublicationType, Record
 
 

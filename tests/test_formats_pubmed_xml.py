@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from exoreview.formats.errors import MalformedRecord
-from exoreview.formats.pubmed_xml import (
+from exoreview.formats.pubmed import (
     iter_pubmed_xml,
     normalize_orcid,
     parse_medline_date,

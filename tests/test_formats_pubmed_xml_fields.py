@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from exoreview.bench.pubmed_tiling import tile_pubmed_xml
 from exoreview.formats.errors import MalformedRecord
-from exoreview.formats.pubmed_tiling import tile_pubmed_xml
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 from exoreview.records import Correction, Journal, Record
 
 pytestmark = pytest.mark.shared

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from exoreview.formats.pubmed_tiling import tile_pubmed_xml
+from exoreview.bench.pubmed_tiling import tile_pubmed_xml
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
 
@@ -20,7 +20,7 @@ LIMIT_MB = 300
 # Linux carries ru_maxrss over exec, so a child of a big pytest process would report the parent's size.
 CHILD = """
 import json, resource, sys
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 errors = []
 count = sum(1 for _ in iter_pubmed_xml(sys.argv[1], errors=errors))
 try:

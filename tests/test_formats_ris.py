@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from exoreview.formats.errors import MalformedRecord
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 from exoreview.formats.ris import iter_ris, write_ris
 from exoreview.records import Author, MeshHeading, MeshQualifier, PubDate, PublicationType, Record
 from exoreview.store import Store

@@ -27,7 +27,7 @@ from exoreview.classify import StudyClassifier
 from exoreview.cli import app as cli_app
 from exoreview.formats.errors import MalformedRecord
 from exoreview.formats.export import EXPORT_FORMATS, write_records
-from exoreview.formats.pubmed_xml import write_pubmed_xml
+from exoreview.formats.pubmed import write_pubmed_xml
 from exoreview.imports import read_file
 from exoreview.protocol.loader import parse_protocol
 from exoreview.protocol.model import ProtocolError

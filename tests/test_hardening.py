@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from exoreview.cli.app import main
-from exoreview.formats.pubmed_xml import write_pubmed_xml
+from exoreview.formats.pubmed import write_pubmed_xml
 from exoreview.records import AbstractSection, PubDate, Record
 from exoreview.results import ELIGIBILITY, INCLUDE, TITLE_ABSTRACT, Decision
 from exoreview.sources.europepmc import EuropePmcClient

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from exoreview.demo.mesh import CHECK_TAGS, DOMAIN_DESCRIPTORS, TREELESS_CHECK_TAGS, demo_rows
 from exoreview.mesh import MeshTree
-from exoreview.mesh.demo import CHECK_TAGS, DOMAIN_DESCRIPTORS, TREELESS_CHECK_TAGS, demo_rows
 
 _FULL: dict[Path, MeshTree] = {}
 

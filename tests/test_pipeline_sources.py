@@ -13,11 +13,11 @@ from pathlib import Path
 
 import httpx
 
+from exoreview.demo.localapis import europepmc as epmc_api
+from exoreview.demo.localapis.base import RunningApi
+from exoreview.demo.localapis.ctgov import ClinicalTrialsService, synthetic_trials
+from exoreview.demo.localapis.openalex import OpenAlexService
 from exoreview.eutils.server import EutilsService, RunningService
-from exoreview.localapis import europepmc as epmc_api
-from exoreview.localapis.base import RunningApi
-from exoreview.localapis.ctgov import ClinicalTrialsService, synthetic_trials
-from exoreview.localapis.openalex import OpenAlexService
 from exoreview.pipeline import run_review
 from exoreview.protocol.loader import parse_protocol
 from exoreview.review import ReviewFolder
@@ -120,7 +120,7 @@ def test_search_cut_off_by_a_fault_resumes_without_doubles(tmp_path: Path) -> No
     from exoreview.eutils.faults import Fault
     from exoreview.sources.errors import SourceUnavailable
     from exoreview.sources.europepmc import EuropePmcClient
-    from exoreview.sources.gather import SearchRequest, retrieve_source
+    from exoreview.sources.json_search import SearchRequest, retrieve_source
     from tests.sources_helpers import fast
 
     request = SearchRequest(protocol_query="skin[tiab] OR hair[tiab] OR cell[tiab]", page_size=10)

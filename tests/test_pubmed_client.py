@@ -13,11 +13,11 @@ import pytest
 
 from exoreview.eutils.faults import Fault
 from exoreview.eutils.server import EutilsService, RunningService
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 from exoreview.mesh.tree import MeshTree
 from exoreview.sources.errors import SourceMalformedResponse, SourceQueryError, SourceRateLimited, SourceUnavailable
 from exoreview.sources.pubmed import parse_esearch, parse_espell
-from exoreview.sources.retrieve import collect_ids, retrieve_pubmed
+from exoreview.sources.pubmed_search import collect_ids, retrieve_pubmed
 from exoreview.store import Store
 from tests.eutils_helpers import fast_client, reset
 

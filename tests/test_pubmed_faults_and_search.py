@@ -17,12 +17,12 @@ from lxml import etree
 from exoreview.cli.app import main
 from exoreview.eutils.faults import Fault
 from exoreview.eutils.server import EutilsService, RunningService
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 from exoreview.mesh.tree import MeshTree
 from exoreview.sources.errors import SourceQueryError, SourceUnavailable
 from exoreview.sources.http import retry_after_seconds
 from exoreview.sources.pubmed import parse_epost
-from exoreview.sources.retrieve import retrieve_pubmed
+from exoreview.sources.pubmed_search import retrieve_pubmed
 from exoreview.store import Store
 from tests.conftest import shared_path
 from tests.eutils_helpers import fast_client

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from exoreview.formats.openalex import iter_synergy
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 from exoreview.records import Record
 from tests.conftest import shared_path
 

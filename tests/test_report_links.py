@@ -14,7 +14,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from exoreview.demo import run_demo
+from exoreview.demo.run import run_demo
 from exoreview.results import REPORTED, SCORE_ITEM
 from exoreview.review import ReviewFolder
 from exoreview.store import Store

@@ -16,10 +16,10 @@ from lxml import etree
 from exoreview.cli.app import main
 from exoreview.eutils.faults import Fault
 from exoreview.eutils.server import EutilsService, RunningService
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 from exoreview.sources.archive import ResponseArchive, request_key
 from exoreview.sources.pubmed import raw_record_xml
-from exoreview.sources.retrieve import retrieve_pubmed
+from exoreview.sources.pubmed_search import retrieve_pubmed
 from exoreview.store import Store
 from tests.conftest import shared_path
 from tests.eutils_helpers import fast_client

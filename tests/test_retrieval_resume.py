@@ -20,7 +20,7 @@ import pytest
 
 from exoreview.eutils.faults import Fault
 from exoreview.eutils.server import EutilsService, RunningService
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 from tests.conftest import shared_path
 
 QUERY = "english[la]"

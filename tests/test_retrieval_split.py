@@ -14,7 +14,7 @@ import pytest
 
 from exoreview.eutils.server import EutilsService, RunningService
 from exoreview.sources.pubmed import EFETCH_MAX_BATCH, ESEARCH_MAX_IDS
-from exoreview.sources.retrieve import collect, retrieve_pubmed
+from exoreview.sources.pubmed_search import collect, retrieve_pubmed
 from exoreview.store import Store
 from tests.eutils_helpers import fast_client, synthetic_dated_records
 

@@ -28,7 +28,7 @@ from exoreview.formats.export import EXPORT_FORMATS, write_records
 from exoreview.formats.fields import CARRIED, FIELDS, carried
 from exoreview.formats.medline import CORRECTION_TAGS
 from exoreview.formats.names import initials_of
-from exoreview.formats.pubmed_xml import join_grant, write_pubmed_xml
+from exoreview.formats.pubmed import join_grant, write_pubmed_xml
 from exoreview.imports import FORMATS, detect_format, read_file
 from exoreview.records import (
     AbstractSection,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 from exoreview.results import EXCLUDE, INCLUDE, MAYBE, TITLE_ABSTRACT, Decision
 from exoreview.review import init_folder
 from exoreview.screen.reviewers import agreement, conflicts, people, resolve

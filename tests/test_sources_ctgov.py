@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from exoreview.demo.localapis.base import RunningApi
+from exoreview.demo.localapis.ctgov import PREFIX, ClinicalTrialsService, synthetic_trials
 from exoreview.eutils.faults import Fault
-from exoreview.localapis.base import RunningApi
-from exoreview.localapis.ctgov import PREFIX, ClinicalTrialsService, synthetic_trials
 from exoreview.sources.ctgov import ClinicalTrialsClient, trials
 from exoreview.sources.errors import SourceMalformedResponse, SourceQueryError
 from exoreview.sources.translate_query import Translation

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from exoreview.demo.localapis.base import RunningApi
+from exoreview.demo.localapis.europepmc import PREFIX, EuropePmcService
 from exoreview.eutils.faults import Fault
-from exoreview.localapis.base import RunningApi
-from exoreview.localapis.europepmc import PREFIX, EuropePmcService
 from exoreview.sources.errors import SourceQueryError, SourceRateLimited, SourceUnavailable
 from exoreview.sources.europepmc import EuropePmcClient
 from exoreview.sources.translate_query import Translation

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
+from exoreview.demo.localapis.base import RunningApi
+from exoreview.demo.localapis.openalex import OpenAlexService
 from exoreview.eutils.faults import Fault
 from exoreview.formats.openalex import rebuild_abstract, short_openalex_id
-from exoreview.localapis.base import RunningApi
-from exoreview.localapis.openalex import OpenAlexService
 from exoreview.sources.errors import SourceQueryError, SourceUnavailable
 from exoreview.sources.openalex_api import OpenAlexClient
 from exoreview.sources.translate_query import Translation

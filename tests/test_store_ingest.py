@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from exoreview.bench.pubmed_tiling import tile_pubmed_xml
 from exoreview.formats.errors import MalformedRecord
-from exoreview.formats.pubmed_tiling import tile_pubmed_xml
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed import iter_pubmed_xml
 from exoreview.store import Store
 from exoreview.store.database import record_row
 from exoreview.store.ingest import BATCH, IngestError, ingest_pubmed_files

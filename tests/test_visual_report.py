@@ -17,7 +17,7 @@ import lxml.html
 import pytest
 from PIL import Image, ImageStat
 
-from exoreview.demo import run_demo
+from exoreview.demo.run import run_demo
 from tests.report_tools import Browser, artifact, require_tool
 
 pytestmark = pytest.mark.slow

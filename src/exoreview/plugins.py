@@ -88,10 +88,10 @@ WRITERS: Registry = Registry("exoreview.writers", "writer")
 RENDERERS: Registry = Registry("exoreview.renderers", "report format")
 
 _BUILT_INS = {
-    SOURCES: {"pubmed": "exoreview.sources.multi:PUBMED", "europepmc": "exoreview.sources.multi:EUROPEPMC",
-              "openalex": "exoreview.sources.multi:OPENALEX", "ctgov": "exoreview.sources.multi:CTGOV"},
+    SOURCES: {"pubmed": "exoreview.sources.builtin:PUBMED", "europepmc": "exoreview.sources.builtin:EUROPEPMC",
+              "openalex": "exoreview.sources.builtin:OPENALEX", "ctgov": "exoreview.sources.builtin:CTGOV"},
     READERS: {"ris": "exoreview.formats.ris:READER", "medline": "exoreview.formats.medline:READER",
-              "pubmed-xml": "exoreview.formats.pubmed_xml:READER", "bibtex": "exoreview.formats.bibtex:READER",
+              "pubmed-xml": "exoreview.formats.pubmed.reader:READER", "bibtex": "exoreview.formats.bibtex:READER",
               "csv": "exoreview.formats.csv_table:READER", "asreview-csv": "exoreview.formats.asreview_csv:READER",
               "csl-json": "exoreview.formats.csljson:READER", "openalex": "exoreview.formats.openalex:READER",
               "synergy": "exoreview.formats.openalex:SYNERGY_READER"},

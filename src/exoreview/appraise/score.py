@@ -51,35 +51,39 @@ class Appraiser:
         """One rating per item and a "score" row; for a non-EV or secondary study only the score row."""
         name = self.instrument.name
         sentences = [(f, s) for f, s in record_sentences(record) if f in ("title", "abstract")]
-        methods_labels: list[Label] = []
-        if methods_text.strip():
-            sentences += [(METHODS_FIELD, s) for s in split_sentences(methods_text)]
-            if self.classifier is not None:
-                methods_labels = [_in_methods(lab, record_id) for lab in
-                                  self.classifier.classify(Record(abstract=[AbstractSection(methods_text)]), record_id,
-                                                           own_text=True)
-                                  if lab.facet != DESIGN and lab.evidence.field_name == "abstract"]
+        methods_sentences, methods_labels = self._methods(methods_text, record_id)
+        sentences += methods_sentences
         all_labels = [lab for lab in labels if _counts(lab)] + [lab for lab in methods_labels if _counts(lab)]
-        design = next((lab.value for lab in labels if lab.facet == DESIGN), "")
-        if design in REVIEW_DESIGNS:
-            return [Rating(record_id, name, SCORE_ITEM, NOT_APPLICABLE,
-                           detail=f"a {design.replace('_', ' ')}: the checklist applies to primary EV studies")]
-        if not _is_ev_study(sentences):
-            return [Rating(record_id, name, SCORE_ITEM, NOT_APPLICABLE,
-                           detail="not an EV study: no vesicles named in the title or abstract")]
-        conditions = _conditions(all_labels, sentences)
+        why_not = _why_not_appraised(labels, sentences)
+        if why_not:
+            return [Rating(record_id, name, SCORE_ITEM, NOT_APPLICABLE, detail=why_not)]
+        ratings = self._item_ratings(record_id, all_labels, sentences)
+        ratings.append(_score_row(record_id, name, ratings))
+        return ratings
+
+    def _methods(self, methods_text: str, record_id: int) -> tuple[list[tuple[str, Sentence]], list[Label]]:
+        """The Methods section's sentences and the classifier's labels of them (none without a classifier)."""
+        if not methods_text.strip():
+            return [], []
+        sentences = [(METHODS_FIELD, s) for s in split_sentences(methods_text)]
+        if self.classifier is None:
+            return sentences, []
+        found = self.classifier.classify(Record(abstract=[AbstractSection(methods_text)]), record_id, own_text=True)
+        return sentences, [_in_methods(lab, record_id) for lab in found
+                           if lab.facet != DESIGN and lab.evidence.field_name == "abstract"]
+
+    def _item_ratings(self, record_id: int, labels: list[Label], sentences: list[tuple[str, Sentence]]
+                      ) -> list[Rating]:
+        """One rating per item of the instrument: not applicable, reported (with its evidence) or not reported."""
+        name = self.instrument.name
+        conditions = _conditions(labels, sentences)
         ratings: list[Rating] = []
         for item in self.instrument.items:
             if item.applies not in conditions:
                 ratings.append(Rating(record_id, name, item.id, NOT_APPLICABLE, detail=_NOT_APPLICABLE[item.applies]))
                 continue
-            evidence = self._evidence(item, all_labels, sentences)
+            evidence = self._evidence(item, labels, sentences)
             ratings.append(Rating(record_id, name, item.id, REPORTED if evidence else NOT_REPORTED, evidence))
-        applicable = [r for r in ratings if r.rating != NOT_APPLICABLE]
-        reported = sum(r.rating == REPORTED for r in applicable)
-        fraction = reported / len(applicable) if applicable else 0.0
-        ratings.append(Rating(record_id, name, SCORE_ITEM, f"{fraction:.3f}",
-                              detail=f"{reported} of {len(applicable)} applicable items reported"))
         return ratings
 
     def _evidence(self, item: Item, labels: list[Label], sentences: list[tuple[str, Sentence]]) -> Evidence | None:
@@ -106,6 +110,25 @@ _NOT_APPLICABLE = {
     "centrifugation_isolation": "applies when vesicles were separated by ultracentrifugation; none was named",
     "cell_culture_source": "applies when vesicles came from cultured cells; no cell source was named",
 }
+
+
+def _why_not_appraised(labels: list[Label], sentences: list[tuple[str, Sentence]]) -> str:
+    """Why the checklist does not apply to the study (a review, or not an EV study); "" when it does."""
+    design = next((lab.value for lab in labels if lab.facet == DESIGN), "")
+    if design in REVIEW_DESIGNS:
+        return f"a {design.replace('_', ' ')}: the checklist applies to primary EV studies"
+    if not _is_ev_study(sentences):
+        return "not an EV study: no vesicles named in the title or abstract"
+    return ""
+
+
+def _score_row(record_id: int, instrument: str, ratings: list[Rating]) -> Rating:
+    """The "score" row: the fraction of applicable items reported."""
+    applicable = [r for r in ratings if r.rating != NOT_APPLICABLE]
+    reported = sum(r.rating == REPORTED for r in applicable)
+    fraction = reported / len(applicable) if applicable else 0.0
+    return Rating(record_id, instrument, SCORE_ITEM, f"{fraction:.3f}",
+                  detail=f"{reported} of {len(applicable)} applicable items reported")
 
 
 def _counts(label: Label) -> bool:

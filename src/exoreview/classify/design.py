@@ -85,11 +85,17 @@ def decide_design(
     fallback = [c for c in weak if not c.negated and not c.hedged]
     if decision.design is not None or not fallback:
         return decision
+    return _weak_decision(fallback, levels, key)
+
+
+def _weak_decision(fallback: list[Label], levels: dict[str, int | None], key: Callable[[Label], tuple]
+                   ) -> DesignDecision:
+    """The design read from weak cues alone, when no strong cue names one."""
     # A review's weak cue before a laboratory one: reviews also name the cells their studies used.
     reviews = [c for c in fallback if c.value in REVIEW_DESIGNS]
     best = min(reviews or fallback, key=key)
     level = levels.get(best.value)
-    label = replace(best, detail=f"evidence_level={level}" if level else "")
+    label = replace(best, detail=_level_detail(level))
     implied_value = None if best.value in REVIEW_DESIGNS else IMPLIED_SUBJECTS.get(best.value)
     if implied_value is None:
         return DesignDecision(label, level)
@@ -98,44 +104,77 @@ def decide_design(
 
 
 def _decide(candidates: list[Label], levels: dict[str, int | None], key: Callable[[Label], tuple]) -> DesignDecision:
+    """The design from the strong cues: a review of its own, else the strongest primary design."""
     designs = [c for c in candidates if c.facet == DESIGN and not c.negated]
-    reviews = [c for c in designs if c.value in REVIEW_DESIGNS and not _cites_others_review(c)]
     primary = [c for c in designs if c.value not in REVIEW_DESIGNS and not c.hedged]
     studied = [c for c in candidates if c.facet == SUBJECTS and not c.negated and not c.hedged]
-    if reviews and _primary_despite_review(reviews, primary):
-        reviews = []
+    reviews = _own_reviews(designs, primary)
     if reviews:
-        chosen = _review_kind(reviews)
+        chosen: str | None = _review_kind(reviews)
         pool = reviews
     else:
-        named = {c.value for c in primary}
-        chosen = next((d for d in HUMAN_DESIGNS if d in named), None)
-        pool = primary
-        if chosen is None and any(c.value == "human" for c in studied):
-            # People took part and no design is named: a clinical study, read as non-randomized.
-            chosen = UNNAMED_HUMAN_DESIGN
-            pool = [replace(c, facet=DESIGN, value=chosen) for c in studied if c.value == "human"]
-        if chosen is None:
-            lab = {c.value for c in studied} | (named & set(LAB_DESIGNS))
-            chosen = next((d for d in LAB_DESIGNS if d in lab), None)
-            pool = [c for c in primary if c.value == chosen] or [
-                replace(c, facet=DESIGN, value=DESIGN_FROM_SUBJECT[c.value]) for c in studied
-                if c.value == chosen]
+        chosen, pool = _primary_design(primary, studied)
     if chosen is None:
         return DesignDecision(None, None)
+    best = _best_evidence(pool, chosen, key)
+    level = levels.get(chosen)
+    label = Label(best.record_id, DESIGN, chosen, best.evidence, detail=_level_detail(level))
+    if chosen in REVIEW_DESIGNS:
+        return DesignDecision(label, level)
+    return _with_subjects(label, level, studied)
+
+
+def _level_detail(level: int | None) -> str:
+    return f"evidence_level={level}" if level else ""
+
+
+def _own_reviews(designs: list[Label], primary: list[Label]) -> list[Label]:
+    """The review cues that say what this record is (not another author's review), unless it is primary."""
+    reviews = [c for c in designs if c.value in REVIEW_DESIGNS and not _cites_others_review(c)]
+    if reviews and _primary_despite_review(reviews, primary):
+        return []
+    return reviews
+
+
+def _primary_design(primary: list[Label], studied: list[Label]) -> tuple[str | None, list[Label]]:
+    """(design, the cues it may cite) of a primary study: a named human design, people, else laboratory work."""
+    named = {c.value for c in primary}
+    human = next((d for d in HUMAN_DESIGNS if d in named), None)
+    if human is not None:
+        return human, primary
+    if any(c.value == "human" for c in studied):
+        # People took part and no design is named: a clinical study, read as non-randomized.
+        return UNNAMED_HUMAN_DESIGN, [replace(c, facet=DESIGN, value=UNNAMED_HUMAN_DESIGN)
+                                      for c in studied if c.value == "human"]
+    return _laboratory_design(primary, studied, named)
+
+
+def _laboratory_design(primary: list[Label], studied: list[Label], named: set[str]) -> tuple[str | None, list[Label]]:
+    """The strongest laboratory design named or implied by what was studied; its cues, or its subject cues."""
+    lab = {c.value for c in studied} | (named & set(LAB_DESIGNS))
+    chosen = next((d for d in LAB_DESIGNS if d in lab), None)
+    pool = [c for c in primary if c.value == chosen] or [
+        replace(c, facet=DESIGN, value=DESIGN_FROM_SUBJECT[c.value]) for c in studied if c.value == chosen]
+    return chosen, pool
+
+
+def _best_evidence(pool: list[Label], chosen: str, key: Callable[[Label], tuple]) -> Label:
+    """The best cue for the chosen design; for a review kind read from its sibling cues, the best of all."""
     best = min((c for c in pool if c.value == chosen), key=key, default=None)
     if best is None:  # a review kind read from its sibling cues (a search described, no "systematic review")
         best = min(pool, key=key)
-    level = levels.get(chosen)
-    label = Label(best.record_id, DESIGN, chosen, best.evidence, detail=f"evidence_level={level}" if level else "")
-    if chosen in REVIEW_DESIGNS:
-        return DesignDecision(label, level)
+    return best
+
+
+def _with_subjects(label: Label, level: int | None, studied: list[Label]) -> DesignDecision:
+    """A primary design with its subjects: those its sentences name, plus the one the design implies."""
+    chosen = label.value
     subjects = {c.value for c in studied}
     implied: list[Label] = []
     implied_value = IMPLIED_SUBJECTS.get(chosen)
     if implied_value and implied_value not in subjects:
-        evidence = replace(best.evidence, method=f"design:{chosen}")
-        implied.append(Label(best.record_id, SUBJECTS, implied_value, evidence))
+        evidence = replace(label.evidence, method=f"design:{chosen}")
+        implied.append(Label(label.record_id, SUBJECTS, implied_value, evidence))
         subjects.add(implied_value)
     return DesignDecision(label, level, _ordered(subjects), implied)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from exoreview.classify.abbreviations import definitions_of, expand_short_forms
 from exoreview.classify.cues import CueScanner
@@ -30,7 +31,7 @@ from exoreview.classify.design import (
 from exoreview.classify.details import detail_labels
 from exoreview.classify.scope import BACKGROUND, STUDY, sentence_scopes
 from exoreview.classify.sentences import Sentence, list_items, record_sentences
-from exoreview.protocol.model import ProtocolError, Taxonomy
+from exoreview.protocol.model import ProtocolError, Taxonomy, TaxonomyClass
 from exoreview.records import Record
 from exoreview.results import Evidence, Label
 
@@ -103,39 +104,33 @@ class RuleClassifier:
         self._order: dict[tuple[str, str], int] = {}
         self._implies: dict[tuple[str, str], list[str]] = {}
         self.levels: dict[str, int | None] = {}
-        self._anchors = {facet: _compile(facet, "anchors", "|".join(f"(?:{p})" for p in patterns))
-                         for facet, patterns in taxonomy.anchors.items() if patterns}
-        self._comparators = {facet: _compile(facet, "comparators", "|".join(f"(?:{p})" for p in patterns))
-                             for facet, patterns in taxonomy.comparators.items() if patterns}
+        self._anchors = _joined_patterns(taxonomy.anchors, "anchors")
+        self._comparators = _joined_patterns(taxonomy.comparators, "comparators")
         for facet, classes in taxonomy.facets.items():
             for value, spec in classes.items():
-                self._order[(facet, value)] = len(self._order)
-                if facet == DESIGN:
-                    self.levels[value] = spec.evidence_level
-                for pattern in spec.patterns:
-                    self._add_rule(_Rule(facet, value, _compile(facet, value, pattern), frozenset(spec.yields_to),
-                                         modifier=spec.modifier))
-                for pattern in spec.weak_patterns:
-                    if facet != DESIGN:
-                        raise ProtocolError(f"taxonomy facet {facet!r}, class {value!r}: weak_patterns apply to the "
-                                            f"{DESIGN!r} facet only")
-                    self._add_rule(_Rule(facet, value, _compile(facet, value, pattern), weak=True))
-                for ui in spec.mesh:
-                    self._by_mesh.setdefault(ui.strip().upper(), []).append((facet, value))
-                for name in spec.publication_types:
-                    self._by_pubtype.setdefault(name.strip().casefold(), []).append((facet, value))
-                for implied in spec.implies:
-                    if implied not in classes or implied == value:
-                        raise ProtocolError(
-                            f"taxonomy facet {facet!r}, class {value!r}: implies {implied!r}, which is not "
-                            f"another class of facet {facet!r}; name one of {sorted(set(classes) - {value})}"
-                        )
-                if spec.implies:
-                    self._implies[(facet, value)] = list(spec.implies)
-                for other in spec.yields_to:
-                    if other not in classes or other == value:
-                        raise ProtocolError(f"taxonomy facet {facet!r}, class {value!r}: yields_to {other!r}, which is "
-                                            f"not another class of facet {facet!r}")
+                self._add_class(facet, value, spec, classes)
+
+    def _add_class(self, facet: str, value: str, spec: TaxonomyClass, classes: dict[str, TaxonomyClass]) -> None:
+        """Compile one class of a facet: its patterns, MeSH UIs, publication types and links to its siblings."""
+        self._order[(facet, value)] = len(self._order)
+        if facet == DESIGN:
+            self.levels[value] = spec.evidence_level
+        for pattern in spec.patterns:
+            self._add_rule(_Rule(facet, value, _compile(facet, value, pattern), frozenset(spec.yields_to),
+                                 modifier=spec.modifier))
+        for pattern in spec.weak_patterns:
+            if facet != DESIGN:
+                raise ProtocolError(f"taxonomy facet {facet!r}, class {value!r}: weak_patterns apply to the "
+                                    f"{DESIGN!r} facet only")
+            self._add_rule(_Rule(facet, value, _compile(facet, value, pattern), weak=True))
+        for ui in spec.mesh:
+            self._by_mesh.setdefault(ui.strip().upper(), []).append((facet, value))
+        for name in spec.publication_types:
+            self._by_pubtype.setdefault(name.strip().casefold(), []).append((facet, value))
+        _check_implies(facet, value, spec.implies, classes)
+        if spec.implies:
+            self._implies[(facet, value)] = list(spec.implies)
+        _check_yields_to(facet, value, spec.yields_to, classes)
 
     def _add_rule(self, rule: _Rule) -> None:
         index = len(self._rules)
@@ -411,6 +406,30 @@ def _yields(hit: _Hit, hits: list[_Hit]) -> bool:
     return False
 
 
+def _joined_patterns(patterns: dict[str, list[str]], kind: str) -> dict[str, re.Pattern[str]]:
+    """One compiled alternation per facet that has patterns of this kind (anchors or comparators)."""
+    return {facet: _compile(facet, kind, "|".join(f"(?:{p})" for p in facet_patterns))
+            for facet, facet_patterns in patterns.items() if facet_patterns}
+
+
+def _check_implies(facet: str, value: str, implies: list[str], classes: dict[str, TaxonomyClass]) -> None:
+    """A class may imply only another class of its own facet."""
+    for implied in implies:
+        if implied not in classes or implied == value:
+            raise ProtocolError(
+                f"taxonomy facet {facet!r}, class {value!r}: implies {implied!r}, which is not "
+                f"another class of facet {facet!r}; name one of {sorted(set(classes) - {value})}"
+            )
+
+
+def _check_yields_to(facet: str, value: str, yields_to: list[str], classes: dict[str, TaxonomyClass]) -> None:
+    """A class may yield only to another class of its own facet."""
+    for other in yields_to:
+        if other not in classes or other == value:
+            raise ProtocolError(f"taxonomy facet {facet!r}, class {value!r}: yields_to {other!r}, which is "
+                                f"not another class of facet {facet!r}")
+
+
 def _compile(facet: str, value: str, pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern, re.IGNORECASE)
@@ -456,12 +475,10 @@ def _prefixes(items: list, budget: int) -> set[str]:
     if not items or budget == 0:
         return {""}
     (op, arg), rest = items[0], items[1:]
-    if op is _c.LITERAL:
-        return {chr(arg).lower() + tail for tail in _prefixes(rest, budget - 1)}
-    if op is _c.IN and arg == [(_c.CATEGORY, _c.CATEGORY_DIGIT)]:
-        return {digit + tail for digit in "0123456789" for tail in _prefixes(rest, budget - 1)}  # ASCII digits
-    if op is _c.IN and all(kind is _c.LITERAL for kind, _ in arg) and len(arg) <= 4:
-        return {chr(ch).lower() + tail for _, ch in arg for tail in _prefixes(rest, budget - 1)}
+    first = _first_characters(op, arg)
+    if first is not None:
+        tails = _prefixes(rest, budget - 1)
+        return {character + tail for character in first for tail in tails}
     if op is _c.BRANCH:
         return set().union(*(_prefixes(list(branch) + rest, budget) for branch in arg[1]))
     if op is _c.SUBPATTERN:
@@ -469,8 +486,26 @@ def _prefixes(items: list, budget: int) -> set[str]:
     if op is _c.AT or op is _c.ASSERT or op is _c.ASSERT_NOT:
         return _prefixes(rest, budget)
     if op is _c.MAX_REPEAT or op is _c.MIN_REPEAT:
-        low, high, body = arg
-        # One optional item: with it or without it. Longer repeats: only the body's own start.
-        started = _prefixes(list(body) + rest, budget) if high == 1 else _prefixes(list(body), budget)
-        return started | _prefixes(rest, budget) if low == 0 else started
+        return _repeat_prefixes(arg, rest, budget)
     return {""}
+
+
+def _first_characters(op: object, arg: Any) -> list[str] | None:
+    """The lower-case characters a one-character item matches; None when it is not one the index reads."""
+    if op is _c.LITERAL:
+        return [chr(arg).lower()]
+    if op is not _c.IN:
+        return None
+    if arg == [(_c.CATEGORY, _c.CATEGORY_DIGIT)]:
+        return list("0123456789")  # ASCII digits
+    if all(kind is _c.LITERAL for kind, _ in arg) and len(arg) <= 4:
+        return [chr(ch).lower() for _, ch in arg]
+    return None
+
+
+def _repeat_prefixes(arg: tuple, rest: list, budget: int) -> set[str]:
+    """Prefixes of a repeated item followed by `rest`."""
+    low, high, body = arg
+    # One optional item: with it or without it. Longer repeats: only the body's own start.
+    started = _prefixes(list(body) + rest, budget) if high == 1 else _prefixes(list(body), budget)
+    return started | _prefixes(rest, budget) if low == 0 else started

@@ -56,7 +56,7 @@ DirArg = typer.Argument(Path("."), help="The review folder.")
 def demo(out_dir: Path = typer.Option(Path("exoreview-demo"), "--out", help="Folder for the outputs."),
          seed: int = typer.Option(2025, help="Seed of the synthetic corpus.")) -> None:
     """Run the whole review offline on a synthetic corpus, through a local PubMed-compatible service."""
-    from exoreview.demo import run_demo
+    from exoreview.demo.run import run_demo
 
     with progress_bar("Fetching records") as progress:
         result = run_demo(out_dir, seed=seed, say=lambda m: console.print(m, markup=False), progress=progress)

@@ -52,7 +52,7 @@ def retrieve(query: str = typer.Argument(..., help="A PubMed query, sent exactly
     Raw answers are kept in DIR/raw (a re-run replays them without network); the PRISMA-S search log is
     written to DIR/search-log.json and DIR/search-log.md.
     """
-    from exoreview.sources.retrieve import retrieve_pubmed
+    from exoreview.sources.pubmed_search import retrieve_pubmed
 
     if not 0 < batch_size <= EFETCH_MAX_BATCH:
         raise typer.BadParameter(f"must be 1-{EFETCH_MAX_BATCH}", param_hint="--batch-size")

@@ -40,7 +40,7 @@ def protocol_list() -> None:
 @protocol_app.command("show")
 def protocol_show(name: str = typer.Argument(..., help="A built-in protocol name or a protocol file.")) -> None:
     """Print a protocol and the exact query each source will be sent."""
-    from exoreview.sources.multi import query_as_sent
+    from exoreview.sources.builtin import query_as_sent
 
     protocol = load_protocol(name)
     lines = [f"{protocol.name} (version {protocol.version}, sha256 {protocol.content_hash()})",
@@ -153,7 +153,7 @@ def serve_eutils(store_file: Path = typer.Option(None, "--store", help="Store wh
     from exoreview.mesh.tree import MeshTree
 
     if demo or store_file is None:
-        from exoreview.corpus import demo_corpus
+        from exoreview.demo.corpus import demo_corpus
 
         records, tree = demo_corpus().pubmed, MeshTree.demo()
     else:

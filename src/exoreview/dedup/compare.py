@@ -128,34 +128,43 @@ def title_relation(a: Fingerprint, b: Fingerprint) -> tuple[str, float]:
         return "prefix", 0.9  # cut short, possibly mid-word, or a subtitle added
     if Indel.normalized_similarity(a.title, b.title) < 0.5:
         return "different", 0.0
-    ta, tb = a.tokens, b.tokens
+    relation = _word_relation(a.tokens, b.tokens)
+    return relation, _TITLE_SCORES[relation]
+
+
+_TITLE_SCORES = {"same": 1.0, "prefix": 0.9, "subtitle": 0.75, "different": 0.0}
+
+
+def _word_relation(ta: tuple[str, ...], tb: tuple[str, ...]) -> str:
+    """How two titles' words relate, edit by edit: one edit that makes them different decides."""
     relation = "same"
     for tag, i1, i2, j1, j2 in Levenshtein.opcodes(list(ta), list(tb)):
         if tag == "equal":
             continue
-        left, right = ta[i1:i2], tb[j1:j2]
-        at_end = i2 == len(ta) and j2 == len(tb)
-        if at_end and _is_cut(left, right, ta[:i1]):
-            relation = "prefix"
-            continue
-        if any(is_number_token(t) for t in left + right):
-            return "different", 0.0
-        if not left or not right:
-            if all(t in STOPWORDS for t in left + right):
-                continue  # 'a' / 'the' dropped
-            return "different", 0.0
-        joined_a, joined_b = "".join(left), "".join(right)
-        if Indel.normalized_similarity(joined_a, joined_b) >= 0.8:
-            continue  # a spelling variant: 'jorgensen' / 'jrgensen', 'tumour' / 'tumor'
-        if at_end and i1 >= FULL_TITLE_WORDS:
-            relation = "subtitle"
-            continue
-        return "different", 0.0
-    if relation == "prefix":
-        return relation, 0.9
-    if relation == "subtitle":
-        return relation, 0.75
-    return "same", 1.0
+        edit = _edit_relation(ta, tb, (i1, i2, j1, j2))
+        if edit == "different":
+            return edit
+        if edit != "same":
+            relation = edit
+    return relation
+
+
+def _edit_relation(ta: tuple[str, ...], tb: tuple[str, ...], span: tuple[int, int, int, int]) -> str:
+    """What one edit (words ta[i1:i2] -> tb[j1:j2]) makes of two titles: "same", "prefix", "subtitle" or "different"."""
+    i1, i2, j1, j2 = span
+    left, right = ta[i1:i2], tb[j1:j2]
+    at_end = i2 == len(ta) and j2 == len(tb)
+    if at_end and _is_cut(left, right, ta[:i1]):
+        return "prefix"
+    if any(is_number_token(t) for t in left + right):
+        return "different"
+    if not left or not right:
+        return "same" if all(t in STOPWORDS for t in left + right) else "different"  # 'a' / 'the' dropped
+    if Indel.normalized_similarity("".join(left), "".join(right)) >= 0.8:
+        return "same"  # a spelling variant: 'jorgensen' / 'jrgensen', 'tumour' / 'tumor'
+    if at_end and i1 >= FULL_TITLE_WORDS:
+        return "subtitle"
+    return "different"
 
 
 def _is_cut(left: tuple[str, ...], right: tuple[str, ...], common: tuple[str, ...]) -> bool:
@@ -176,40 +185,60 @@ def compare(a: Fingerprint, b: Fingerprint) -> Verdict:
     relation, title_score = title_relation(a, b)
     if relation == "different":
         return Verdict(DISTINCT, 0.0, "titles differ")
-    points = 0
-    agree = ["title" if relation == "same" else f"title-{relation}"]
-    if a.year and b.year:
-        if a.year == b.year:
-            points += 1
-            agree.append("year")
-        else:
-            points -= 1
-            agree.append("year±1")
-    if a.surname and b.surname:
-        if a.surname == b.surname and (not a.initial or not b.initial or a.initial == b.initial):
-            points += 1
-            agree.append("author")
-        else:
-            points -= 2
-    if a.journal and b.journal:
-        if (a.issn and a.issn == b.issn) or journals_compatible(a.journal, b.journal):
-            points += 1
-            agree.append("journal")
-        else:
-            points -= 1
-    if a.page and b.page:
-        if a.page == b.page:
-            points += 1
-            agree.append("pages")
-        else:
-            points -= 2
-    if a.volume and b.volume and a.volume != b.volume:
-        points -= 1
+    points, agree = _agreement(a, b)
+    agree.insert(0, "title" if relation == "same" else f"title-{relation}")
     shortest = min(len(a.tokens), len(b.tokens))
     if shortest < FULL_TITLE_WORDS:
         points -= 2
     score = round(title_score + STEP * points, 3)
+    return Verdict(_decision(score, shortest, agree), score, "+".join(agree))
+
+
+def _agreement(a: Fingerprint, b: Fingerprint) -> tuple[int, list[str]]:
+    """(points, what agrees) from year, first author, journal, first page and volume."""
+    points = 0
+    agree: list[str] = []
+    for check in (_year_points, _author_points, _journal_points, _page_points):
+        delta, agreed = check(a, b)
+        points += delta
+        if agreed:
+            agree.append(agreed)
+    if a.volume and b.volume and a.volume != b.volume:
+        points -= 1
+    return points, agree
+
+
+def _year_points(a: Fingerprint, b: Fingerprint) -> tuple[int, str]:
+    if not (a.year and b.year):
+        return 0, ""
+    return (1, "year") if a.year == b.year else (-1, "year±1")
+
+
+def _author_points(a: Fingerprint, b: Fingerprint) -> tuple[int, str]:
+    if not (a.surname and b.surname):
+        return 0, ""
+    if a.surname == b.surname and (not a.initial or not b.initial or a.initial == b.initial):
+        return 1, "author"
+    return -2, ""
+
+
+def _journal_points(a: Fingerprint, b: Fingerprint) -> tuple[int, str]:
+    if not (a.journal and b.journal):
+        return 0, ""
+    if (a.issn and a.issn == b.issn) or journals_compatible(a.journal, b.journal):
+        return 1, "journal"
+    return -1, ""
+
+
+def _page_points(a: Fingerprint, b: Fingerprint) -> tuple[int, str]:
+    if not (a.page and b.page):
+        return 0, ""
+    return (1, "pages") if a.page == b.page else (-2, "")
+
+
+def _decision(score: float, shortest: int, agree: list[str]) -> str:
+    """Merge, review or distinct by score; a very short title merges only when year, journal and page agree."""
     decision = "merge" if score >= MERGE_AT - 1e-9 else "review" if score >= REVIEW_AT - 1e-9 else DISTINCT
     if decision == "merge" and shortest < MIN_TITLE_WORDS and not {"year", "journal", "pages"} <= set(agree):
         decision = "review"  # "Abstracts", "Book reviews": too short to merge without year, journal and page
-    return Verdict(decision, score, "+".join(agree))
+    return decision

@@ -77,23 +77,39 @@ class _Groups:
         if ra == rb:
             return False
         ga, gb = self._group(ra), self._group(rb)
-        if ga.notice != gb.notice:
-            return False
-        for name in ("doi", "pmid", "pmcid"):
-            x, y = getattr(ga, name), getattr(gb, name)
-            if x and y and x != y:
-                return False
         years = [y for y in (ga.year_low, ga.year_high, gb.year_low, gb.year_high) if y]
+        if not self._may_join(ga, gb, years, by_identifier=by_identifier):
+            return False
+        self._join(ra, rb, years)
+        return True
+
+    def _may_join(self, ga: _Group, gb: _Group, years: list[int], *, by_identifier: bool) -> bool:
+        """No conflicting notice or identifier, years close enough, no forbidden pair, no conflicting members."""
+        if _identities_differ(ga, gb):
+            return False
         if years and max(years) - min(years) > 2 and not by_identifier:
             return False
-        if self.forbidden:
-            small, large = (ga, gb) if len(ga.members) <= len(gb.members) else (gb, ga)
-            other = set(large.members)
-            if any(self.forbidden.get(m, set()) & other for m in small.members):
-                return False
-        if not by_identifier and len(ga.members) * len(gb.members) > 1 and any(
-                conflict(self.prints[x], self.prints[y]) for x in ga.members for y in gb.members):
-            return False  # complete linkage: no chain A~B~C joins records that conflict
+        if self._forbidden_between(ga, gb):
+            return False
+        # complete linkage: no chain A~B~C joins records that conflict
+        return by_identifier or not self._members_conflict(ga, gb)
+
+    def _forbidden_between(self, ga: _Group, gb: _Group) -> bool:
+        """A pair a reviewer said differs has one member in each group."""
+        if not self.forbidden:
+            return False
+        small, large = (ga, gb) if len(ga.members) <= len(gb.members) else (gb, ga)
+        other = set(large.members)
+        return any(self.forbidden.get(m, set()) & other for m in small.members)
+
+    def _members_conflict(self, ga: _Group, gb: _Group) -> bool:
+        """Two members, one from each group, conflict (checked only when a group has more than one member)."""
+        return len(ga.members) * len(gb.members) > 1 and any(
+            conflict(self.prints[x], self.prints[y]) for x in ga.members for y in gb.members)
+
+    def _join(self, ra: int, rb: int, years: list[int]) -> None:
+        """Hang the smaller group under the larger, which takes the other's identifiers, years and members."""
+        ga, gb = self.info[ra], self.info[rb]
         if len(ga.members) < len(gb.members):
             ra, rb, ga, gb = rb, ra, gb, ga
         self.parent[rb] = ra
@@ -101,7 +117,20 @@ class _Groups:
         ga.year_low = min(years) if years else None
         ga.year_high = max(years) if years else None
         ga.members.extend(gb.members)
+
+
+def _identities_differ(ga: _Group, gb: _Group) -> bool:
+    """A notice against an article, or two different DOIs, PMIDs or PMCIDs."""
+    if ga.notice != gb.notice:
         return True
+    for name in ("doi", "pmid", "pmcid"):
+        x, y = getattr(ga, name), getattr(gb, name)
+        if x and y and x != y:
+            return True
+    return False
+
+
+_IDENTIFIERS = ("pmid", "doi", "pmcid")
 
 
 def match_records(
@@ -119,33 +148,55 @@ def match_records(
     ids = [record_id for record_id, _ in items]
     prints = [fingerprint(record) for _, record in items]
     position_of = {record_id: n for n, record_id in enumerate(ids)}
+    groups = _Groups(prints, _banned(forbidden or set(), position_of))
+    reasons: dict[int, tuple[str, float]] = {}  # position -> (reason, score) of the link that first joined it
+    _link_identifiers(groups, reasons)
+    scored, review = _fuzzy_pairs(groups, ids)
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    for score, x, y, reason in scored:
+        _link(groups, reasons, x, y, reason, score)
+    links = _kept_links(items, groups, reasons, preference or {})
+    find = groups.find
+    review = [r for r in review if find(position_of[r.record_id]) != find(position_of[r.other_id])]
+    return MatchResult(links, sorted(review, key=lambda r: -r.score))
+
+
+def _banned(forbidden: set[frozenset[int]], position_of: dict[int, int]) -> dict[int, set[int]]:
+    """Position -> positions it must never join: the forbidden pairs whose records are both here."""
     banned: dict[int, set[int]] = {}
-    for pair in forbidden or set():
+    for pair in forbidden:
         if len(pair) == 2 and all(i in position_of for i in pair):
             x, y = (position_of[i] for i in pair)
             banned.setdefault(x, set()).add(y)
             banned.setdefault(y, set()).add(x)
-    groups = _Groups(prints, banned)
-    reasons: dict[int, tuple[str, float]] = {}
+    return banned
 
-    def link(x: int, y: int, reason: str, score: float) -> None:
-        if groups.union(x, y, by_identifier=reason in ("pmid", "doi", "pmcid")):
-            reasons.setdefault(x, (reason, score))
-            reasons.setdefault(y, (reason, score))
 
-    for name in ("pmid", "doi", "pmcid"):
+def _link(groups: _Groups, reasons: dict[int, tuple[str, float]], x: int, y: int, reason: str, score: float) -> None:
+    """Join x and y if their groups allow it; each record keeps the reason of the first link that joined it."""
+    if groups.union(x, y, by_identifier=reason in _IDENTIFIERS):
+        reasons.setdefault(x, (reason, score))
+        reasons.setdefault(y, (reason, score))
+
+
+def _link_identifiers(groups: _Groups, reasons: dict[int, tuple[str, float]]) -> None:
+    """Link records that share a PMID, DOI or PMCID (the union still refuses a notice or a conflicting id)."""
+    for name in _IDENTIFIERS:
         buckets: dict[str, list[int]] = {}
-        for n, fp in enumerate(prints):
+        for n, fp in enumerate(groups.prints):
             value = getattr(fp, name)
             if value:
                 buckets.setdefault(value, []).append(n)
         for members in buckets.values():
             for other in members[1:]:
-                link(members[0], other, name, 1.0)  # the union still refuses a notice or a conflicting id
+                _link(groups, reasons, members[0], other, name, 1.0)
 
+
+def _fuzzy_pairs(groups: _Groups, ids: list[int]) -> tuple[list[tuple[float, int, int, str]], list[ReviewPair]]:
+    """Candidate pairs not yet in one group, compared: (score, x, y, reason) to merge, and pairs to review."""
+    prints, find = groups.prints, groups.find
     scored: list[tuple[float, int, int, str]] = []
     review: list[ReviewPair] = []
-    find = groups.find
     for x, y in candidate_pairs(prints):
         if find(x) == find(y):
             continue
@@ -156,15 +207,17 @@ def match_records(
             scored.append((verdict.score, x, y, verdict.reason))
         else:
             review.append(ReviewPair(ids[x], ids[y], verdict.score, verdict.reason))
-    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
-    for score, x, y, reason in scored:
-        link(x, y, reason, score)
+    return scored, review
 
-    rank = preference or {}
-    links: list[DuplicateLink] = []
+
+def _kept_links(items: list[tuple[int, Record]], groups: _Groups, reasons: dict[int, tuple[str, float]],
+                rank: dict[int, int]) -> list[DuplicateLink]:
+    """In each group, a link from every other member to the one kept (preferred, richest, lowest id)."""
+    ids = [record_id for record_id, _ in items]
     by_root: dict[int, list[int]] = {}
     for n in range(len(items)):
-        by_root.setdefault(find(n), []).append(n)
+        by_root.setdefault(groups.find(n), []).append(n)
+    links: list[DuplicateLink] = []
     for members in by_root.values():
         if len(members) < 2:
             continue
@@ -173,8 +226,7 @@ def match_records(
             if n != kept:
                 reason, score = reasons.get(n, ("linked", 1.0))
                 links.append(DuplicateLink(record_id=ids[n], kept_id=ids[kept], reason=reason, score=score))
-    review = [r for r in review if find(position_of[r.record_id]) != find(position_of[r.other_id])]
-    return MatchResult(sorted(links, key=lambda d: d.record_id), sorted(review, key=lambda r: -r.score))
+    return sorted(links, key=lambda d: d.record_id)
 
 
 def find_duplicates(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import numpy.typing as npt
@@ -59,6 +59,39 @@ def _date_key(record: Record) -> int:
         return date.year * 10000 + (date.month or 1) * 100 + (date.day or 1)
     match = _YEAR_RE.search(date.medline_date)
     return int(match.group(1)) * 10000 + 101 if match else 0
+
+
+def _text_fields(record: Record) -> dict[str, list[str]]:
+    """The values of each word field of a record, by field name (TEXT_FIELDS)."""
+    journal = record.journal
+    return {
+        "ti": [record.title],
+        "ab": [s.text for s in record.abstract] + [s.text for s in record.other_abstracts],
+        "kw": record.keywords,
+        "mesh": [m.descriptor + " " + " ".join(q.name for q in m.qualifiers) for m in record.mesh],
+        "pt": [p.name for p in record.publication_types],
+        "chem": record.chemicals,
+        "au": [f"{a.last_name} {a.fore_name} {a.initials} {a.collective_name}" for a in record.authors],
+        "ta": [journal.title, journal.iso_abbreviation],
+    }
+
+
+def _author_keys(record: Record) -> Iterator[str]:
+    """[au] keys of each author: "last initials", "last fore name" and the collective name."""
+    for author in record.authors:
+        for name in (f"{author.last_name} {author.initials}", f"{author.last_name} {author.fore_name}",
+                     author.collective_name):  # fmt: skip
+            if key := normalize(name):
+                yield key
+
+
+def _journal_keys(record: Record) -> Iterator[str]:
+    """[ta] keys: the journal's title, abbreviation, ISSNs and NLM id."""
+    journal = record.journal
+    for value in (journal.title, journal.iso_abbreviation, journal.issn_print, journal.issn_electronic,
+                  journal.issn_linking, journal.nlm_unique_id):  # fmt: skip
+        if key := normalize(value):
+            yield key
 
 
 class _Gathered:
@@ -172,19 +205,21 @@ class RecordIndex:
         doc = len(self._records)
         self._records.append(record)
         self._live[record.pmid] = doc
-        journal = record.journal
-        fields = {
-            "ti": [record.title],
-            "ab": [s.text for s in record.abstract] + [s.text for s in record.other_abstracts],
-            "kw": record.keywords,
-            "mesh": [m.descriptor + " " + " ".join(q.name for q in m.qualifiers) for m in record.mesh],
-            "pt": [p.name for p in record.publication_types],
-            "chem": record.chemicals,
-            "au": [f"{a.last_name} {a.fore_name} {a.initials} {a.collective_name}" for a in record.authors],
-            "ta": [journal.title, journal.iso_abbreviation],
-        }
-        for name, values in fields.items():
+        for name, values in _text_fields(record).items():
             self._text[name].append(self._word_ids(values, self._value_ids.get(name)))
+        self._index_mesh(record, doc)
+        self._index_values(record, doc)
+        self._dates.append(_date_key(record))
+        self._pmid_numbers.append(int(record.pmid) if record.pmid.isdigit() else 0)
+        for subset, member in zip(
+            SUBSETS, (record.free_full_text, bool(record.abstract), record.status.upper() == "MEDLINE"),
+            strict=True,
+        ):
+            if member:
+                self._subsets.add(subset, doc)
+
+    def _index_mesh(self, record: Record, doc: int) -> None:
+        """MeSH headings by name and by UI, and the major ones apart."""
         for heading in record.mesh:
             key = normalize(heading.descriptor)
             self._mesh_display.setdefault(key, heading.descriptor)
@@ -195,30 +230,20 @@ class RecordIndex:
                 self._major_name.add(key, doc)
                 if heading.ui:
                     self._major_ui.add(heading.ui.upper(), doc)
+
+    def _index_values(self, record: Record, doc: int) -> None:
+        """Exact-value fields: publication types, languages, authors, journal and article identifiers."""
         for ptype in record.publication_types:
             self._ptype.add(normalize(ptype.name), doc)
         for language in record.languages:
             self._language.add(language_code(language), doc)
-        for author in record.authors:
-            for name in (f"{author.last_name} {author.initials}", f"{author.last_name} {author.fore_name}",
-                         author.collective_name):  # fmt: skip
-                if key := normalize(name):
-                    self._author.add(key, doc)
-        for value in (journal.title, journal.iso_abbreviation, journal.issn_print, journal.issn_electronic,
-                      journal.issn_linking, journal.nlm_unique_id):  # fmt: skip
-            if key := normalize(value):
-                self._journal.add(key, doc)
+        for key in _author_keys(record):
+            self._author.add(key, doc)
+        for key in _journal_keys(record):
+            self._journal.add(key, doc)
         for identifier in (record.doi, record.pmcid, record.pii, *record.elocation_ids):
             if identifier.strip():
                 self._article_ids.add(identifier.strip().lower(), doc)
-        self._dates.append(_date_key(record))
-        self._pmid_numbers.append(int(record.pmid) if record.pmid.isdigit() else 0)
-        for subset, member in zip(
-            SUBSETS, (record.free_full_text, bool(record.abstract), record.status.upper() == "MEDLINE"),
-            strict=True,
-        ):
-            if member:
-                self._subsets.add(subset, doc)
 
     def warm(self) -> None:
         """Build the derived structures now rather than on the next query.

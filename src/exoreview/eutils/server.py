@@ -28,7 +28,7 @@ from exoreview.eutils.faults import Fault, FaultPlan
 from exoreview.eutils.index import RecordIndex
 from exoreview.eutils.query import BoolOp, DateRange, QuerySyntaxError, parse
 from exoreview.formats.medline import write_medline
-from exoreview.formats.pubmed_xml import write_pubmed_xml
+from exoreview.formats.pubmed.writer import write_pubmed_xml
 from exoreview.loopback import LoopbackServer, QuietHandler, RunningServer
 from exoreview.mesh.tree import MeshTree
 from exoreview.records import Record

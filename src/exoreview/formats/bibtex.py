@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import bibtexparser
@@ -141,15 +141,7 @@ def record_from_entry(entry: Entry) -> Record:
     get = lambda key: _text(fields.get(key, ""))  # noqa: E731
     pmid = get("pmid") or (get("eprint") if get("eprinttype").lower() == "pubmed" else "")
     pages = get("pages").replace("--", "-").replace("–", "-")
-    date = _DATE.match(get("date"))
-    year = year_of(get("year")) or year_of(get("date"))
-    month_text = get("month").lower()[:3]
-    month = _MONTHS.get(month_text) or (int(month_text) if month_text.isdigit() else None)
-    if month is None and date and date.group(2):
-        month = int(date.group(2))
-    month = month if year and month and 1 <= month <= 12 else None
-    day = int(date.group(3)) if date and date.group(3) and month and int(date.group(1)) == year and (
-        int(date.group(2)) == month) else None
+    pub_date = _bibtex_date(get)
     keywords = fields.get("keywords", "")
     abstract = get("abstract")
     pubtypes = split_list(get("pubtype"))
@@ -162,10 +154,8 @@ def record_from_entry(entry: Entry) -> Record:
         title=get("title"),
         abstract=[AbstractSection(abstract)] if abstract else [],
         authors=_authors(fields.get("author", [])),
-        journal=Journal(title=get("journal") or get("journaltitle") or get("booktitle"),
-                        iso_abbreviation=get("shortjournal"), issn_print=get("issn"), volume=get("volume"),
-                        issue=get("number") or get("issue"), pages=pages),
-        pub_date=PubDate(year=year, month=month, day=day if day and 1 <= day <= 31 else None),
+        journal=_bibtex_journal(get, pages),
+        pub_date=pub_date,
         keywords=split_list(_text(keywords)) if keywords else [],
         mesh=[parse_mesh_text(m) for m in split_list(get("mesh"))],
         languages=[x.strip() for x in re.split(r"\s+and\s+", get("language")) if x.strip()],
@@ -173,6 +163,33 @@ def record_from_entry(entry: Entry) -> Record:
         kind="book" if entry.entry_type.lower() in {"book", "incollection", "inbook"} else "article",
         extra={"bibtex_key": entry.key, **({"url": get("url")} if get("url") else {})},
     )
+
+
+def _bibtex_date(get: Callable[[str], str]) -> PubDate:
+    """Year from `year` (else biblatex's `date`), month from `month` (else `date`); the day only from a `date`
+    whose year and month agree with them."""
+    date = _DATE.match(get("date"))
+    year = year_of(get("year")) or year_of(get("date"))
+    month = _bibtex_month(get("month"), date)
+    month = month if year and month and 1 <= month <= 12 else None
+    day = int(date.group(3)) if date and date.group(3) and month and int(date.group(1)) == year and (
+        int(date.group(2)) == month) else None
+    return PubDate(year=year, month=month, day=day if day and 1 <= day <= 31 else None)
+
+
+def _bibtex_month(text: str, date: re.Match[str] | None) -> int | None:
+    """'mar', 'March' or '3' from the `month` field, else the month of biblatex's `date`; not yet range-checked."""
+    month_text = text.lower()[:3]
+    month = _MONTHS.get(month_text) or (int(month_text) if month_text.isdigit() else None)
+    if month is None and date and date.group(2):
+        month = int(date.group(2))
+    return month
+
+
+def _bibtex_journal(get: Callable[[str], str], pages: str) -> Journal:
+    return Journal(title=get("journal") or get("journaltitle") or get("booktitle"),
+                   iso_abbreviation=get("shortjournal"), issn_print=get("issn"), volume=get("volume"),
+                   issue=get("number") or get("issue"), pages=pages)
 
 
 # -- writing ---------------------------------------------------------------------------------------

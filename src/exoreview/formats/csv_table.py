@@ -125,35 +125,59 @@ def iter_csv_rows(source: str | Path, *, mapping: dict[str, str] | None = None,
     decoded, label = load_source(source, "<csv>", label=label, notes=notes)
     dialect = _dialect(decoded.text)
     reader = csv.reader(io.StringIO(decoded.text, newline=""), dialect)
+    headers = _header_row(reader, label)
+    index = _column_index(headers, mapping, label)
+    lines = decoded.text.split("\n")
+    for position, row, problem in _rows(reader, lines, dialect):
+        if not problem and _not_a_record(row, headers, position, label, notes):
+            continue
+        cells = {name: unquote_formula(row[i].strip()) if i < len(row) else "" for name, i in index.items()}
+        problem = problem or _row_problem(row, headers, cells)
+        if problem:
+            entry = cells.get("record_id") or cells.get("title", "")[:60]
+            report_entry(EntryError(label, position, problem, entry), errors)
+            continue
+        yield TableRow(position, record_from_cells(cells), cells)
+
+
+def _header_row(reader: Iterator[list[str]], label: str) -> list[str]:
+    """The column names of the first row; refuses a file whose first row is not valid CSV or names nothing."""
     try:
         headers = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
     except csv.Error as exc:
         raise EntryError(label, 0, f"the header row is not valid CSV: {exc}") from exc
     if not any(headers):
         raise EntryError(label, 0, "no header row; the first line must name the columns")
+    return headers
+
+
+def _column_index(headers: list[str], mapping: dict[str, str] | None, label: str) -> dict[str, int]:
+    """Field name -> column position; a table needs a title or a DOI column to give records."""
     columns = detect_mapping(headers, mapping)
     if "title" not in columns and "doi" not in columns:
         raise EntryError(label, 0, f"no title or DOI column among {', '.join(headers)}; pass a column mapping")
-    index = {name: headers.index(header) for name, header in columns.items()}
-    lines = decoded.text.split("\n")
-    for position, row, problem in _rows(reader, lines, dialect):
-        if not problem and not any(cell.strip() for cell in row):
-            continue
-        if not problem and [cell.strip().lstrip("\ufeff") for cell in row] == headers:
-            # Two exports joined into one file: the second one's header row is not a record.
-            if notes is not None:
-                notes.append(f"{label}: entry {position + 1} repeats the header row; read as a header, not a record")
-            continue
-        cells = {name: unquote_formula(row[i].strip()) if i < len(row) else "" for name, i in index.items()}
-        entry = cells.get("record_id") or cells.get("title", "")[:60]
-        if not problem and len(row) > len(headers):
-            problem = f"{len(row)} cells but {len(headers)} columns (an unquoted separator?)"
-        if not problem and not cells.get("title") and not cells.get("doi"):
-            problem = "neither a title nor a DOI"
-        if problem:
-            report_entry(EntryError(label, position, problem, entry), errors)
-            continue
-        yield TableRow(position, record_from_cells(cells), cells)
+    return {name: headers.index(header) for name, header in columns.items()}
+
+
+def _not_a_record(row: list[str], headers: list[str], position: int, label: str,
+                  notes: list[str] | None) -> bool:
+    """A blank row, or the header row again (two exports joined into one file): skipped, the latter noted."""
+    if not any(cell.strip() for cell in row):
+        return True
+    if [cell.strip().lstrip("\ufeff") for cell in row] != headers:
+        return False
+    if notes is not None:
+        notes.append(f"{label}: entry {position + 1} repeats the header row; read as a header, not a record")
+    return True
+
+
+def _row_problem(row: list[str], headers: list[str], cells: dict[str, str]) -> str:
+    """Why a row that read as CSV is still not a record, or ''."""
+    if len(row) > len(headers):
+        return f"{len(row)} cells but {len(headers)} columns (an unquoted separator?)"
+    if not cells.get("title") and not cells.get("doi"):
+        return "neither a title nor a DOI"
+    return ""
 
 
 def _rows(reader: Iterator[list[str]], lines: list[str], dialect: type[csv.Dialect]

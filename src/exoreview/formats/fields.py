@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from exoreview.records import Author, MeshHeading, Record
+from exoreview.records import Author, MeshHeading, MeshQualifier, Record
 
 
 def mesh_text(heading: MeshHeading) -> str:
@@ -24,8 +24,6 @@ def mesh_text(heading: MeshHeading) -> str:
 
 def parse_mesh_text(text: str) -> MeshHeading:
     """Inverse of `mesh_text`."""
-    from exoreview.records import MeshQualifier
-
     descriptor, *qualifiers = text.strip().split("/")
     return MeshHeading(descriptor=descriptor.lstrip("*").strip(), major=descriptor.startswith("*"),
                        qualifiers=[MeshQualifier(name=q.lstrip("*").strip(), major=q.startswith("*"))

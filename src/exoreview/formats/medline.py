@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from exoreview.formats.errors import MalformedRecord
-from exoreview.formats.pubmed_xml import (
+from exoreview.formats.pubmed.common import (
     MONTH_ABBREVIATIONS,
     MONTHS,
     collapse_whitespace,
@@ -142,8 +142,7 @@ def _blocks(lines: Iterable[str]) -> Iterator[tuple[_Fields, str | None]]:
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
         if not line.strip():
-            if tag:
-                fields.append((tag, collapse_whitespace(" ".join(parts))))
+            _close_field(fields, tag, parts)
             if fields or problem:
                 yield fields, problem
             fields, tag, parts, problem = [], "", [], None
@@ -158,21 +157,31 @@ def _blocks(lines: Iterable[str]) -> Iterator[tuple[_Fields, str | None]]:
         if match is None:
             problem = problem or f"line {number}: not a MEDLINE tag line: {line[:40]!r}"
             continue
-        if tag:
-            fields.append((tag, collapse_whitespace(" ".join(parts))))
+        _close_field(fields, tag, parts)
         if match.group(1) == "PMID" and (fields or problem):
             yield fields, problem  # records not separated by a blank line
             fields, problem = [], None
-        if match.group(1) in _ONCE_PER_RECORD and any(t == match.group(1) for t, _ in fields):
-            # The blank line and the PMID line between two records are gone: reading on would give one
-            # record the title of the next; the user gets the pair named instead.
-            problem = problem or (f"line {number}: a second {match.group(1)} line in one record (two records "
-                                  "with no blank line or PMID line between them?)")
+        problem = problem or _repeated_tag_problem(match.group(1), fields, number)
         tag, parts = match.group(1), [match.group(2)]
-    if tag:
-        fields.append((tag, collapse_whitespace(" ".join(parts))))
+    _close_field(fields, tag, parts)
     if fields or problem:
         yield fields, problem
+
+
+def _close_field(fields: _Fields, tag: str, parts: list[str]) -> None:
+    """Add the field being read (if any), its lines joined."""
+    if tag:
+        fields.append((tag, collapse_whitespace(" ".join(parts))))
+
+
+def _repeated_tag_problem(tag: str, fields: _Fields, number: int) -> str | None:
+    """A second once-per-record tag: the blank line and the PMID line between two records are gone.
+
+    Reading on would give one record the title of the next; the user gets the pair named instead."""
+    if tag in _ONCE_PER_RECORD and any(t == tag for t, _ in fields):
+        return (f"line {number}: a second {tag} line in one record (two records "
+                "with no blank line or PMID line between them?)")
+    return None
 
 
 class _Builder:
@@ -460,6 +469,16 @@ def _record_text(rec: Record) -> str:
             lines.append(f"{tag:<4}- {first}")
             lines.extend(_INDENT + part for part in rest)
 
+    # MEDLINE's own tag order, in four runs.
+    _put_citation(rec, put)
+    _put_people_and_types(rec, put)
+    _put_journal_and_links(rec, put)
+    _put_indexing(rec, put)
+    return "\n".join(lines) + "\n\n"
+
+
+def _put_citation(rec: Record, put: Callable[[str, str], None]) -> None:
+    """PMID to AB: identifiers, ISSNs, volume, date, title, pages, location IDs, abstract."""
     journal = rec.journal
     put("PMID", rec.pmid)
     put("STAT", rec.status)
@@ -475,6 +494,10 @@ def _record_text(rec: Record) -> str:
     for value in rec.elocation_ids:
         put("LID", f"{value} [{elocation_id_type(value, rec)}]")
     put("AB", _paragraph(rec.abstract))
+
+
+def _put_people_and_types(rec: Record, put: Callable[[str, str], None]) -> None:
+    """Authors, languages, grants, publication types."""
     for author in rec.authors:
         _put_author(author, put)
     for language in rec.languages:
@@ -484,6 +507,11 @@ def _record_text(rec: Record) -> str:
         put("GR", f"{grant_id}//{agency}/")
     for pub_type in rec.publication_types:
         put("PT", pub_type.name)
+
+
+def _put_journal_and_links(rec: Record, put: Callable[[str, str], None]) -> None:
+    """Vernacular title, journal names, chemicals, comment and correction links."""
+    journal = rec.journal
     put("TT", rec.vernacular_title)
     put("TA", journal.iso_abbreviation if rec.kind != "book" else "")
     put("JT", journal.title if rec.kind != "book" else "")
@@ -494,6 +522,10 @@ def _record_text(rec: Record) -> str:
         tag = _CORRECTION_TAG_FOR.get(link.ref_type)
         if tag:
             put(tag, f"{link.source}. PMID: {link.pmid}" if link.pmid else link.source)
+
+
+def _put_indexing(rec: Record, put: Callable[[str, str], None]) -> None:
+    """MeSH, PMCID, other abstracts, keywords, article IDs."""
     for heading in rec.mesh:
         put("MH", _mesh_text(heading))
     put("PMC", rec.pmcid)
@@ -503,7 +535,6 @@ def _record_text(rec: Record) -> str:
         put("OT", keyword)
     put("AID", f"{rec.doi} [doi]" if rec.doi else "")
     put("AID", f"{rec.pii} [pii]" if rec.pii else "")
-    return "\n".join(lines) + "\n\n"
 
 
 def _put_author(author: Author, put: Callable[[str, str], None]) -> None:

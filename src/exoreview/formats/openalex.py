@@ -167,18 +167,16 @@ def work_to_record(work: dict[str, Any], source: str = "openalex", position: int
 
 
 def _work_to_record(work: dict[str, Any]) -> Record:
+    # Fields are read in a fixed order so that, of several bad fields, the same one is reported.
     ids = _dict(work.get("ids"))
     abstract = rebuild_abstract(work.get("abstract_inverted_index"))
     oa = _dict(work.get("open_access"))
     ours = _dict(work.get("exoreview"))
     authorships = work.get("authorships") or []
-    parts = ours.get("authors") if isinstance(ours.get("authors"), list) else []
-    parts = parts if len(parts) == len(authorships) else [None] * len(authorships)
-    keywords = [str(k.get("display_name") or k.get("keyword") or "") if isinstance(k, dict) else str(k)
-                for k in work.get("keywords") or []]
+    parts = _author_parts(ours, authorships)
+    keywords = _keywords(work)
     cited = work.get("cited_by_count")
-    location = _dict(work.get("primary_location"))
-    url = str(location.get("landing_page_url") or "")
+    url = str(_dict(work.get("primary_location")).get("landing_page_url") or "")
     return Record(
         pmid=strip_id_url(ids.get("pmid")),
         doi=strip_id_url(work.get("doi") or ids.get("doi")).lower(),
@@ -190,16 +188,38 @@ def _work_to_record(work: dict[str, Any]) -> Record:
         pub_date=_pub_date(work),
         mesh=_mesh(work),
         keywords=[k for k in keywords if k],
-        languages=_strings(ours.get("languages")) or ([str(work["language"])] if work.get("language") else []),
+        languages=_languages(work, ours),
         publication_types=[PublicationType(p) for p in _strings(ours.get("publication_types"))],
         free_full_text=oa["is_oa"] if isinstance(oa.get("is_oa"), bool) else None,
         kind="article",
         openalex_id=short_openalex_id(work.get("id")) if work.get("id") else "",
         work_type=str(work.get("type") or ""),
-        cited_by_count=cited if isinstance(cited, int) and not isinstance(cited, bool) else None,
+        cited_by_count=_count(cited),
         referenced_works=[short_openalex_id(str(w)) for w in work.get("referenced_works") or []],
         extra={"url": url} if url else {},
     )
+
+
+def _author_parts(ours: dict[str, Any], authorships: Any) -> list[Any]:
+    """Our writer's name parts per authorship, or None for each when they are missing or do not line up."""
+    parts = ours.get("authors") if isinstance(ours.get("authors"), list) else []
+    return parts if len(parts) == len(authorships) else [None] * len(authorships)
+
+
+def _keywords(work: dict[str, Any]) -> list[str]:
+    """Keyword names, as objects (display_name or keyword) or bare strings; empty ones kept for the caller."""
+    return [str(k.get("display_name") or k.get("keyword") or "") if isinstance(k, dict) else str(k)
+            for k in work.get("keywords") or []]
+
+
+def _languages(work: dict[str, Any], ours: dict[str, Any]) -> list[str]:
+    """Every language our writer kept, else OpenAlex's single one."""
+    return _strings(ours.get("languages")) or ([str(work["language"])] if work.get("language") else [])
+
+
+def _count(value: Any) -> int | None:
+    """An int count, or None (a bool is not a count, though Python calls it an int)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _pmcid(value: str | None) -> str:
@@ -299,58 +319,100 @@ def invert_abstract(text: str) -> dict[str, list[int]] | None:
 
 def record_to_work(record: Record) -> dict[str, Any]:
     """A Record as an OpenAlex work object that `work_to_record` reads back to the same fields."""
-    openalex_id = record.openalex_id
-    date = record.pub_date
-    first, _, last = record.journal.pages.partition("-")
-    mesh_rows: list[dict[str, Any]] = []
-    for heading in record.mesh:
-        base = {"descriptor_ui": heading.ui, "descriptor_name": heading.descriptor}
-        if heading.major or not heading.qualifiers:
-            mesh_rows.append({**base, "qualifier_ui": "", "qualifier_name": None, "is_major_topic": heading.major})
-        for q in heading.qualifiers:
-            mesh_rows.append({**base, "qualifier_ui": q.ui, "qualifier_name": q.name, "is_major_topic": q.major})
-    issns = [i for i in (record.journal.issn_print, record.journal.issn_electronic) if i]
     return {
-        "id": _OPENALEX_PREFIX + openalex_id if openalex_id else None,
-        "doi": f"https://doi.org/{record.doi}" if record.doi else None,
+        "id": _openalex_url(record.openalex_id),
+        "doi": _doi_url(record.doi),
         "title": record.title,
         "display_name": record.title,
-        "publication_year": date.year,
-        "publication_date": _iso_date(date),
-        "ids": {k: v for k, v in {
-            "openalex": _OPENALEX_PREFIX + openalex_id if openalex_id else None,
-            "doi": f"https://doi.org/{record.doi}" if record.doi else None,
-            "pmid": f"https://pubmed.ncbi.nlm.nih.gov/{record.pmid}" if record.pmid else None,
-            "pmcid": f"https://www.ncbi.nlm.nih.gov/pmc/articles/{record.pmcid}" if record.pmcid else None,
-        }.items() if v},
+        "publication_year": record.pub_date.year,
+        "publication_date": _iso_date(record.pub_date),
+        "ids": _work_ids(record),
         "language": record.languages[0] if record.languages else None,
         "type": record.work_type or None,
-        "authorships": [{
-            "author": {"display_name": a.collective_name if a.collective_name and not a.last_name
-                       else f"{a.fore_name or a.initials} {a.last_name}".strip(),
-                       "orcid": f"https://orcid.org/{a.orcid}" if a.orcid else None},
-            "raw_affiliation_string": a.affiliations[0] if a.affiliations else None,
-            "raw_affiliation_strings": list(a.affiliations),
-        } for a in record.authors],
-        "primary_location": {"landing_page_url": record.extra.get("url") or None, "source": {
-            "display_name": record.journal.title or None, "abbreviated_title": record.journal.iso_abbreviation or None,
-            "issn_l": record.journal.issn_linking or None, "issn": issns or None}},
-        "biblio": {"volume": record.journal.volume or None, "issue": record.journal.issue or None,
-                   "first_page": first or None, "last_page": last or first or None},
+        "authorships": [_authorship(a) for a in record.authors],
+        "primary_location": _primary_location(record),
+        "biblio": _biblio(record.journal),
         "open_access": {"is_oa": record.free_full_text},
         "cited_by_count": record.cited_by_count,
         "keywords": [{"display_name": k} for k in record.keywords],
-        "mesh": mesh_rows,
+        "mesh": _mesh_rows(record.mesh),
         "referenced_works": [_OPENALEX_PREFIX + w for w in record.referenced_works],
         "abstract_inverted_index": invert_abstract(record.abstract_text.replace("\n", " ")),
         "exoreview": {
-            "authors": [{"group": a.collective_name} if a.collective_name and not a.last_name
-                        else {"family": a.last_name, "given": a.fore_name, "initials": a.initials}
-                        for a in record.authors],
+            "authors": [_author_parts_out(a) for a in record.authors],
             "languages": list(record.languages),
             "publication_types": [p.name for p in record.publication_types],
         },
     }
+
+
+def _openalex_url(openalex_id: str) -> str | None:
+    return _OPENALEX_PREFIX + openalex_id if openalex_id else None
+
+
+def _doi_url(doi: str) -> str | None:
+    return f"https://doi.org/{doi}" if doi else None
+
+
+def _work_ids(record: Record) -> dict[str, str]:
+    """The work's `ids` object, with only the identifiers the record has."""
+    ids = {
+        "openalex": _openalex_url(record.openalex_id),
+        "doi": _doi_url(record.doi),
+        "pmid": f"https://pubmed.ncbi.nlm.nih.gov/{record.pmid}" if record.pmid else None,
+        "pmcid": f"https://www.ncbi.nlm.nih.gov/pmc/articles/{record.pmcid}" if record.pmcid else None,
+    }
+    return {k: v for k, v in ids.items() if v}
+
+
+def _is_group(author: Author) -> bool:
+    return bool(author.collective_name and not author.last_name)
+
+
+def _authorship(author: Author) -> dict[str, Any]:
+    """One authorship: OpenAlex's single display name, ORCID as a URL, the raw affiliations."""
+    if _is_group(author):
+        name = author.collective_name
+    else:
+        name = f"{author.fore_name or author.initials} {author.last_name}".strip()
+    return {
+        "author": {"display_name": name, "orcid": f"https://orcid.org/{author.orcid}" if author.orcid else None},
+        "raw_affiliation_string": author.affiliations[0] if author.affiliations else None,
+        "raw_affiliation_strings": list(author.affiliations),
+    }
+
+
+def _author_parts_out(author: Author) -> dict[str, str]:
+    """The name's parts, kept in our `exoreview` object since OpenAlex has only a display name."""
+    if _is_group(author):
+        return {"group": author.collective_name}
+    return {"family": author.last_name, "given": author.fore_name, "initials": author.initials}
+
+
+def _primary_location(record: Record) -> dict[str, Any]:
+    journal = record.journal
+    issns = [i for i in (journal.issn_print, journal.issn_electronic) if i]
+    return {"landing_page_url": record.extra.get("url") or None, "source": {
+        "display_name": journal.title or None, "abbreviated_title": journal.iso_abbreviation or None,
+        "issn_l": journal.issn_linking or None, "issn": issns or None}}
+
+
+def _biblio(journal: Journal) -> dict[str, str | None]:
+    first, _, last = journal.pages.partition("-")
+    return {"volume": journal.volume or None, "issue": journal.issue or None,
+            "first_page": first or None, "last_page": last or first or None}
+
+
+def _mesh_rows(headings: list[MeshHeading]) -> list[dict[str, Any]]:
+    """One row per descriptor/qualifier pair, plus a qualifier-less row for a major or unqualified heading."""
+    rows: list[dict[str, Any]] = []
+    for heading in headings:
+        base = {"descriptor_ui": heading.ui, "descriptor_name": heading.descriptor}
+        if heading.major or not heading.qualifiers:
+            rows.append({**base, "qualifier_ui": "", "qualifier_name": None, "is_major_topic": heading.major})
+        for q in heading.qualifiers:
+            rows.append({**base, "qualifier_ui": q.ui, "qualifier_name": q.name, "is_major_topic": q.major})
+    return rows
 
 
 def _iso_date(date: PubDate) -> str | None:

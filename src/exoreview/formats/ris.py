@@ -125,21 +125,13 @@ def _strings(value: object) -> list[str]:
 
 def record_from_ris(entry: dict) -> Record:
     authors = [_author(a) for a in _strings(entry.get("authors")) + _strings(entry.get("first_authors"))]
-    date = str(entry.get("date") or "")
-    year = year_of(entry.get("year") or entry.get("publication_year") or date)
-    parts = _DATE.match(date)
-    month = int(parts.group(2)) if parts and parts.group(2) and year and 0 < int(parts.group(2)) < 13 else None
-    day = int(parts.group(3)) if parts and parts.group(3) and month and 0 < int(parts.group(3)) < 32 else None
-    abstract = str(entry.get("abstract") or entry.get("notes_abstract") or "")
-    start, end = str(entry.get("start_page") or ""), str(entry.get("end_page") or "")
+    pub_date = _ris_date(entry)
+    abstract = str(entry.get("abstract") or entry.get("notes_abstract") or "").strip()
+    journal = _ris_journal(entry)
     accession = str(entry.get("accession_number") or "").strip()
-    doi = str(entry.get("doi") or "").strip()
+    doi, works = _doi_and_works(entry)
     pmcid = str(entry.get("custom2") or "").strip()
     urls = _strings(entry.get("urls"))
-    works = [t.strip() for w in _strings(entry.get("type_of_work")) for t in w.split(";") if t.strip()]
-    if any(_DOI_LIKE.search(w) for w in works):  # some exporters put the DOI in M3
-        doi = doi or works[0]
-        works = []
     ptype = _TYPES.get(str(entry.get("type_of_reference") or "").upper())
     mesh = [parse_mesh_text(m) for m in _strings(entry.get("mesh")) if m.strip()]
     return Record(
@@ -147,25 +139,56 @@ def record_from_ris(entry: dict) -> Record:
         doi=re.sub(r"^(https?://)?(dx\.)?doi\.org/|^doi:\s*", "", doi, flags=re.IGNORECASE),
         pmcid=pmcid.upper() if pmcid.upper().startswith("PMC") else "",
         title=" ".join(str(entry.get("title") or entry.get("primary_title") or "").split()),
-        abstract=[AbstractSection(text=abstract.strip())] if abstract.strip() else [],
+        abstract=[AbstractSection(text=abstract)] if abstract else [],
         authors=authors,
-        journal=Journal(
-            title=str(entry.get("secondary_title") or entry.get("journal_name") or entry.get("alternate_title3")
-                      or ""),
-            iso_abbreviation=str(entry.get("alternate_title1") or entry.get("alternate_title2") or ""),
-            issn_print=str(entry.get("issn") or ""),
-            volume=str(entry.get("volume") or ""),
-            issue=str(entry.get("number") or ""),
-            pages=f"{start}-{end}" if start and end else start,
-        ),
-        pub_date=PubDate(year=year, month=month, day=day),
+        journal=journal,
+        pub_date=pub_date,
         keywords=_strings(entry.get("keywords")),
         mesh=mesh,
         languages=[_language(v) for v in _strings(entry.get("language")) if v.strip()],
-        publication_types=[PublicationType(w) for w in works] if works else [PublicationType(ptype)] if ptype else [],
+        publication_types=_publication_types(works, ptype),
         kind="book" if ptype in {"Book", "Book Chapter"} else "article",
         extra={"url": urls[0]} if urls else {},
     )
+
+
+def _ris_date(entry: dict) -> PubDate:
+    """Year from PY (or Y1, or DA); month and day from DA ('2020/03/05/'), kept only when in range."""
+    date = str(entry.get("date") or "")
+    year = year_of(entry.get("year") or entry.get("publication_year") or date)
+    parts = _DATE.match(date)
+    month = int(parts.group(2)) if parts and parts.group(2) and year and 0 < int(parts.group(2)) < 13 else None
+    day = int(parts.group(3)) if parts and parts.group(3) and month and 0 < int(parts.group(3)) < 32 else None
+    return PubDate(year=year, month=month, day=day)
+
+
+def _ris_journal(entry: dict) -> Journal:
+    start, end = str(entry.get("start_page") or ""), str(entry.get("end_page") or "")
+    return Journal(
+        title=str(entry.get("secondary_title") or entry.get("journal_name") or entry.get("alternate_title3")
+                  or ""),
+        iso_abbreviation=str(entry.get("alternate_title1") or entry.get("alternate_title2") or ""),
+        issn_print=str(entry.get("issn") or ""),
+        volume=str(entry.get("volume") or ""),
+        issue=str(entry.get("number") or ""),
+        pages=f"{start}-{end}" if start and end else start,
+    )
+
+
+def _doi_and_works(entry: dict) -> tuple[str, list[str]]:
+    """The DO tag and the M3 types of work; some exporters put the DOI in M3, which is then no type."""
+    doi = str(entry.get("doi") or "").strip()
+    works = [t.strip() for w in _strings(entry.get("type_of_work")) for t in w.split(";") if t.strip()]
+    if any(_DOI_LIKE.search(w) for w in works):
+        return doi or works[0], []
+    return doi, works
+
+
+def _publication_types(works: list[str], ptype: str | None) -> list[PublicationType]:
+    """M3's types of work when given, else the one the TY reference type implies, if any."""
+    if works:
+        return [PublicationType(w) for w in works]
+    return [PublicationType(ptype)] if ptype else []
 
 
 def _language(value: str) -> str:

@@ -51,26 +51,7 @@ def code(text: str, *, in_table: bool = False) -> str:
 
 def render_markdown(s: Synthesis, figures_dir: str = "figures") -> str:
     """The report as Markdown; figures are referenced as files in `figures_dir` (written by `write_report`)."""
-    out: list[str] = []
-    if s.synthetic:
-        out += [f"> **Synthetic data: not evidence.** {md(SYNTHETIC_NOTICE)}", ""]
-    out += [f"# {md(s.title)}", ""]
-    if s.subtitle:
-        out += [f"*{md(s.subtitle)}*", ""]
-    built = (f"Built from the review store as it stood when its last run finished, {s.generated_at}."
-             if s.generated_at else "No run of this review has finished yet.")
-    out += [f"Protocol {md(s.protocol_name)}, version {md(s.protocol_version)} (SHA-256 `{s.protocol_hash[:12]}`); "
-            f"taxonomy version {md(s.taxonomy_version)}. {built}", ""]
-    out += ["## Review question", "", md(s.question), "", "## Methods", ""]
-    for paragraph in s.methods:
-        out += [md(paragraph), ""]
-    out += ["Queries as sent:", ""]
-    out += [f"- {md(source)}: {code(query)}" for source, query in s.queries]
-    out += ["", "Criteria:", ""]
-    for c in s.criteria:
-        kind = "inclusion" if c.kind == "include" else f"exclusion, {STAGE_NAMES.get(c.stage, c.stage)}"
-        kind += ", counted as not retrieved" if c.counts_as == "not_retrieved" else ""
-        out.append(f"- **{md(c.id)}** ({kind}): {md(c.text)}")
+    out = _front_matter(s) + _methods(s)
     out += ["", "## Flow of records (PRISMA 2020)", ""]
     out += [f"![PRISMA 2020 flow diagram]({figures_dir}/prisma.png)", ""]
     out += _flow(s)
@@ -83,7 +64,41 @@ def render_markdown(s: Synthesis, figures_dir: str = "figures") -> str:
     out += ["## Supporting sentences", ""]
     for study in s.studies:
         out += _evidence(study, s.appraisal)
-    out += ["## References", ""]
+    out += _references(s) + _search_log(s)
+    out += ["", f"Written by exoreview {__version__} from the review store; the same store gives the same report.", ""]
+    return "\n".join(out)
+
+
+def _front_matter(s: Synthesis) -> list[str]:
+    out: list[str] = []
+    if s.synthetic:
+        out += [f"> **Synthetic data: not evidence.** {md(SYNTHETIC_NOTICE)}", ""]
+    out += [f"# {md(s.title)}", ""]
+    if s.subtitle:
+        out += [f"*{md(s.subtitle)}*", ""]
+    built = (f"Built from the review store as it stood when its last run finished, {s.generated_at}."
+             if s.generated_at else "No run of this review has finished yet.")
+    out += [f"Protocol {md(s.protocol_name)}, version {md(s.protocol_version)} (SHA-256 `{s.protocol_hash[:12]}`); "
+            f"taxonomy version {md(s.taxonomy_version)}. {built}", ""]
+    return [*out, "## Review question", "", md(s.question), ""]
+
+
+def _methods(s: Synthesis) -> list[str]:
+    out = ["## Methods", ""]
+    for paragraph in s.methods:
+        out += [md(paragraph), ""]
+    out += ["Queries as sent:", ""]
+    out += [f"- {md(source)}: {code(query)}" for source, query in s.queries]
+    out += ["", "Criteria:", ""]
+    for c in s.criteria:
+        kind = "inclusion" if c.kind == "include" else f"exclusion, {STAGE_NAMES.get(c.stage, c.stage)}"
+        kind += ", counted as not retrieved" if c.counts_as == "not_retrieved" else ""
+        out.append(f"- **{md(c.id)}** ({kind}): {md(c.text)}")
+    return out
+
+
+def _references(s: Synthesis) -> list[str]:
+    out = ["## References", ""]
     if any(r.synthetic for r in s.references):
         out += ["Identifiers of synthetic records are invented; they are shown as text, not linked.", ""]
     for r in s.references:
@@ -93,7 +108,11 @@ def render_markdown(s: Synthesis, figures_dir: str = "figures") -> str:
         if r.pmid:
             tail += f" PMID: {md(r.pmid)}." if r.synthetic else f" PMID: [{md(r.pmid)}]({pmid_url(r.pmid)})."
         out.append(f'{r.number}. <a id="ref-{r.number}"></a>{md(r.body)}{tail}')
-    out += ["", "## Appendix: search log (PRISMA-S)", ""]
+    return out
+
+
+def _search_log(s: Synthesis) -> list[str]:
+    out = ["", "## Appendix: search log (PRISMA-S)", ""]
     out += _table(["#", "Run", "Source", "Date searched", "Query as sent", "Translation reported", "Filters",
                    "Service", "Found", "Stored", "Status"],
                   [[str(r.number), str(r.run_id), md(r.source_label), md(r.executed_at),
@@ -103,8 +122,7 @@ def render_markdown(s: Synthesis, figures_dir: str = "figures") -> str:
                    for r in s.searches])
     if not s.searches:
         out.append("No search has been logged yet.")
-    out += ["", f"Written by exoreview {__version__} from the review store; the same store gives the same report.", ""]
-    return "\n".join(out)
+    return out
 
 
 def _flow(s: Synthesis) -> list[str]:

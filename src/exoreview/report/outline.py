@@ -6,14 +6,15 @@ carry the same sections, figures and tables, with the counts as text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from exoreview import __version__
 from exoreview.report.figures import Picture
 from exoreview.report.html import RATING_MARKS, STAGE_NAMES, SYNTHETIC_NOTICE, doi_url, pmid_url
-from exoreview.synthesis.appraisal import NOT_APPLIES, NOT_REPORTED, REPORTED
-from exoreview.synthesis.build import Synthesis
-from exoreview.synthesis.tables import DOCUMENT_COLUMNS, FACET_NAMES, excerpt
+from exoreview.synthesis.appraisal import NOT_APPLIES, NOT_REPORTED, REPORTED, Appraisal
+from exoreview.synthesis.build import CriterionRow, Synthesis
+from exoreview.synthesis.tables import DOCUMENT_COLUMNS, FACET_NAMES, Reference, excerpt
 
 SYNTHETIC_BANNER = "SYNTHETIC DATA: NOT EVIDENCE"
 EXCERPT = 180  # characters of a supporting sentence in the paged appendix
@@ -62,9 +63,30 @@ def _cells(study, facets: tuple[str, ...]) -> str:
 
 
 def build_outline(s: Synthesis, pictures: list[Picture]) -> Outline:
+    """The report as blocks, section by section, in reading order (DOCX and PDF render these)."""
     pics = {p.name: p for p in pictures}
     o = Outline(s.title)
     add = o.blocks.append
+    _front_matter(s, add)
+    _methods(s, add)
+    add(Heading("Flow of records (PRISMA 2020)", 1))
+    add(Image(pics["prisma"], "Figure 1. PRISMA 2020 flow diagram; every number is counted from the review store."))
+    _evidence_at_a_glance(s, pics, add)
+    _included_studies(s, add)
+    _challenges(s, add)
+    _trials_and_regulation(s, add)
+    _references(s, add)
+    _search_appendix(s, add)
+    _study_appendix(s, add)
+    add(Para(f"Written by exoreview {__version__} from the review store; the same store gives the same report.",
+             "note"))
+    return o
+
+
+Add = Callable[[object], None]  # appends one block (Heading, Para, Bullets, Table, Image) to the outline
+
+
+def _front_matter(s: Synthesis, add: Add) -> None:
     if s.synthetic:
         add(Para(f"{SYNTHETIC_BANNER}. {SYNTHETIC_NOTICE}", "banner"))
     add(Heading(s.title, 0))
@@ -77,6 +99,9 @@ def build_outline(s: Synthesis, pictures: list[Picture]) -> Outline:
              "meta"))
     add(Heading("Review question", 1))
     add(Para(s.question))
+
+
+def _methods(s: Synthesis, add: Add) -> None:
     add(Heading("Methods", 1))
     for paragraph in s.methods:
         add(Para(paragraph))
@@ -84,13 +109,15 @@ def build_outline(s: Synthesis, pictures: list[Picture]) -> Outline:
     for source, query in s.queries:
         add(Para(f"{source}: {query}", "code"))
     add(Para("Criteria:"))
-    add(Bullets(tuple(
-        f"{c.id} ({'inclusion' if c.kind == 'include' else 'exclusion, ' + STAGE_NAMES.get(c.stage, c.stage)}"
-        f"{', counted as not retrieved' if c.counts_as == 'not_retrieved' else ''}): {c.text}" for c in s.criteria)))
+    add(Bullets(tuple(f"{c.id} ({_criterion_kind(c)}): {c.text}" for c in s.criteria)))
 
-    add(Heading("Flow of records (PRISMA 2020)", 1))
-    add(Image(pics["prisma"], "Figure 1. PRISMA 2020 flow diagram; every number is counted from the review store."))
 
+def _criterion_kind(c: CriterionRow) -> str:
+    kind = "inclusion" if c.kind == "include" else "exclusion, " + STAGE_NAMES.get(c.stage, c.stage)
+    return kind + (", counted as not retrieved" if c.counts_as == "not_retrieved" else "")
+
+
+def _evidence_at_a_glance(s: Synthesis, pics: dict[str, Picture], add: Add) -> None:
     add(Heading("Evidence at a glance", 1))
     add(Image(pics["evidence-map"], "Figure 2. Evidence map: included studies per indication and EV source, "
                                     "shaded by the strongest design (evidence level 1 strongest)."))
@@ -103,15 +130,20 @@ def build_outline(s: Synthesis, pictures: list[Picture]) -> Outline:
         caption = "Figure 5. No included study has been appraised for reporting quality (MISEV) yet."
     add(Image(pics["misev"], caption))
     if s.appraisal:
-        a = s.appraisal
-        add(Para("Table. Each reporting item: the studies reporting it, of the studies it applies to. The items are "
-                 "exoreview's own wording of what MISEV and EV-METRIC ask, not the guidelines' text; each study's "
-                 "rating item by item is in the appendix.", "note"))
-        add(Table(("Item", "What it asks", "Reported", "Applies to", "Share"),
-                  tuple((i.name, i.text or "—", str(len(a.with_status(i.id, REPORTED))),
-                         str(len(a.with_status(i.id, REPORTED, NOT_REPORTED))), a.share(i.id))
-                        for i in a.item_info), (1.4, 4.0, 0.7, 0.7, 0.6), small=True))
+        _reporting_items(s.appraisal, add)
 
+
+def _reporting_items(a: Appraisal, add: Add) -> None:
+    add(Para("Table. Each reporting item: the studies reporting it, of the studies it applies to. The items are "
+             "exoreview's own wording of what MISEV and EV-METRIC ask, not the guidelines' text; each study's "
+             "rating item by item is in the appendix.", "note"))
+    add(Table(("Item", "What it asks", "Reported", "Applies to", "Share"),
+              tuple((i.name, i.text or "—", str(len(a.with_status(i.id, REPORTED))),
+                     str(len(a.with_status(i.id, REPORTED, NOT_REPORTED))), a.share(i.id))
+                    for i in a.item_info), (1.4, 4.0, 0.7, 0.7, 0.6), small=True))
+
+
+def _included_studies(s: Synthesis, add: Add) -> None:
     add(Heading("Included studies by indication", 1))
     add(Para(s.overview))
     headings = ("Ref.", "Study", *(h for h, _ in DOCUMENT_COLUMNS), "MISEV")
@@ -123,12 +155,16 @@ def build_outline(s: Synthesis, pictures: list[Picture]) -> Outline:
                       st.misev_text) for st in section.studies)
         add(Table(headings, rows, (0.5, 1.3, 1.2, 1.0, 1.2, 1.2, 1.0, 1.0, 0.9, 0.6), small=True))
 
+
+def _challenges(s: Synthesis, add: Add) -> None:
     add(Heading("Challenges, counted", 1))
     add(Para("Each obstacle the field names, measured in the included studies; primary studies exclude reviews "
              "and meta-analyses.", "note"))
     add(Bullets(tuple(f"{c.title} ({c.share}). {c.text}" for c in s.challenges)
                 or ("No study has been included yet.",)))
 
+
+def _trials_and_regulation(s: Synthesis, add: Add) -> None:
     add(Heading("Clinical trials and regulatory status", 1))
     add(Heading("Registered trials", 2))
     if s.trials:
@@ -151,19 +187,25 @@ def build_outline(s: Synthesis, pictures: list[Picture]) -> Outline:
     if not s.facts:
         add(Para("The protocol names no regulatory facts table.", "note"))
 
+
+def _references(s: Synthesis, add: Add) -> None:
     add(Heading("References", 1))
     if any(r.synthetic for r in s.references):
         add(Para("Identifiers of synthetic records are invented and do not name real articles.", "note"))
-    refs = []
-    for r in s.references:
-        tail = ""
-        if r.doi:
-            tail += f" doi:{r.doi}." + ("" if r.synthetic else f" {doi_url(r.doi)}")
-        if r.pmid:
-            tail += f" PMID:\u00a0{r.pmid}." + ("" if r.synthetic else f" {pmid_url(r.pmid)}")
-        refs.append(f"[{r.number}] {r.body}{tail}")
+    refs = [f"[{r.number}] {r.body}{_reference_links(r)}" for r in s.references]
     add(Bullets(tuple(refs)) if refs else Para("No study has been included yet.", "note"))
 
+
+def _reference_links(r: Reference) -> str:
+    tail = ""
+    if r.doi:
+        tail += f" doi:{r.doi}." + ("" if r.synthetic else f" {doi_url(r.doi)}")
+    if r.pmid:
+        tail += f" PMID:\u00a0{r.pmid}." + ("" if r.synthetic else f" {pmid_url(r.pmid)}")
+    return tail
+
+
+def _search_appendix(s: Synthesis, add: Add) -> None:
     add(Heading("Appendix: search log (PRISMA-S)", 1))
     add(Para("Every search and file import as recorded in the review store: the query as sent, the translation the "
              "service reported, the date, how many records matched and how many were stored.", "note"))
@@ -177,13 +219,9 @@ def build_outline(s: Synthesis, pictures: list[Picture]) -> Outline:
         add(Para(f"Translation reported: {row.translation or '—'}", "code"))
     if not s.searches:
         add(Para("No search has been logged yet.", "note"))
-    _study_appendix(s, add)
-    add(Para(f"Written by exoreview {__version__} from the review store; the same store gives the same report.",
-             "note"))
-    return o
 
 
-def _study_appendix(s: Synthesis, add) -> None:
+def _study_appendix(s: Synthesis, add: Add) -> None:
     """Per study: each label with its sentence, then the EV reporting rating item by item.
 
     Sentences are cut to about EXCERPT characters around the matched words, so a study takes a

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
@@ -51,6 +52,13 @@ def _balanced_weights(y: np.ndarray) -> np.ndarray:
 class ActiveLearner:
     """Ranks unlabelled records, most promising first, from the labels so far."""
 
+    # Fitted attributes, scikit-learn's convention: a name ending in "_" exists only once learnt.
+    # These annotations create none of them: set_documents() sets X_, fit() the others.
+    X_: sp.csr_matrix  # the collection's features
+    labelled_: dict[int, bool]  # row -> relevant?, as last fitted
+    scores_: np.ndarray  # relevance score per row
+    margin_: np.ndarray | None  # the boundary uncertainty sampling measures against; None without both classes
+
     def __init__(self, model: str = "ensemble", query: str = "max", *, C_lr: float = 1.0, C_svm: float = 0.1,
                  nb_alpha: float = 0.1, balance: bool = True, mix_every: int = 10,
                  features: FeatureConfig | None = None, keywords: Sequence[str] = (),
@@ -71,10 +79,6 @@ class ActiveLearner:
         self.random_state = random_state
         self._docs: Sequence[Record | Fields | str] | None = None
         self._fields: list[Fields] = []
-        self.X_: sp.csr_matrix | None = None
-        self.scores_: np.ndarray | None = None
-        self.margin_: np.ndarray | None = None
-        self.labelled_: dict[int, bool] = {}
         self._lr: LogisticRegression | None = None
         self._sgd: SGDClassifier | None = None
         self._sgd_seen: set[int] = set()
@@ -101,7 +105,7 @@ class ActiveLearner:
         """
         if records_or_texts is not None and records_or_texts is not self._docs:
             self.set_documents(records_or_texts)
-        if self.X_ is None:
+        if not hasattr(self, "X_"):
             raise ValueError("no records: pass them to fit() or set_documents() first")
         n = self.X_.shape[0]
         bad = [i for i in labelled if not 0 <= i < n]
@@ -174,8 +178,7 @@ class ActiveLearner:
     # --- querying -------------------------------------------------------------
     def rank(self) -> list[int]:
         """Unlabelled row indices, the one to read next first (ties keep input order)."""
-        if self.scores_ is None:
-            raise ValueError("call fit() before rank()")
+        self._check_fitted("rank")
         mask = np.ones(len(self.scores_), dtype=bool)
         mask[np.fromiter(self.labelled_, dtype=np.int64, count=len(self.labelled_))] = False
         unlabelled = np.flatnonzero(mask)
@@ -200,6 +203,10 @@ class ActiveLearner:
 
     def scores(self) -> np.ndarray:
         """Relevance score per row (higher: more likely relevant); a ranking, not a probability."""
-        if self.scores_ is None:
-            raise ValueError("call fit() before scores()")
+        self._check_fitted("scores")
         return self.scores_.copy()
+
+    def _check_fitted(self, method: str) -> None:
+        """NotFittedError (a ValueError) unless fit() has run."""
+        if not hasattr(self, "scores_"):
+            raise NotFittedError(f"this ActiveLearner is not fitted yet: call fit() before {method}()")

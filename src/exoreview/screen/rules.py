@@ -71,24 +71,11 @@ class CriteriaRules:
         types = {p.name for p in record.publication_types}
         awaiting = False
         for criterion in self.criteria:
-            pattern = self._patterns.get(criterion.id)
-            if pattern and not pattern.search(text):
-                return RuleOutcome(EXCLUDE, criterion.id, "none of the criterion's terms occur")
-
-            hit = types.intersection(criterion.publication_types)
-            if hit:
-                return RuleOutcome(EXCLUDE, criterion.id, f"publication type: {', '.join(sorted(hit))}")
-            title = self._titles.get(criterion.id)
-            found = title.search(record.title) if title else None
-            if found:
-                return RuleOutcome(EXCLUDE, criterion.id, f"title: {found.group()!r}")
-            if criterion.languages and record.languages and not set(record.languages) & set(criterion.languages):
-                return RuleOutcome(EXCLUDE, criterion.id, f"language: {', '.join(record.languages)}")
-            outside = _outside_window(record, criterion)
-            if outside:
-                return RuleOutcome(EXCLUDE, criterion.id, outside)
+            note = self._record_exclusion(criterion, record, text, types)
+            if note:
+                return RuleOutcome(EXCLUDE, criterion.id, note)
             if criterion.requires_labels or criterion.excludes_labels:
-                if labels is None:
+                if labels is None:  # classified once, for the first criterion that reads labels
                     labels = self.labeler(record) if self.labeler is not None else []
                 missing = _label_rule(criterion, labels)
                 if missing:
@@ -99,6 +86,22 @@ class CriteriaRules:
                     return RuleOutcome(EXCLUDE, criterion.id, "no free full text")
                 awaiting = awaiting or available is None
         return RuleOutcome(MAYBE, "", AWAITING_RETRIEVAL) if awaiting else RuleOutcome(INCLUDE)
+
+    def _record_exclusion(self, criterion: Criterion, record: Record, text: str, types: set[str]) -> str:
+        """Why the record's terms, publication types, title, language or date exclude it; "" when none does."""
+        pattern = self._patterns.get(criterion.id)
+        if pattern and not pattern.search(text):
+            return "none of the criterion's terms occur"
+        hit = types.intersection(criterion.publication_types)
+        if hit:
+            return f"publication type: {', '.join(sorted(hit))}"
+        title = self._titles.get(criterion.id)
+        found = title.search(record.title) if title else None
+        if found:
+            return f"title: {found.group()!r}"
+        if criterion.languages and record.languages and not set(record.languages) & set(criterion.languages):
+            return f"language: {', '.join(record.languages)}"
+        return _outside_window(record, criterion)
 
 
 def _free_full_text(record: Record) -> bool | None:

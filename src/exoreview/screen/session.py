@@ -87,7 +87,8 @@ class ScreeningSession:
         decided = self.mine()
         # Maybes stay out of training: the learner sees only what the reviewer called include or exclude.
         labelled = {self._row[i]: d.label == INCLUDE for i, d in decided.items() if d.label != MAYBE}
-        self._learner.fit(self._documents if self._learner.X_ is None else None, labelled)
+        # The collection's features are built on the first fit and reused after.
+        self._learner.fit(self._documents if getattr(self._learner, "X_", None) is None else None, labelled)
         scores = self._learner.scores_
         ranked = [self._ids[row] for row in self._learner.rank()]
         self._queue = [i for i in ranked if i not in decided]

@@ -87,41 +87,57 @@ def study_to_record(study: dict[str, Any], position: int = 0) -> Record:
     nct_id = ident.get("nctId") or ""
     if not nct_id:
         raise MalformedRecord(SOURCE, position, "study without protocolSection.identificationModule.nctId")
-    status = protocol.get("statusModule") or {}
-    design = protocol.get("designModule") or {}
-    sponsor = (protocol.get("sponsorCollaboratorsModule") or {}).get("leadSponsor") or {}
-    interventions = [{"type": i.get("type", ""), "name": i.get("name", "")}
-                     for i in (protocol.get("armsInterventionsModule") or {}).get("interventions") or []]
-    enrollment = design.get("enrollmentInfo") or {}
-    summary = ((protocol.get("descriptionModule") or {}).get("briefSummary") or "").strip()
-    start = (status.get("startDateStruct") or {}).get("date") or ""
-    extra = {
-        "nct_id": nct_id,
-        "brief_title": ident.get("briefTitle") or "",
-        "conditions": json.dumps((protocol.get("conditionsModule") or {}).get("conditions") or []),
-        "interventions": json.dumps(interventions),
-        "phases": json.dumps(design.get("phases") or []),
-        "overall_status": status.get("overallStatus") or "",
-        "enrollment": str(enrollment.get("count", "")),
-        "enrollment_type": enrollment.get("type") or "",
-        "start_date": start,
-        "completion_date": (status.get("completionDateStruct") or {}).get("date") or "",
-        "lead_sponsor": sponsor.get("name") or "",
-        "has_results": "true" if study.get("hasResults") else "false",
-        "study_type": design.get("studyType") or "",
-    }
-    first_posted = (status.get("studyFirstPostDateStruct") or {}).get("date") or start
+    status = _module(protocol, "statusModule")
+    summary = (_module(protocol, "descriptionModule").get("briefSummary") or "").strip()
+    extra = _trial_facts(study, protocol, nct_id)
+    first_posted = _struct_date(status, "studyFirstPostDateStruct") or extra["start_date"]
     return Record(
         title=(ident.get("officialTitle") or ident.get("briefTitle") or "").strip(),
         abstract=[AbstractSection(text=summary)] if summary else [],
         journal=Journal(title="ClinicalTrials.gov"),
         pub_date=_date(first_posted),
-        keywords=list((protocol.get("conditionsModule") or {}).get("keywords") or []),
+        keywords=list(_module(protocol, "conditionsModule").get("keywords") or []),
         languages=["eng"],
         free_full_text=True,  # a registry entry is public to read in full
         work_type="clinical-trial-registration",
         extra=extra,
     )
+
+
+def _module(protocol: dict[str, Any], name: str) -> dict[str, Any]:
+    """One module of the protocol section, {} when the study has none."""
+    return protocol.get(name) or {}
+
+
+def _struct_date(status: dict[str, Any], name: str) -> str:
+    """The date of one of the status module's date structs ('2020-03' or '2020-03-05'), or ''."""
+    return (status.get(name) or {}).get("date") or ""
+
+
+def _trial_facts(study: dict[str, Any], protocol: dict[str, Any], nct_id: str) -> dict[str, str]:
+    """The `TRIAL_FIELDS` of a study as strings, lists as JSON: what `trial_from_record` reads back."""
+    ident = _module(protocol, "identificationModule")
+    status = _module(protocol, "statusModule")
+    design = _module(protocol, "designModule")
+    sponsor = _module(protocol, "sponsorCollaboratorsModule").get("leadSponsor") or {}
+    interventions = [{"type": i.get("type", ""), "name": i.get("name", "")}
+                     for i in _module(protocol, "armsInterventionsModule").get("interventions") or []]
+    enrollment = design.get("enrollmentInfo") or {}
+    return {
+        "nct_id": nct_id,
+        "brief_title": ident.get("briefTitle") or "",
+        "conditions": json.dumps(_module(protocol, "conditionsModule").get("conditions") or []),
+        "interventions": json.dumps(interventions),
+        "phases": json.dumps(design.get("phases") or []),
+        "overall_status": status.get("overallStatus") or "",
+        "enrollment": str(enrollment.get("count", "")),
+        "enrollment_type": enrollment.get("type") or "",
+        "start_date": _struct_date(status, "startDateStruct"),
+        "completion_date": _struct_date(status, "completionDateStruct"),
+        "lead_sponsor": sponsor.get("name") or "",
+        "has_results": "true" if study.get("hasResults") else "false",
+        "study_type": design.get("studyType") or "",
+    }
 
 
 def _date(text: str) -> PubDate:

@@ -96,9 +96,42 @@ def result_to_record(result: dict[str, Any], position: int = 0) -> Record:
         raise MalformedRecord(SOURCE, position, "Europe PMC result without an 'id'")
     journal_info = result.get("journalInfo") or {}
     journal = journal_info.get("journal") or {}
-    urls = (result.get("fullTextUrlList") or {}).get("fullTextUrl") or []
-    free_codes = {"OA", "F"}  # open access, free to read
-    free = _yn(result.get("isOpenAccess")) == "Y" or any(u.get("availabilityCode") in free_codes for u in urls)
+    urls = _listed(result, "fullTextUrlList", "fullTextUrl")
+    free = _is_free(result, urls)
+    extra = _extra(result, urls)
+    abstract = (result.get("abstractText") or "").strip()
+    return Record(
+        pmid=str(result.get("pmid") or ""),
+        pmcid=str(result.get("pmcid") or ""),
+        doi=str(result.get("doi") or "").lower(),
+        title=(result.get("title") or "").strip(),
+        abstract=[AbstractSection(text=abstract)] if abstract else [],
+        authors=[_author(a) for a in _listed(result, "authorList", "author")],
+        journal=_journal(journal, journal_info, result),
+        pub_date=_pub_date(result),
+        mesh=[_mesh(h) for h in _listed(result, "meshHeadingList", "meshHeading")],
+        publication_types=[PublicationType(name=p) for p in _listed(result, "pubTypeList", "pubType")],
+        keywords=list(_listed(result, "keywordList", "keyword")),
+        languages=[result["language"]] if result.get("language") else [],
+        free_full_text=free,
+        cited_by_count=int(result["citedByCount"]) if result.get("citedByCount") is not None else None,
+        extra=extra,
+    )
+
+
+def _listed(result: dict[str, Any], wrapper: str, key: str) -> list[Any]:
+    """Europe PMC wraps each list in an object of its own: `{"authorList": {"author": [...]}}`."""
+    return (result.get(wrapper) or {}).get(key) or []
+
+
+def _is_free(result: dict[str, Any], urls: list[dict[str, Any]]) -> bool:
+    """Open access, or any full-text link free to read (availability OA or F)."""
+    free_codes = {"OA", "F"}
+    return _yn(result.get("isOpenAccess")) == "Y" or any(u.get("availabilityCode") in free_codes for u in urls)
+
+
+def _extra(result: dict[str, Any], urls: list[dict[str, Any]]) -> dict[str, str]:
+    """Europe PMC's own identifiers, Y/N flags, full-text links and license."""
     extra = {
         "europepmc_id": str(result["id"]),
         "europepmc_source": str(result.get("source") or ""),
@@ -112,27 +145,15 @@ def result_to_record(result: dict[str, Any], position: int = 0) -> Record:
     }
     if result.get("license"):
         extra["license"] = str(result["license"])
-    abstract = (result.get("abstractText") or "").strip()
-    return Record(
-        pmid=str(result.get("pmid") or ""),
-        pmcid=str(result.get("pmcid") or ""),
-        doi=str(result.get("doi") or "").lower(),
-        title=(result.get("title") or "").strip(),
-        abstract=[AbstractSection(text=abstract)] if abstract else [],
-        authors=[_author(a) for a in (result.get("authorList") or {}).get("author") or []],
-        journal=Journal(title=journal.get("title") or "", iso_abbreviation=journal.get("ISOAbbreviation") or "",
-                        issn_print=journal.get("ISSN") or "", issn_electronic=journal.get("ESSN") or "",
-                        nlm_unique_id=journal.get("NLMid") or "", volume=journal_info.get("volume") or "",
-                        issue=journal_info.get("issue") or "", pages=result.get("pageInfo") or ""),
-        pub_date=_pub_date(result),
-        mesh=[_mesh(h) for h in (result.get("meshHeadingList") or {}).get("meshHeading") or []],
-        publication_types=[PublicationType(name=p) for p in (result.get("pubTypeList") or {}).get("pubType") or []],
-        keywords=list((result.get("keywordList") or {}).get("keyword") or []),
-        languages=[result["language"]] if result.get("language") else [],
-        free_full_text=free,
-        cited_by_count=int(result["citedByCount"]) if result.get("citedByCount") is not None else None,
-        extra=extra,
-    )
+    return extra
+
+
+def _journal(journal: dict[str, Any], journal_info: dict[str, Any], result: dict[str, Any]) -> Journal:
+    """The journal (from `journalInfo.journal`), its volume and issue (`journalInfo`), pages (the result's)."""
+    return Journal(title=journal.get("title") or "", iso_abbreviation=journal.get("ISOAbbreviation") or "",
+                   issn_print=journal.get("ISSN") or "", issn_electronic=journal.get("ESSN") or "",
+                   nlm_unique_id=journal.get("NLMid") or "", volume=journal_info.get("volume") or "",
+                   issue=journal_info.get("issue") or "", pages=result.get("pageInfo") or "")
 
 
 def _author(author: dict[str, Any]) -> Author:

@@ -1,7 +1,7 @@
 """What the JSON sources (Europe PMC, ClinicalTrials.gov, OpenAlex) share: polite GETs, error bodies, an archive hook.
 
 Each client knows only a base URL: the public service by default, one of
-exoreview's local servers (`exoreview.localapis`) in tests and the demo.
+exoreview's local servers (`exoreview.demo.localapis`) in tests and the demo.
 Rate limiting and retries are PubMed's (`sources.http`): one limiter per
 process and host, 429/5xx/network faults retried with backoff and Retry-After.
 """

@@ -67,11 +67,7 @@ def parse_jats(content: bytes, pmcid: str = "") -> FullText:
         root = etree.fromstring(content, parser=_PARSER)
     except etree.XMLSyntaxError as exc:
         raise SourceMalformedResponse(SOURCE, f"{pmcid or 'article'}: not JATS XML: {exc}") from exc
-    article = root if _local(root.tag) == "article" else next(
-        (e for e in root.iter() if isinstance(e.tag, str) and _local(e.tag) == "article"), None)
-    if article is None:
-        error = root.findtext(".//error") or root.findtext(".//ERROR") or "no <article> element"
-        raise SourceUnavailable(SOURCE, f"{pmcid or 'article'}: {error.strip()}")
+    article = _first_article(root, pmcid)
     ids = {e.get("pub-id-type", ""): (e.text or "").strip() for e in article.iterfind("front/article-meta/article-id")}
     found = ids.get("pmcid") or ids.get("pmc") or pmcid
     text = FullText(
@@ -82,12 +78,31 @@ def parse_jats(content: bytes, pmcid: str = "") -> FullText:
     )
     body = article.find("body")
     if body is not None:
-        for sec in body.iterfind("sec"):
-            text.sections.extend(_sections(sec, inherited=False))
-        loose = [_text(p) for p in body.iterfind("p")]
-        if any(loose):
-            text.sections.insert(0, Section("", "\n".join(p for p in loose if p)))
+        text.sections = _body_sections(body)
     return text
+
+
+def _first_article(root: etree._Element, pmcid: str) -> etree._Element:
+    """The root <article>, or the first one inside it; an answer without one carries PMC's error instead."""
+    if _local(root.tag) == "article":
+        return root
+    article = next((e for e in root.iter() if isinstance(e.tag, str) and _local(e.tag) == "article"), None)
+    if article is None:
+        error = root.findtext(".//error") or root.findtext(".//ERROR") or "no <article> element"
+        raise SourceUnavailable(SOURCE, f"{pmcid or 'article'}: {error.strip()}")
+    return article
+
+
+def _body_sections(body: etree._Element) -> list[Section]:
+    """Every <sec> of the body, nested ones after their parent; paragraphs outside any <sec> come first,
+    as one untitled section."""
+    sections: list[Section] = []
+    for sec in body.iterfind("sec"):
+        sections.extend(_sections(sec, inherited=False))
+    loose = [_text(p) for p in body.iterfind("p")]
+    if any(loose):
+        sections.insert(0, Section("", "\n".join(p for p in loose if p)))
+    return sections
 
 
 def _sections(sec: etree._Element, inherited: bool) -> list[Section]:

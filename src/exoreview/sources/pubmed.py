@@ -16,7 +16,7 @@ from lxml import etree
 
 from exoreview import __version__
 from exoreview.formats.errors import MalformedRecord
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed.reader import iter_pubmed_xml
 from exoreview.records import Record
 from exoreview.sources.archive import ArchivedAnswer, ResponseArchive, request_key
 from exoreview.sources.errors import SourceMalformedResponse, SourceQueryError

@@ -18,7 +18,7 @@ from exoreview.plugins import Registry
 if TYPE_CHECKING:  # types only: the protocol loader imports this module to check source names
     from exoreview.protocol.model import SourceSpec
     from exoreview.sources.pubmed import PubMedClient
-    from exoreview.sources.retrieve import RetrievalResult
+    from exoreview.sources.pubmed_search import RetrievalResult
     from exoreview.store import Store
 
 

@@ -37,7 +37,7 @@ from typing import Any
 
 from exoreview.errors import ExoreviewError
 from exoreview.formats.errors import MalformedRecord
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed.reader import iter_pubmed_xml
 from exoreview.store.database import RecordRow, Store, record_row
 
 __all__ = ["IngestError", "IngestSummary", "ingest_pubmed_files"]

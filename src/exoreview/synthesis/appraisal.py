@@ -160,12 +160,7 @@ def read_appraisal(store: Store, included: Iterable[int], label_anchors: dict[in
     rows = _rows(store)
     if rows is None:
         return None
-    by_instrument: dict[str, dict[int, dict[str, tuple]]] = {}
-    for row in rows:
-        record_id, instrument, item = row[0], row[1], row[2]
-        if record_id in wanted:
-            # The latest row for an item stands (rows are read in insertion order).
-            by_instrument.setdefault(instrument, {}).setdefault(record_id, {})[item] = row
+    by_instrument = _latest_rows(rows, wanted)
     if not by_instrument:
         return None
     names = sorted(by_instrument, key=lambda n: (MISEV_MARK not in n.lower(), n))
@@ -175,20 +170,45 @@ def read_appraisal(store: Store, included: Iterable[int], label_anchors: dict[in
     if not any(rated.values()):
         return None  # only score rows: no study was rated
     known, title = _instrument_items(instrument)
+    info, items = _items_rated(known, rated)
+    studies = _studies(per_study, rated, info, items, label_anchors or {})
+    scores = {i: (a.met, a.applicable) for i, a in studies.items() if a.appraised}
+    return Appraisal(instrument, items, scores, tuple(info[i] for i in items), studies, title)
+
+
+def _latest_rows(rows: list[tuple], wanted: set[int]) -> dict[str, dict[int, dict[str, tuple]]]:
+    """instrument -> record id -> item -> row, for the wanted records; the latest row for an item stands."""
+    by_instrument: dict[str, dict[int, dict[str, tuple]]] = {}
+    for row in rows:
+        record_id, instrument, item = row[0], row[1], row[2]
+        if record_id in wanted:
+            # The latest row for an item stands (rows are read in insertion order).
+            by_instrument.setdefault(instrument, {}).setdefault(record_id, {})[item] = row
+    return by_instrument
+
+
+def _items_rated(known: list[AppraisalItem], rated: dict[int, dict[str, tuple]]
+                 ) -> tuple[dict[str, AppraisalItem], tuple[str, ...]]:
+    """(item id -> item, item ids in order) of the items some study was rated on: the instrument's order,
+    then items the instrument file does not know, by id."""
     order = {item.id: k for k, item in enumerate(known)}
     present = {item for per in rated.values() for item in per}
     info = {item.id: item for item in known if item.id in present}
     info |= {i: AppraisalItem(i, item_name(i)) for i in present if i not in info}
-    items = tuple(sorted(info, key=lambda i: (order.get(i, len(order)), i)))
-    anchors = label_anchors or {}
+    return info, tuple(sorted(info, key=lambda i: (order.get(i, len(order)), i)))
+
+
+def _studies(per_study: dict[int, dict[str, tuple]], rated: dict[int, dict[str, tuple]],
+             info: dict[str, AppraisalItem], items: tuple[str, ...], anchors: dict[int, set[str]]
+             ) -> dict[int, StudyAppraisal]:
+    """Each study's ratings in item order, with its score row's note, by record id."""
     studies: dict[int, StudyAppraisal] = {}
     for record_id in sorted(per_study):
         ratings = tuple(_rating(record_id, info[item], rated[record_id][item], anchors.get(record_id, set()))
                         for item in items if item in rated[record_id])
         score_row = per_study[record_id].get(SCORE_ITEM)
         studies[record_id] = StudyAppraisal(record_id, ratings, str(score_row[10] or "") if score_row else "")
-    scores = {i: (a.met, a.applicable) for i, a in studies.items() if a.appraised}
-    return Appraisal(instrument, items, scores, tuple(info[i] for i in items), studies, title)
+    return studies
 
 
 def _rows(store: Store) -> list[tuple] | None:

@@ -8,11 +8,12 @@ gives the same report, byte for byte. The prose it writes is short and built fro
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from exoreview.classify.measured import load_measured
-from exoreview.protocol.model import Protocol
+from exoreview.protocol.model import Protocol, SourceSpec, Taxonomy
 from exoreview.records import Record
 from exoreview.results import ELIGIBILITY, TITLE_ABSTRACT, Label
 from exoreview.store.database import Store
@@ -31,7 +32,7 @@ from exoreview.synthesis.evidence import (
 )
 from exoreview.synthesis.facts import FactsTable, load_facts
 from exoreview.synthesis.links import IdList, Lists, RecordEntry
-from exoreview.synthesis.prisma import PrismaFlow, compute_flow
+from exoreview.synthesis.prisma import PrismaFlow, compute_flow, record_sources
 from exoreview.synthesis.tables import (
     FACET_NAMES,
     Reference,
@@ -49,6 +50,7 @@ from exoreview.synthesis.tables import (
     study_order,
     tally,
 )
+from exoreview.synthesis.trials import TRIAL_SOURCES, read_trials
 
 UNCLASSIFIED = "unclassified"
 # Facets shown as frequency tables of methods, in this order.
@@ -139,35 +141,10 @@ def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None =
     flow.check()
     taxonomy = protocol.taxonomy
     records: dict[int, Record] = dict(store.iter_records(flow.included))
-    labels_by_record: dict[int, list[Label]] = {i: [] for i in flow.included}
-    for label in store.labels():
-        if label.record_id in labels_by_record:
-            labels_by_record[label.record_id].append(label)
-    studies = {i: build_study(i, records[i], labels_by_record[i], taxonomy) for i in flow.included}
-
-    groups_: list[tuple[str, str, list[Study]]] = []
-    present = indication_order((v for s in studies.values() for v in s.indications), taxonomy)
-    for value in present:
-        members = sorted((s for s in studies.values() if value in s.indications), key=study_order)
-        groups_.append((value, class_label(taxonomy, "indication", value), members))
-    orphans = sorted((s for s in studies.values() if not s.indications), key=study_order)
-    if orphans:
-        groups_.append((UNCLASSIFIED, "Studies without an indication label", orphans))
-
-    # Vancouver numbers follow the order in which studies are first cited in the report; they are set
-    # before the summaries are written, because the summaries cite key studies by number.
-    number = 0
-    for _, _, members in groups_:
-        for study in members:
-            if not study.ref:
-                number += 1
-                study.ref = number
-    appraisal = read_appraisal(store, flow.included, {i: {c.anchor for c in st.labels} for i, st in studies.items()})
-    if appraisal is not None:
-        for record_id, rated in appraisal.studies.items():
-            studies[record_id].appraisal = rated
-        for record_id, (met, applicable) in appraisal.scores.items():
-            studies[record_id].misev, studies[record_id].misev_max = met, applicable
+    studies = _studies(store, flow, records, taxonomy)
+    groups_ = _indication_groups(studies, taxonomy)
+    _number_in_citation_order(groups_)
+    appraisal = _attach_appraisal(store, flow, studies)
     sections = [_section(value, label, members, protocol) for value, label, members in groups_]
     ordered = tuple(sorted(studies.values(), key=lambda s: s.ref))
     searches = search_rows(store)
@@ -178,8 +155,6 @@ def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None =
     years = design_years(study_list, taxonomy)
     methods = tuple((f, FACET_NAMES.get(f, f), groups(study_list, f, taxonomy)) for f in METHOD_FACETS)
     hurdles = challenges(study_list, taxonomy)
-    from exoreview.synthesis.trials import TRIAL_SOURCES, read_trials
-
     trials = read_trials(store, set(flow.included), set(flow.duplicates))
     trial_sources = tuple(s.name for s in protocol.sources if s.name.lower() in TRIAL_SOURCES)
     facts = tuple(load_facts(ref, base_dir) for ref in protocol.report.facts)
@@ -221,29 +196,56 @@ def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None =
     )
 
 
+def _studies(store: Store, flow: PrismaFlow, records: dict[int, Record], taxonomy: Taxonomy) -> dict[int, Study]:
+    """Every included study with its labels."""
+    labels_by_record: dict[int, list[Label]] = {i: [] for i in flow.included}
+    for label in store.labels():
+        if label.record_id in labels_by_record:
+            labels_by_record[label.record_id].append(label)
+    return {i: build_study(i, records[i], labels_by_record[i], taxonomy) for i in flow.included}
+
+
+def _indication_groups(studies: dict[int, Study], taxonomy: Taxonomy) -> list[tuple[str, str, list[Study]]]:
+    """(indication, its label, its studies) in the taxonomy's order; studies without one come last."""
+    groups_: list[tuple[str, str, list[Study]]] = []
+    present = indication_order((v for s in studies.values() for v in s.indications), taxonomy)
+    for value in present:
+        members = sorted((s for s in studies.values() if value in s.indications), key=study_order)
+        groups_.append((value, class_label(taxonomy, "indication", value), members))
+    orphans = sorted((s for s in studies.values() if not s.indications), key=study_order)
+    if orphans:
+        groups_.append((UNCLASSIFIED, "Studies without an indication label", orphans))
+    return groups_
+
+
+def _number_in_citation_order(groups_: list[tuple[str, str, list[Study]]]) -> None:
+    # Vancouver numbers follow the order in which studies are first cited in the report; they are set
+    # before the summaries are written, because the summaries cite key studies by number.
+    number = 0
+    for _, _, members in groups_:
+        for study in members:
+            if not study.ref:
+                number += 1
+                study.ref = number
+
+
+def _attach_appraisal(store: Store, flow: PrismaFlow, studies: dict[int, Study]) -> Appraisal | None:
+    appraisal = read_appraisal(store, flow.included, {i: {c.anchor for c in st.labels} for i, st in studies.items()})
+    if appraisal is not None:
+        for record_id, rated in appraisal.studies.items():
+            studies[record_id].appraisal = rated
+        for record_id, (met, applicable) in appraisal.scores.items():
+            studies[record_id].misev, studies[record_id].misev_max = met, applicable
+    return appraisal
+
+
 def _lists(flow: PrismaFlow, sections: list[IndicationSection], emap: EvidenceMap, years: DesignYears,
            methods: tuple[tuple[str, str, tuple[Group, ...]], ...], appraisal: Appraisal | None,
            hurdles: tuple[Challenge, ...], searches: list[SearchRow], studies: list[Study], taxonomy) -> Lists:
     """Register every count the writers print, in a fixed order, so anchors are stable."""
     lists = Lists()
-    reasons = {f"excluded_screening:{r.id}": r.text for r in flow.screening_reasons}
-    reasons |= {f"not_retrieved:{r.id}": r.text for r in flow.not_retrieved_reasons}
-    reasons |= {f"excluded_eligibility:{r.id}": r.text for r in flow.eligibility_reasons}
-    for key, ids in flow.boxes().items():
-        if key.startswith("identified:"):
-            label = f"Records identified from {source_label(key.removeprefix('identified:'))}"
-        else:
-            label = FLOW_LABELS.get(key) or reasons.get(key, key)
-        lists.add(f"flow:{key}", label, ids)
-    for section in sections:
-        lists.add(f"indication:{section.id}", f"{section.label}: included studies",
-                  tuple(s.record_id for s in section.studies))
-        for facet, tallies in (("design", section.designs), ("ev_source", section.sources),
-                               ("mechanism", section.mechanisms), ("outcome", section.outcomes)):
-            for t in tallies:
-                ids = tuple(s.record_id for s in section.studies if any(
-                    c.facet == facet and c.value == t.value for c in s.labels))
-                lists.add(f"indication:{section.id}:{facet}:{t.value}", f"{section.label}: {t.label}", ids)
+    _flow_lists(lists, flow)
+    _section_lists(lists, sections)
     for row in emap.rows:
         for column in emap.columns:
             cell = emap.cell(row.value, column.value)
@@ -258,18 +260,7 @@ def _lists(flow: PrismaFlow, sections: list[IndicationSection], emap: EvidenceMa
         for g in found:
             lists.add(f"facet:{facet}:{g.value}", f"{heading}: {g.label}", g.ids)
     if appraisal is not None:
-        lists.add("misev:appraised", f"Included studies appraised with {appraisal.instrument}",
-                  tuple(appraisal.scores))
-        for score, ids in appraisal.distribution():
-            lists.add(f"misev:{score}", f"{appraisal.instrument}: {score} items reported", ids)
-        lists.add("misev:not_appraised", f"Included studies {appraisal.instrument} does not apply to",
-                  appraisal.not_appraised())
-        for item in appraisal.item_info:
-            for key, words, statuses in (("reported", "reported", (REPORTED,)),
-                                         ("applies", "applies", (REPORTED, NOT_REPORTED)),
-                                         ("not_applicable", "does not apply", (NOT_APPLIES,))):
-                lists.add(f"misev:item:{item.id}:{key}", f"{appraisal.instrument}, {item.name}: {words}",
-                          appraisal.with_status(item.id, *statuses))
+        _appraisal_lists(lists, appraisal)
     for c in hurdles:
         lists.add(f"challenge:{c.key}", c.title, c.ids)
         lists.add(f"challenge:{c.key}:of", f"{c.title} (the studies counted)", c.of)
@@ -279,8 +270,45 @@ def _lists(flow: PrismaFlow, sections: list[IndicationSection], emap: EvidenceMa
     return lists
 
 
+def _flow_lists(lists: Lists, flow: PrismaFlow) -> None:
+    reasons = {f"excluded_screening:{r.id}": r.text for r in flow.screening_reasons}
+    reasons |= {f"not_retrieved:{r.id}": r.text for r in flow.not_retrieved_reasons}
+    reasons |= {f"excluded_eligibility:{r.id}": r.text for r in flow.eligibility_reasons}
+    for key, ids in flow.boxes().items():
+        if key.startswith("identified:"):
+            label = f"Records identified from {source_label(key.removeprefix('identified:'))}"
+        else:
+            label = FLOW_LABELS.get(key) or reasons.get(key, key)
+        lists.add(f"flow:{key}", label, ids)
+
+
+def _section_lists(lists: Lists, sections: list[IndicationSection]) -> None:
+    for section in sections:
+        lists.add(f"indication:{section.id}", f"{section.label}: included studies",
+                  tuple(s.record_id for s in section.studies))
+        for facet, tallies in (("design", section.designs), ("ev_source", section.sources),
+                               ("mechanism", section.mechanisms), ("outcome", section.outcomes)):
+            for t in tallies:
+                ids = tuple(s.record_id for s in section.studies if any(
+                    c.facet == facet and c.value == t.value for c in s.labels))
+                lists.add(f"indication:{section.id}:{facet}:{t.value}", f"{section.label}: {t.label}", ids)
+
+
+def _appraisal_lists(lists: Lists, appraisal: Appraisal) -> None:
+    lists.add("misev:appraised", f"Included studies appraised with {appraisal.instrument}", tuple(appraisal.scores))
+    for score, ids in appraisal.distribution():
+        lists.add(f"misev:{score}", f"{appraisal.instrument}: {score} items reported", ids)
+    lists.add("misev:not_appraised", f"Included studies {appraisal.instrument} does not apply to",
+              appraisal.not_appraised())
+    for item in appraisal.item_info:
+        for key, words, statuses in (("reported", "reported", (REPORTED,)),
+                                     ("applies", "applies", (REPORTED, NOT_REPORTED)),
+                                     ("not_applicable", "does not apply", (NOT_APPLIES,))):
+            lists.add(f"misev:item:{item.id}:{key}", f"{appraisal.instrument}, {item.name}: {words}",
+                      appraisal.with_status(item.id, *statuses))
+
+
 def _record_index(store: Store, lists: Lists, studies: dict[int, Study]) -> tuple[RecordEntry, ...]:
-    from exoreview.synthesis.prisma import record_sources
 
     source_of = {i: source for source, ids in record_sources(store).items() for i in ids}
     entries = []
@@ -355,56 +383,67 @@ def _tallies(tallies: tuple[Tally, ...], most: int = 3) -> str:
 
 
 def _methods(store: Store, protocol: Protocol, flow: PrismaFlow, searches: list[SearchRow]) -> list[str]:
-    paragraphs = []
-    plans = []
-    for source in protocol.sources:
-        limits = []
-        if source.free_full_text:
-            limits.append("free full text")
-        if source.date_from or source.date_to:
-            limits.append(f"publication dates {source.date_from or 'any'} to {source.date_to or 'now'}")
-        if source.languages:
-            limits.append("language " + " or ".join(source.languages))
-        how = (f"{len(source.blocks)} concept blocks ({_series([b.name for b in source.blocks])}), each combining "
-               "MeSH descriptors with title/abstract phrases") if source.blocks and not source.query else "a set query"
-        plans.append(f"{source_label(source.name)} with {how}" + (f", limited to {_series(limits)}" if limits else ""))
-    paragraphs.append(
+    """The Methods section, paragraph by paragraph: search plan, search log, duplicates, screening, labels."""
+    plans = [_search_plan(source) for source in protocol.sources]
+    return [
         f"This review follows the protocol “{protocol.name}” (version {protocol.version}, SHA-256 "
-        f"{protocol.content_hash()[:12]}). It searches {_series(plans)}; the filters are part of the query as sent."
-    )
-    if searches:
-        done = [f"{r.source_label} on {r.executed_at[:10]} ({r.count if r.count is not None else 'unknown'} "
-                f"found, {r.retrieved} stored)" for r in searches]
-        paragraphs.append(f"The search log holds {_plural(len(searches), 'entry', 'entries')}: {_series(done)}. "
-                          "Records from imported files count as identified by other methods.")
-    else:
-        paragraphs.append("No search has been run yet, so no record has been identified.")
+        f"{protocol.content_hash()[:12]}). It searches {_series(plans)}; the filters are part of the query as sent.",
+        _searches_run(searches),
+        _duplicates_found(store, flow),
+        _screening_done(store, protocol),
+        _labelling_done(protocol),
+        machine_label_note(protocol),
+    ]
+
+
+def _search_plan(source: SourceSpec) -> str:
+    limits = []
+    if source.free_full_text:
+        limits.append("free full text")
+    if source.date_from or source.date_to:
+        limits.append(f"publication dates {source.date_from or 'any'} to {source.date_to or 'now'}")
+    if source.languages:
+        limits.append("language " + " or ".join(source.languages))
+    how = (f"{len(source.blocks)} concept blocks ({_series([b.name for b in source.blocks])}), each combining "
+           "MeSH descriptors with title/abstract phrases") if source.blocks and not source.query else "a set query"
+    return f"{source_label(source.name)} with {how}" + (f", limited to {_series(limits)}" if limits else "")
+
+
+def _searches_run(searches: list[SearchRow]) -> str:
+    if not searches:
+        return "No search has been run yet, so no record has been identified."
+    done = [f"{r.source_label} on {r.executed_at[:10]} ({r.count if r.count is not None else 'unknown'} "
+            f"found, {r.retrieved} stored)" for r in searches]
+    return (f"The search log holds {_plural(len(searches), 'entry', 'entries')}: {_series(done)}. "
+            "Records from imported files count as identified by other methods.")
+
+
+def _duplicates_found(store: Store, flow: PrismaFlow) -> str:
     reasons = Counter(d.reason for d in store.duplicates())
-    if reasons:
-        how = _series([f"{reason} ({n})" for reason, n in sorted(reasons.items())])
-        n = len(flow.duplicates)
-        paragraphs.append(f"Duplicate records were found by matching {how}; {_plural(n, 'copy', 'copies')} "
-                          f"{_verb(n, 'was', 'were')} set aside, each linked to the record kept for its study.")
-    else:
-        paragraphs.append("No duplicate records were found.")
+    if not reasons:
+        return "No duplicate records were found."
+    how = _series([f"{reason} ({n})" for reason, n in sorted(reasons.items())])
+    n = len(flow.duplicates)
+    return (f"Duplicate records were found by matching {how}; {_plural(n, 'copy', 'copies')} "
+            f"{_verb(n, 'was', 'were')} set aside, each linked to the record kept for its study.")
+
+
+def _screening_done(store: Store, protocol: Protocol) -> str:
     stages = {TITLE_ABSTRACT: "title and abstract", ELIGIBILITY: "eligibility"}
     crit = [f"{stages[s]} ({', '.join(c.id for c in protocol.exclude if c.stage == s)})"
             for s in stages if any(c.stage == s for c in protocol.exclude)]
     reviewers = Counter(d.reviewer for stage in stages for d in store.final_decisions(stage).values())
     who = _series([f"{name} ({n})" for name, n in sorted(reviewers.items())]) or "no one yet"
-    paragraphs.append(
-        f"Records were screened against the protocol's exclusion criteria at {_series(crit) or 'no stage'}. "
-        f"Standing decisions by reviewer: {who}; reviewers named “rules:” or “model:” are automation tools."
-    )
+    return (f"Records were screened against the protocol's exclusion criteria at {_series(crit) or 'no stage'}. "
+            f"Standing decisions by reviewer: {who}; reviewers named “rules:” or “model:” are automation tools.")
+
+
+def _labelling_done(protocol: Protocol) -> str:
     facets = sorted(protocol.taxonomy.facets)
-    paragraphs.append(
-        "Each included study was labelled with the classes of the review's taxonomy "
-        f"(version {protocol.taxonomy.version}" + (f"; facets: {', '.join(facets)}" if facets else "") + "). "
-        "Every label keeps the sentence that supports it; the tables link each label to that sentence. "
-        "Study designs are ordered by evidence level, 1 being the strongest."
-    )
-    paragraphs.append(machine_label_note(protocol))
-    return paragraphs
+    return ("Each included study was labelled with the classes of the review's taxonomy "
+            f"(version {protocol.taxonomy.version}" + (f"; facets: {', '.join(facets)}" if facets else "") + "). "
+            "Every label keeps the sentence that supports it; the tables link each label to that sentence. "
+            "Study designs are ordered by evidence level, 1 being the strongest.")
 
 
 def machine_label_note(protocol: Protocol) -> str:
@@ -434,6 +473,7 @@ def _overview(flow: PrismaFlow, sections: list[IndicationSection]) -> str:
 
 
 def _section(value: str, label: str, studies: list[Study], protocol: Protocol) -> IndicationSection:
+    """One indication's studies with the paragraph that sums them up."""
     taxonomy = protocol.taxonomy
     designs = tally(studies, "design", taxonomy)
     sources = tally(studies, "ev_source", taxonomy)
@@ -443,34 +483,44 @@ def _section(value: str, label: str, studies: list[Study], protocol: Protocol) -
              else f"{_verb(n, 'addresses', 'address')} {_lower(label)}")
     sentences = [f"{_plural(n, 'included study', 'included studies')} {topic}"
                  + (f", by design: {_tallies(designs)}." if designs else ".")]
-    people = sum(1 for s in studies if any(c.facet == "subjects" and c.value == "human" for c in s.labels))
-    found = []
-    if people:
-        found.append(f"{people} of them studied people" if n > 1 else "it studied people")
-    if sources:
-        found.append(f"the vesicle source named most often is {_lower(sources[0].label)} ({sources[0].n})")
-    if mechanisms:
-        found.append(f"the mechanism reported most often is {_lower(mechanisms[0].label)} ({mechanisms[0].n})")
-    harms = tally(studies, "safety", taxonomy)
-    if harms:
-        found.append("safety statements: " + ", ".join(f"{_lower(t.label)} ({t.n})" for t in harms))
+    found = _most_named(studies, sources, mechanisms, tally(studies, "safety", taxonomy))
     if found:
-        sentence = "; ".join(found) + "."
-        sentences.append(sentence[0].upper() + sentence[1:])
-    outcomes = tally(studies, "outcome", taxonomy)
-    kinds = outcome_kinds(studies)
-    if kinds:
-        stated = sum(n for _, n in kinds)
-        sentences.append(f"Of the {_plural(stated, 'study', 'studies')} stating an outcome, "
-                         + _series([f"{n} {_verb(n, 'reports', 'report')} {kind}" for kind, n in kinds]) + ".")
-    else:
-        sentences.append("No study in this group states the direction of its outcome in its abstract.")
+        sentences.append(found)
+    sentences.append(_outcome_sentence(studies))
     key = [s for s in studies if s.level is not None][:3]  # studies are in strongest-design-first order
     if key:
         named = [f"{s.citation} [{s.ref or '?'}] ({_lower(_design_name(s, taxonomy))})" for s in key]
         sentences.append(f"The strongest designs here: {_series(named)}.")
     return IndicationSection(value, label, tuple(studies), designs, sources, mechanisms, " ".join(sentences),
-                             outcomes)
+                             tally(studies, "outcome", taxonomy))
+
+
+def _most_named(studies: list[Study], sources: Sequence[Tally], mechanisms: Sequence[Tally],
+                harms: Sequence[Tally]) -> str:
+    """People studied, the source and mechanism named most often, the safety statements: one sentence, or ""."""
+    people = sum(1 for s in studies if any(c.facet == "subjects" and c.value == "human" for c in s.labels))
+    found = []
+    if people:
+        found.append(f"{people} of them studied people" if len(studies) > 1 else "it studied people")
+    if sources:
+        found.append(f"the vesicle source named most often is {_lower(sources[0].label)} ({sources[0].n})")
+    if mechanisms:
+        found.append(f"the mechanism reported most often is {_lower(mechanisms[0].label)} ({mechanisms[0].n})")
+    if harms:
+        found.append("safety statements: " + ", ".join(f"{_lower(t.label)} ({t.n})" for t in harms))
+    if not found:
+        return ""
+    sentence = "; ".join(found) + "."
+    return sentence[0].upper() + sentence[1:]
+
+
+def _outcome_sentence(studies: list[Study]) -> str:
+    kinds = outcome_kinds(studies)
+    if not kinds:
+        return "No study in this group states the direction of its outcome in its abstract."
+    stated = sum(n for _, n in kinds)
+    return (f"Of the {_plural(stated, 'study', 'studies')} stating an outcome, "
+            + _series([f"{n} {_verb(n, 'reports', 'report')} {kind}" for kind, n in kinds]) + ".")
 
 
 OUTCOME_KINDS = (("improvement only", {"improved"}), ("no change only", {"no_change"}),

@@ -168,41 +168,26 @@ def _equal(box: str, expected: int, actual: int, how: str) -> None:
 
 
 def compute_flow(store: Store, protocol: Protocol) -> PrismaFlow:
-    by_source = record_sources(store)
-    identified = {s: tuple(by_source[s]) for s in order_sources(by_source, protocol)}
-    all_ids = {i for ids in identified.values() for i in ids}
-    duplicates = tuple(sorted({d.record_id for d in store.duplicates()} & all_ids))
-    unique = sorted(all_ids - set(duplicates))
-
+    """The flow of the store's records under the protocol, every box with the record ids behind it."""
+    identified, duplicates, unique = _identification(store, protocol)
     ta = store.final_decisions(TITLE_ABSTRACT)
-    screened = [i for i in unique if i in ta and ta[i].label in (INCLUDE, EXCLUDE)]
-    awaiting_screening = [i for i in unique if i not in ta or ta[i].label not in (INCLUDE, EXCLUDE)]
-    excluded_ta = [i for i in screened if ta[i].label == EXCLUDE]
-    sought = [i for i in screened if ta[i].label == INCLUDE]
+    screened, awaiting_screening = _standing(unique, ta)
+    excluded_ta, sought = _labelled(screened, ta, EXCLUDE), _labelled(screened, ta, INCLUDE)
 
     criteria = {c.id: c for c in protocol.exclude}
     el = store.final_decisions(ELIGIBILITY)
-    decided = [i for i in sought if i in el and el[i].label in (INCLUDE, EXCLUDE)]
-    awaiting_assessment = [i for i in sought if i not in el or el[i].label not in (INCLUDE, EXCLUDE)]
-    not_retrieved = [i for i in decided if el[i].label == EXCLUDE and _not_retrieved(criteria.get(el[i].reason_id))]
-    missing = set(not_retrieved)
-    assessed = [i for i in decided if i not in missing]
-    excluded_el = [i for i in assessed if el[i].label == EXCLUDE]
-    included = [i for i in assessed if el[i].label == INCLUDE]
+    decided, awaiting_assessment = _standing(sought, el)
+    not_retrieved, assessed = _split_not_retrieved(decided, el, criteria)
+    excluded_el, included = _labelled(assessed, el, EXCLUDE), _labelled(assessed, el, INCLUDE)
 
-    automated = tuple(i for i in excluded_ta if ta[i].reviewer.startswith(AUTOMATION_PREFIXES))
-    stage_criteria = {
-        TITLE_ABSTRACT: [c for c in protocol.exclude if c.stage == TITLE_ABSTRACT and not _not_retrieved(c)],
-        ELIGIBILITY: [c for c in protocol.exclude if c.stage == ELIGIBILITY and not _not_retrieved(c)],
-    }
     return PrismaFlow(
         identified=identified,
         duplicates=duplicates,
         awaiting_screening=tuple(awaiting_screening),
         screened=tuple(screened),
         excluded_screening=tuple(excluded_ta),
-        screening_reasons=_reasons(excluded_ta, ta, stage_criteria[TITLE_ABSTRACT], criteria),
-        excluded_by_automation=automated,
+        screening_reasons=_reasons(excluded_ta, ta, _stage_criteria(protocol, TITLE_ABSTRACT), criteria),
+        excluded_by_automation=tuple(i for i in excluded_ta if ta[i].reviewer.startswith(AUTOMATION_PREFIXES)),
         sought=tuple(sought),
         not_retrieved=tuple(not_retrieved),
         not_retrieved_reasons=_reasons(not_retrieved, el, [c for c in protocol.exclude if _not_retrieved(c)],
@@ -210,9 +195,43 @@ def compute_flow(store: Store, protocol: Protocol) -> PrismaFlow:
         awaiting_assessment=tuple(awaiting_assessment),
         assessed=tuple(assessed),
         excluded_eligibility=tuple(excluded_el),
-        eligibility_reasons=_reasons(excluded_el, el, stage_criteria[ELIGIBILITY], criteria),
+        eligibility_reasons=_reasons(excluded_el, el, _stage_criteria(protocol, ELIGIBILITY), criteria),
         included=tuple(included),
     )
+
+
+def _identification(store: Store, protocol: Protocol) -> tuple[dict[str, Ids], Ids, list[int]]:
+    """(record ids per source in report order, duplicates removed, the unique records left), ids ascending."""
+    by_source = record_sources(store)
+    identified = {s: tuple(by_source[s]) for s in order_sources(by_source, protocol)}
+    all_ids = {i for ids in identified.values() for i in ids}
+    duplicates = tuple(sorted({d.record_id for d in store.duplicates()} & all_ids))
+    return identified, duplicates, sorted(all_ids - set(duplicates))
+
+
+def _standing(ids: list[int], decisions: dict[int, Decision]) -> tuple[list[int], list[int]]:
+    """(ids with a standing include or exclude, ids awaiting one: no decision yet, or "maybe")."""
+    decided = [i for i in ids if i in decisions and decisions[i].label in (INCLUDE, EXCLUDE)]
+    awaiting = [i for i in ids if i not in decisions or decisions[i].label not in (INCLUDE, EXCLUDE)]
+    return decided, awaiting
+
+
+def _labelled(ids: list[int], decisions: dict[int, Decision], label: str) -> list[int]:
+    return [i for i in ids if decisions[i].label == label]
+
+
+def _split_not_retrieved(decided: list[int], decisions: dict[int, Decision], criteria: dict[str, Criterion]
+                         ) -> tuple[list[int], list[int]]:
+    """(reports excluded by a criterion that counts as "not retrieved", the reports assessed for eligibility)."""
+    not_retrieved = [i for i in decided if decisions[i].label == EXCLUDE
+                     and _not_retrieved(criteria.get(decisions[i].reason_id))]
+    missing = set(not_retrieved)
+    return not_retrieved, [i for i in decided if i not in missing]
+
+
+def _stage_criteria(protocol: Protocol, stage: str) -> list[Criterion]:
+    """The protocol's exclusion criteria at a stage, except those that count as not retrieved."""
+    return [c for c in protocol.exclude if c.stage == stage and not _not_retrieved(c)]
 
 
 def _not_retrieved(criterion: Criterion | None) -> bool:

@@ -15,8 +15,8 @@ from exoreview.formats.registry import Reader, ReadOptions, Writer
 from exoreview.formats.text import EntryError
 from exoreview.records import PubDate, Record
 from exoreview.report.renderers import Renderer
+from exoreview.sources.pubmed_search import RetrievalResult
 from exoreview.sources.registry import SearchContext, Source
-from exoreview.sources.retrieve import RetrievalResult
 
 
 def _registry_file(spec) -> Path:  # type: ignore[no-untyped-def]

@@ -7,12 +7,12 @@ corpora fast.
 
 from __future__ import annotations
 
-from exoreview.corpus import bibliography as b
-from exoreview.corpus import vocabulary as v
-from exoreview.corpus.dice import Dice
-from exoreview.corpus.offtopic import OffTopic
-from exoreview.corpus.vocabulary import MeshEntry
-from exoreview.corpus.writing import Study
+from exoreview.demo.corpus import bibliography as b
+from exoreview.demo.corpus import vocabulary as v
+from exoreview.demo.corpus.dice import Dice
+from exoreview.demo.corpus.offtopic import OffTopic
+from exoreview.demo.corpus.vocabulary import MeshEntry
+from exoreview.demo.corpus.writing import Study
 from exoreview.records import (
     AbstractSection,
     Author,

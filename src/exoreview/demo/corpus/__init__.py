@@ -5,7 +5,7 @@ Every record is written by our own templates and marked `synthetic=True`; see
 hand-search parts with their ground truth.
 """
 
-from exoreview.corpus.demo import DemoCorpus, demo_corpus, truth_key
-from exoreview.corpus.synthetic import FIRST_PMID, generate, iter_labelled, iter_records
+from exoreview.demo.corpus.demo import DemoCorpus, demo_corpus, truth_key
+from exoreview.demo.corpus.synthetic import FIRST_PMID, generate, iter_labelled, iter_records
 
 __all__ = ["FIRST_PMID", "DemoCorpus", "demo_corpus", "generate", "iter_labelled", "iter_records", "truth_key"]

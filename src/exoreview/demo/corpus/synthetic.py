@@ -19,17 +19,17 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from exoreview.corpus import bibliography as b
-from exoreview.corpus import vocabulary as v
-from exoreview.corpus.clinical import write_clinical, write_review
-from exoreview.corpus.conditions import INDICATION_PHRASES
-from exoreview.corpus.dice import Dice, Weighted
-from exoreview.corpus.languages import LANGUAGES, vernacular_title
-from exoreview.corpus.offtopic import OFF_TOPIC, OFF_TOPIC_WEIGHTS, OffTopic
-from exoreview.corpus.planner import Planner
-from exoreview.corpus.records_kit import RecordKit
-from exoreview.corpus.truth import DATE_RANGE, off_topic_truth, study_truth
-from exoreview.corpus.writing import Study, lower_first, write_preclinical
+from exoreview.demo.corpus import bibliography as b
+from exoreview.demo.corpus import vocabulary as v
+from exoreview.demo.corpus.clinical import write_clinical, write_review
+from exoreview.demo.corpus.conditions import INDICATION_PHRASES
+from exoreview.demo.corpus.dice import Dice, Weighted
+from exoreview.demo.corpus.languages import LANGUAGES, vernacular_title
+from exoreview.demo.corpus.offtopic import OFF_TOPIC, OFF_TOPIC_WEIGHTS, OffTopic
+from exoreview.demo.corpus.planner import Planner
+from exoreview.demo.corpus.records_kit import RecordKit
+from exoreview.demo.corpus.truth import DATE_RANGE, off_topic_truth, study_truth
+from exoreview.demo.corpus.writing import Study, lower_first, write_preclinical
 from exoreview.records import AbstractSection, Correction, PublicationType, Record
 
 FIRST_PMID = 90000001  # far above real PMIDs, so a synthetic id can never be mistaken for one
@@ -98,7 +98,7 @@ class _Stream:
         return True
 
     def records(self, n: int) -> Iterator[tuple[Record, dict[str, Any] | None]]:
-        d, kit = self.d, self.kit
+        d = self.d
         slot = 0
         while slot < n:
             retract = slot % RETRACTION_PERIOD == RETRACTION_OFFSET and slot + 1 < n
@@ -110,30 +110,40 @@ class _Stream:
                 yield self._off_topic(pmid, year, free)
                 slot += 1
                 continue
-            special = retract or erratum
-            language = "eng" if special or not d.chance(NON_ENGLISH_RATE) else d.pick(LANGUAGES)
-            has_abstract = special or not d.chance(NO_ABSTRACT_RATE)
-            clean = has_abstract and language == "eng" and free and DATE_RANGE[0] <= year <= DATE_RANGE[1]
-            study = self.planner.plan(use_cover=clean)
-            for _ in range(8):
-                title, sections = write_study(study, d)
-                if self._fresh(title):
-                    break
-            record = kit.article(pmid, year, free, study, title, sections if has_abstract else [], language)
-            if language != "eng":
-                record.vernacular_title = vernacular_title(language, kit.main_indication(study))
-            truth = study_truth(record, study) if self.labelled else None
-            if not special:
+            record, study, truth = self._relevant(pmid, year, free, special=retract or erratum)
+            if not (retract or erratum):
                 yield record, truth
                 slot += 1
                 continue
-            notice = self._notice(record, study, retract)
-            if truth is not None and retract:
-                truth["retracted"], truth["include"] = True, False
-            yield record, truth
-            yield notice, (off_topic_truth(notice, "retraction_notice" if retract else "erratum")
-                           if self.labelled else None)
+            yield from self._with_notice(record, study, truth, retract)
             slot += 2
+
+    def _relevant(self, pmid: str, year: int, free: bool, *, special: bool
+                  ) -> tuple[Record, Study, dict[str, Any] | None]:
+        """One planned study as a record (a title not seen before, when eight tries find one), with its truth."""
+        d, kit = self.d, self.kit
+        language = "eng" if special or not d.chance(NON_ENGLISH_RATE) else d.pick(LANGUAGES)
+        has_abstract = special or not d.chance(NO_ABSTRACT_RATE)
+        clean = has_abstract and language == "eng" and free and DATE_RANGE[0] <= year <= DATE_RANGE[1]
+        study = self.planner.plan(use_cover=clean)
+        for _ in range(8):
+            title, sections = write_study(study, d)
+            if self._fresh(title):
+                break
+        record = kit.article(pmid, year, free, study, title, sections if has_abstract else [], language)
+        if language != "eng":
+            record.vernacular_title = vernacular_title(language, kit.main_indication(study))
+        return record, study, study_truth(record, study) if self.labelled else None
+
+    def _with_notice(self, record: Record, study: Study, truth: dict[str, Any] | None, retract: bool
+                     ) -> Iterator[tuple[Record, dict[str, Any] | None]]:
+        """A retracted (or corrected) record, then its retraction notice (or erratum)."""
+        notice = self._notice(record, study, retract)
+        if truth is not None and retract:
+            truth["retracted"], truth["include"] = True, False
+        yield record, truth
+        yield notice, (off_topic_truth(notice, "retraction_notice" if retract else "erratum")
+                       if self.labelled else None)
 
     def _next_pmid(self) -> str:
         pmid = str(self.pmid)

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from exoreview.corpus import vocabulary as v
-from exoreview.corpus.conditions import CONDITIONS, Condition
-from exoreview.corpus.dice import Dice, Weighted
-from exoreview.corpus.writing import SOURCE_NAMES, Study
+from exoreview.demo.corpus import vocabulary as v
+from exoreview.demo.corpus.conditions import CONDITIONS, Condition
+from exoreview.demo.corpus.dice import Dice, Weighted
+from exoreview.demo.corpus.writing import SOURCE_NAMES, Study
 
 T = TypeVar("T")
 

@@ -17,7 +17,7 @@ from exoreview.records import Record
 from exoreview.sources.ctgov import ClinicalTrialsClient
 from exoreview.sources.europepmc import EuropePmcClient
 from exoreview.sources.openalex_api import OpenAlexClient
-from exoreview.sources.retrieve import RetrievalResult
+from exoreview.sources.pubmed_search import RetrievalResult
 from exoreview.store import Store
 
 JsonClient = EuropePmcClient | OpenAlexClient | ClinicalTrialsClient

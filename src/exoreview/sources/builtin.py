@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from exoreview.protocol.model import SourceSpec
-from exoreview.sources.gather import CLIENTS, JsonClient, SearchRequest, retrieve_source
+from exoreview.sources.json_search import CLIENTS, JsonClient, SearchRequest, retrieve_source
 from exoreview.sources.pubmed import PubMedClient
+from exoreview.sources.pubmed_search import RetrievalResult, retrieve_pubmed
 from exoreview.sources.registry import SOURCES, SearchContext, Source
-from exoreview.sources.retrieve import RetrievalResult, retrieve_pubmed
 from exoreview.store import Store
 
 

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from exoreview.demo.localapis.base import Answer, decode_cursor, encode_cursor, int_param, json_answer, text_answer
+from exoreview.demo.localapis.textquery import Match, QueryError, evaluate, normalize, parse_query, text_matches
 from exoreview.eutils.faults import FaultPlan
-from exoreview.localapis.base import Answer, decode_cursor, encode_cursor, int_param, json_answer, text_answer
-from exoreview.localapis.textquery import Match, QueryError, evaluate, normalize, parse_query, text_matches
 
 PREFIX = "/api/v2/"
 MAX_PAGE_SIZE = 1000
@@ -55,27 +55,14 @@ class ClinicalTrialsService:
         return json_answer(study)
 
     def search(self, params: dict[str, str]) -> Answer:
-        unknown = sorted(set(params) - KNOWN_PARAMS)
-        if unknown:
-            return text_answer(f"Unknown parameter `{unknown[0]}`", 400)
-        if params.get("format", "json") != "json":
-            return text_answer("This local service answers format=json only", 400)
-        page_size = int_param(params.get("pageSize"), 10)
-        if not 0 <= page_size <= MAX_PAGE_SIZE:
-            return text_answer(f"Parameter `pageSize` must be between 0 and {MAX_PAGE_SIZE}", 400)
-        page_size = page_size or 10
-        chosen = list(range(len(self.studies)))
+        problem = _bad_search_params(params)
+        if problem:
+            return text_answer(problem, 400)
+        page_size = int_param(params.get("pageSize"), 10) or 10
         try:
-            for param, area in (("query.cond", "cond"), ("query.intr", "intr"), ("query.term", "term")):
-                if params.get(param, "").strip():
-                    tree = parse_query(params[param])
-                    chosen = [i for i in chosen if evaluate(tree, {"": self.areas[i][area]}, _match)]
+            chosen = self._chosen(params)
         except QueryError as exc:
             return text_answer(f"Invalid Essie expression: {exc}", 400)
-        if params.get("filter.ids"):
-            wanted = {i.strip().upper() for i in params["filter.ids"].split(",")}
-            chosen = [i for i in chosen if self.studies[i]["protocolSection"]["identificationModule"]["nctId"]
-                      in wanted]
         key = "|".join(params.get(p, "") for p in ("query.cond", "query.intr", "query.term", "filter.ids"))
         offset = 0
         if params.get("pageToken"):
@@ -90,6 +77,32 @@ class ClinicalTrialsService:
         if offset + len(page) < len(chosen):
             body["nextPageToken"] = encode_cursor(offset + len(page), key)
         return json_answer(body)
+
+    def _chosen(self, params: dict[str, str]) -> list[int]:
+        """Indexes of the studies every query area and the id filter accept (QueryError on a bad expression)."""
+        chosen = list(range(len(self.studies)))
+        for param, area in (("query.cond", "cond"), ("query.intr", "intr"), ("query.term", "term")):
+            if params.get(param, "").strip():
+                tree = parse_query(params[param])
+                chosen = [i for i in chosen if evaluate(tree, {"": self.areas[i][area]}, _match)]
+        if params.get("filter.ids"):
+            wanted = {i.strip().upper() for i in params["filter.ids"].split(",")}
+            chosen = [i for i in chosen if self.studies[i]["protocolSection"]["identificationModule"]["nctId"]
+                      in wanted]
+        return chosen
+
+
+def _bad_search_params(params: dict[str, str]) -> str | None:
+    """What the real service would refuse in a search's parameters, in its words; None if nothing."""
+    unknown = sorted(set(params) - KNOWN_PARAMS)
+    if unknown:
+        return f"Unknown parameter `{unknown[0]}`"
+    if params.get("format", "json") != "json":
+        return "This local service answers format=json only"
+    page_size = int_param(params.get("pageSize"), 10)
+    if not 0 <= page_size <= MAX_PAGE_SIZE:
+        return f"Parameter `pageSize` must be between 0 and {MAX_PAGE_SIZE}"
+    return None
 
 
 def _areas(study: dict[str, Any]) -> dict[str, str]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from exoreview.corpus.conditions import INDICATION_PHRASES
-from exoreview.corpus.dice import Dice
-from exoreview.corpus.writing import (
+from exoreview.demo.corpus.conditions import INDICATION_PHRASES, Condition
+from exoreview.demo.corpus.dice import Dice
+from exoreview.demo.corpus.writing import (
     EV_BACKGROUND,
     SOURCE_NAMES,
     Sections,
@@ -58,22 +58,20 @@ def _safety_sentence(s: Study, d: Dice) -> str:
                    f"Treatment was well tolerated, and no adverse events were reported during {fu}."))
 
 
-def write_clinical(s: Study, d: Dice) -> tuple[str, Sections]:
-    c, names = s.condition, s.names
-    assert c is not None
-    short, long = names[2], names[1]
-    route = join([x.clinical for x in s.deliveries])
-    route_title = " ".join(x.title for x in s.deliveries[:1] if x.title)
-    site = c.site
+def _design_title(s: Study, site: str) -> str:
     if s.design == "split_face":
         kind = "split-scalp" if site == "scalp" else "split-face" if site == "face" else "split-body"
-        design_title = f"a {kind} study"
-    elif s.design == "case_series":
-        design_title = f"a case series of {s.n} patients"
-    else:
-        design_title = _DESIGN_TITLES[s.design]
+        return f"a {kind} study"
+    if s.design == "case_series":
+        return f"a case series of {s.n} patients"
+    return _DESIGN_TITLES[s.design]
+
+
+def _clinical_title(s: Study, c: Condition, d: Dice, design_title: str) -> str:
+    names = s.names
+    route_title = " ".join(x.title for x in s.deliveries[:1] if x.title)
     src = lower_first(names[0])
-    title = d.pick((
+    return d.pick((
         f"{route_title.capitalize() + ' ' if route_title else ''}{src} for {c.name}: {design_title}",
         f"Efficacy and safety of {src} in {c.name}: {design_title}",
         f"Treatment of {c.name} with {route_title + ' ' if route_title else ''}{src}: {design_title}",
@@ -81,72 +79,91 @@ def write_clinical(s: Study, d: Dice) -> tuple[str, Sections]:
         f"{names[0]} in {c.name}: {design_title}",
     ))
 
-    background = f"{d.pick(c.background)} {d.pick(EV_BACKGROUND)}"
-    objective = f"To evaluate the efficacy and safety of {long} in {c.name}."
-    sessions = d.between(3, 6)
-    interval = d.pick((2, 3, 4))
+
+def _design_methods(s: Study, c: Condition, d: Dice, design_title: str, sessions: int, interval: int) -> str:
+    """The sentence that says who received what, worded per design."""
+    short = s.names[2]
+    route = join([x.clinical for x in s.deliveries])
     if s.design == "case_report":
         age = d.between(24, 68)
-        methods = [f"We report a case of a {age}-year-old {s.sex} {c.case_phrase} who received {sessions} sessions "
-                   f"of {short} ({s.dose}), {route}, at {interval}-week intervals."]
-    elif s.design == "case_series":
-        methods = [f"This case series describes {s.n} patients {c.case_phrase} who received {sessions} sessions of "
-                   f"{short} ({s.dose}), {route}, at {interval}-week intervals."]
-    elif s.design == "nonrandomized_trial":
-        methods = [f"In this prospective, open-label, single-arm trial, {s.n} {c.population} received {sessions} "
-                   f"sessions of {short} ({s.dose}), {route}."]
-    elif s.design == "split_face":
-        where = "scalp" if site == "scalp" else "face" if site == "face" else "body"
-        methods = [f"In this {design_title[2:-6]} study, {s.n} {c.population} received {short} ({s.dose}), "
-                   f"{route}, on one side of the {where} and {c.comparator} on the other side."]
-    else:
-        control = "vehicle" if "vehicle" in c.comparator else "placebo" if c.comparator == "saline" else "active"
-        methods = [f"In this randomized, double-blind, {control}-controlled trial, {s.n} {c.population} were "
-                   f"randomly assigned to {short} ({s.dose}), {route}, or {c.comparator} for {sessions * 4} weeks."]
-    methods[:0] = methods_sentences(s, d)
-    methods.append(f"The primary outcome was {c.endpoint}; follow-up lasted {s.follow_up} weeks.")
+        return (f"We report a case of a {age}-year-old {s.sex} {c.case_phrase} who received {sessions} sessions "
+                f"of {short} ({s.dose}), {route}, at {interval}-week intervals.")
+    if s.design == "case_series":
+        return (f"This case series describes {s.n} patients {c.case_phrase} who received {sessions} sessions of "
+                f"{short} ({s.dose}), {route}, at {interval}-week intervals.")
+    if s.design == "nonrandomized_trial":
+        return (f"In this prospective, open-label, single-arm trial, {s.n} {c.population} received {sessions} "
+                f"sessions of {short} ({s.dose}), {route}.")
+    if s.design == "split_face":
+        where = "scalp" if c.site == "scalp" else "face" if c.site == "face" else "body"
+        return (f"In this {design_title[2:-6]} study, {s.n} {c.population} received {short} ({s.dose}), "
+                f"{route}, on one side of the {where} and {c.comparator} on the other side.")
+    control = "vehicle" if "vehicle" in c.comparator else "placebo" if c.comparator == "saline" else "active"
+    return (f"In this randomized, double-blind, {control}-controlled trial, {s.n} {c.population} were "
+            f"randomly assigned to {short} ({s.dose}), {route}, or {c.comparator} for {sessions * 4} weeks.")
 
+
+def _clinical_outcome(s: Study, c: Condition, d: Dice, sessions: int) -> str:
+    short = s.names[2]
     endpoint = c.endpoint[0].upper() + c.endpoint[1:]
     if s.design == "case_report":
-        outcome = {
+        return {
             "improved": f"Marked improvement was seen after the {_ORDINALS[d.between(0, sessions - 2)]} session "
                         "and was maintained "
                         f"at {s.follow_up} weeks.",
             "no_change": f"No meaningful change was seen after {sessions} sessions.",
             "worsened": "The lesions worsened after the third session, and treatment was stopped.",
         }[s.outcome]
-    elif s.design in ("split_face", "rct"):
+    if s.design in ("split_face", "rct"):
         arm = "on the treated side" if s.design == "split_face" else f"in the {short} group"
         other = "on the control side" if s.design == "split_face" else f"in the {c.comparator} group"
         between = "the treated and control sides" if s.design == "split_face" else "groups"
-        outcome = {
+        return {
             "improved": f"{endpoint} improved more {arm} than {other} ({p_value(d, True)}).",
             "no_change": f"{endpoint} did not differ significantly between {between} ({p_value(d, False)}).",
             "worsened": f"{endpoint} was worse {arm} than {other} at week {s.follow_up}.",
         }[s.outcome]
-    else:
-        outcome = {
-            "improved": f"{endpoint} improved by {d.between(18, 64)}% from baseline ({p_value(d, True)}).",
-            "no_change": f"{endpoint} did not change significantly from baseline ({p_value(d, False)}).",
-            "worsened": f"{endpoint} worsened in {d.between(2, 4)} of {s.n} participants.",
-        }[s.outcome]
-    results = [outcome]
-    if s.mechanisms:
-        results.append(f"Skin biopsies showed that {short} {join([d.pick(m.results) for m in s.mechanisms])}.")
-    results.append(_safety_sentence(s, d))
+    return {
+        "improved": f"{endpoint} improved by {d.between(18, 64)}% from baseline ({p_value(d, True)}).",
+        "no_change": f"{endpoint} did not change significantly from baseline ({p_value(d, False)}).",
+        "worsened": f"{endpoint} worsened in {d.between(2, 4)} of {s.n} participants.",
+    }[s.outcome]
 
+
+def _clinical_conclusion(s: Study, c: Condition) -> str:
+    short = s.names[2]
     if s.outcome == "improved":
-        conclusion = (f"{short} may be a safe option for {c.name}; larger controlled trials with longer follow-up "
-                      "are needed.") if s.hedged else (
-            f"{short} improved {c.name} with a favourable safety profile.")
-    elif s.outcome == "no_change":
-        conclusion = (f"{short} did not provide a significant benefit in {c.name}, although larger studies "
-                      "may detect smaller effects.")
-    else:
-        who = "in this patient" if s.design == "case_report" else "in some participants"
-        conclusion = f"{short} did not improve {c.name} and may have worsened it {who}."
+        if s.hedged:
+            return (f"{short} may be a safe option for {c.name}; larger controlled trials with longer follow-up "
+                    "are needed.")
+        return f"{short} improved {c.name} with a favourable safety profile."
+    if s.outcome == "no_change":
+        return (f"{short} did not provide a significant benefit in {c.name}, although larger studies "
+                "may detect smaller effects.")
+    who = "in this patient" if s.design == "case_report" else "in some participants"
+    return f"{short} did not improve {c.name} and may have worsened it {who}."
+
+
+def write_clinical(s: Study, d: Dice) -> tuple[str, Sections]:
+    c = s.condition
+    assert c is not None
+    design_title = _design_title(s, c.site)
+    title = _clinical_title(s, c, d, design_title)
+
+    background = f"{d.pick(c.background)} {d.pick(EV_BACKGROUND)}"
+    objective = f"To evaluate the efficacy and safety of {s.names[1]} in {c.name}."
+    sessions = d.between(3, 6)
+    interval = d.pick((2, 3, 4))
+    methods = [_design_methods(s, c, d, design_title, sessions, interval)]
+    methods[:0] = methods_sentences(s, d)
+    methods.append(f"The primary outcome was {c.endpoint}; follow-up lasted {s.follow_up} weeks.")
+
+    results = [_clinical_outcome(s, c, d, sessions)]
+    if s.mechanisms:
+        results.append(f"Skin biopsies showed that {s.names[2]} {join([d.pick(m.results) for m in s.mechanisms])}.")
+    results.append(_safety_sentence(s, d))
     return title, [("BACKGROUND", background), ("OBJECTIVE", objective), ("METHODS", " ".join(methods)),
-                   ("RESULTS", " ".join(results)), ("CONCLUSIONS", conclusion)]
+                   ("RESULTS", " ".join(results)), ("CONCLUSIONS", _clinical_conclusion(s, c))]
 
 
 def write_review(s: Study, d: Dice) -> tuple[str, Sections]:

@@ -8,9 +8,9 @@ the same `Study` is what a perfect classifier would read off the text.
 
 from __future__ import annotations
 
-from exoreview.corpus.conditions import Condition
-from exoreview.corpus.dice import Dice
-from exoreview.corpus.vocabulary import PLANTS, SOURCES, Delivery, Mechanism, Method, Source
+from exoreview.demo.corpus.conditions import Condition
+from exoreview.demo.corpus.dice import Dice
+from exoreview.demo.corpus.vocabulary import PLANTS, SOURCES, Delivery, Mechanism, Method, Source
 
 Sections = list[tuple[str, str]]  # (NLM category, text)
 
@@ -134,11 +134,8 @@ def _mechanism_text(s: Study, d: Dice) -> str:
     return join(preds)
 
 
-def write_preclinical(s: Study, d: Dice) -> tuple[str, Sections]:
-    c, names = s.condition, s.names
-    assert c is not None
-    short = names[2]
-    pol = c.polarity
+def _preclinical_title(s: Study, c: Condition, d: Dice) -> str:
+    names, pol = s.names, c.polarity
     if s.design == "in_vitro":
         suffix = d.pick((" in vitro", " in cultured skin cells", ""))
     elif s.design == "ex_vivo":
@@ -148,12 +145,12 @@ def write_preclinical(s: Study, d: Dice) -> tuple[str, Sections]:
         suffix = d.pick((f" in {plural}", f" in a {adj} model"))
     if s.outcome == "improved" and d.chance(0.75):
         via = f" via {s.mechanisms[0].title}" if s.mechanisms and d.chance(0.5) else ""
-        title = f"{names[0]} {d.pick(_VERBS_PRESENT[pol])} {c.target}{via}{suffix}"
-    else:
-        title = f"Effects of {lower_first(names[0])} on {c.target}{suffix}"
+        return f"{names[0]} {d.pick(_VERBS_PRESENT[pol])} {c.target}{via}{suffix}"
+    return f"Effects of {lower_first(names[0])} on {c.target}{suffix}"
 
-    background = [d.pick(c.background), d.pick(EV_BACKGROUND)]
-    objective = f"We investigated whether {names[1]} {_VERB_BASE[pol]} {c.target}."
+
+def _preclinical_methods(s: Study, c: Condition, d: Dice) -> list[str]:
+    short = s.names[2]
     methods = methods_sentences(s, d)
     if s.design == "in_vitro":
         methods.append(f"{c.cells[0].upper()}{c.cells[1:]} were treated with {short} ({s.dose}) for "
@@ -168,7 +165,11 @@ def write_preclinical(s: Study, d: Dice) -> tuple[str, Sections]:
                        "controls received phosphate-buffered saline.")
         if s.with_in_vitro:
             methods.append(f"In vitro, {c.cells} were exposed to the same vesicles.")
+    return methods
 
+
+def _preclinical_results(s: Study, c: Condition, d: Dice) -> list[str]:
+    short = s.names[2]
     results = []
     if s.mechanisms:
         results.append(f"{short} {_mechanism_text(s, d)}.")
@@ -185,16 +186,30 @@ def write_preclinical(s: Study, d: Dice) -> tuple[str, Sections]:
         results.append(f"{short} did not alter {s.mechanism_negated.negated}.")
     if s.safety:
         results.append("No systemic toxicity or local irritation was observed.")
+    return results
 
+
+def _preclinical_conclusion(s: Study, c: Condition) -> str:
+    short, pol = s.names[2], c.polarity
     if s.outcome == "no_change":
-        conclusion = (f"Under the conditions tested, {short} did not {_VERB_BASE[pol]} {c.target}; "
-                      "dose and delivery may need optimization.")
-    elif s.hedged:
+        return (f"Under the conditions tested, {short} did not {_VERB_BASE[pol]} {c.target}; "
+                "dose and delivery may need optimization.")
+    if s.hedged:
         why = f", possibly through {s.mechanism_hedged.title}," if s.mechanism_hedged else ""
-        conclusion = (f"{short} may {_VERB_BASE[pol]} {c.target}{why} but clinical trials are needed "
-                      f"before use in {c.name}.")
-    else:
-        how = f" through {s.mechanisms[0].title}" if s.mechanisms else ""
-        conclusion = f"{short} {_VERBS_PRESENT[pol][0]} {c.target}{how}, supporting their development for {c.name}."
+        return (f"{short} may {_VERB_BASE[pol]} {c.target}{why} but clinical trials are needed "
+                f"before use in {c.name}.")
+    how = f" through {s.mechanisms[0].title}" if s.mechanisms else ""
+    return f"{short} {_VERBS_PRESENT[pol][0]} {c.target}{how}, supporting their development for {c.name}."
+
+
+def write_preclinical(s: Study, d: Dice) -> tuple[str, Sections]:
+    c = s.condition
+    assert c is not None
+    title = _preclinical_title(s, c, d)
+    background = [d.pick(c.background), d.pick(EV_BACKGROUND)]
+    objective = f"We investigated whether {s.names[1]} {_VERB_BASE[c.polarity]} {c.target}."
+    methods = _preclinical_methods(s, c, d)
+    results = _preclinical_results(s, c, d)
+    conclusion = _preclinical_conclusion(s, c)
     return title, [("BACKGROUND", " ".join(background)), ("OBJECTIVE", objective),
                    ("METHODS", " ".join(methods)), ("RESULTS", " ".join(results)), ("CONCLUSIONS", conclusion)]

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from exoreview.demo.localapis.base import Answer, decode_cursor, encode_cursor, int_param, json_answer
+from exoreview.demo.localapis.textquery import Match, QueryError, evaluate, normalize, parse_query, text_matches
 from exoreview.eutils.faults import FaultPlan
 from exoreview.formats.openalex import rebuild_abstract, short_openalex_id, strip_id_url
-from exoreview.localapis.base import Answer, decode_cursor, encode_cursor, int_param, json_answer
-from exoreview.localapis.textquery import Match, QueryError, evaluate, normalize, parse_query, text_matches
 
 MAX_PER_PAGE = 200
 PAGING_LIMIT = 10_000  # basic (page=) paging reaches only this many results

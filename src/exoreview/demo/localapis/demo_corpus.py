@@ -21,9 +21,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from exoreview.corpus.dice import Dice
+from exoreview.demo.corpus.dice import Dice
+from exoreview.demo.localapis.ctgov import synthetic_trials
 from exoreview.formats.openalex import write_openalex_json
-from exoreview.localapis.ctgov import synthetic_trials
 from exoreview.records import Record
 
 EUROPEPMC_SHARE = 0.6  # of the PubMed records, how many Europe PMC also has

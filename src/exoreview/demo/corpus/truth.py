@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from exoreview.corpus import vocabulary as v
-from exoreview.corpus.records_kit import deliveries_of
-from exoreview.corpus.writing import Study
+from exoreview.demo.corpus import vocabulary as v
+from exoreview.demo.corpus.records_kit import deliveries_of
+from exoreview.demo.corpus.writing import Study
 from exoreview.records import Record
 
 DATE_RANGE = (2014, 2024)  # the seed review's publication-date filter
@@ -63,13 +63,11 @@ def _subjects(study: Study) -> list[str]:
     return []
 
 
-def study_truth(record: Record, study: Study) -> dict[str, Any]:
-    """Truth for a relevant record; `include` applies the seed protocol's filters and criteria."""
-    truth = _base(record)
+def _classes(study: Study) -> dict[str, Any]:
+    """What the study is about: the taxonomy classes a perfect classifier would read off its text."""
     conditions = [study.condition] if study.condition else study.conditions
     sources = [study.source] if study.source else study.sources
-    truth.update({
-        "relevant": True,
+    return {
         "indication": list(dict.fromkeys(c.indication for c in conditions)),
         "condition": [c.key for c in conditions] if study.condition else [],
         "ev_source": [s.key for s in sources],
@@ -82,6 +80,12 @@ def study_truth(record: Record, study: Study) -> dict[str, Any]:
         "mechanism": [m.key for m in study.mechanisms],
         "mechanism_negated": [study.mechanism_negated.key] if study.mechanism_negated else [],
         "mechanism_hedged": [study.mechanism_hedged.key] if study.mechanism_hedged else [],
+    }
+
+
+def _findings(study: Study) -> dict[str, Any]:
+    """What the study did and found: delivery, safety, dose, outcome."""
+    return {
         "delivery": deliveries_of(study),
         "safety": list(study.safety),
         "adverse_events": [*study.events, *([study.serious] if study.serious else [])],
@@ -90,7 +94,15 @@ def study_truth(record: Record, study: Study) -> dict[str, Any]:
         "outcome": study.outcome if study.design not in v.REVIEWS else None,
         "hedged": study.hedged,
         "n_participants": study.n or None,
-    })
+    }
+
+
+def study_truth(record: Record, study: Study) -> dict[str, Any]:
+    """Truth for a relevant record; `include` applies the seed protocol's filters and criteria."""
+    truth = _base(record)
+    truth["relevant"] = True
+    truth.update(_classes(study))
+    truth.update(_findings(study))
     truth["retracted"] = record.is_retracted
     truth["include"] = (truth["in_date_range"] and record.free_full_text and truth["language"] == "eng"
                         and not truth["retracted"])

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from exoreview.eutils.faults import FaultPlan
-from exoreview.localapis.base import Answer, decode_cursor, encode_cursor, int_param, json_answer
-from exoreview.localapis.textquery import (
+from exoreview.demo.localapis.base import Answer, decode_cursor, encode_cursor, int_param, json_answer
+from exoreview.demo.localapis.textquery import (
     Match,
     QueryError,
     evaluate,
@@ -21,6 +20,7 @@ from exoreview.localapis.textquery import (
     parse_query,
     text_matches,
 )
+from exoreview.eutils.faults import FaultPlan
 from exoreview.records import Record
 
 PREFIX = "/europepmc/webservices/rest/"
@@ -31,61 +31,79 @@ EXACT_FIELDS = {"EXT_ID", "SRC", "PMCID", "DOI", "HAS_FREE_FULLTEXT", "OPEN_ACCE
 RANGE_FIELDS = {"FIRST_PDATE", "PUB_YEAR"}
 
 
-def record_to_result(record: Record, cited_by: int | None = None) -> dict:
-    """A Record in Europe PMC's core result shape (the fields exoreview reads, and their neighbours)."""
-    pmcid = record.pmcid
-    free = record.free_full_text
-    open_access = bool(pmcid) and free
+def _full_text_urls(record: Record, open_access: bool) -> list[dict[str, str]]:
     urls = []
-    if pmcid:
+    if record.pmcid:
         urls.append({"availability": "Open access" if open_access else "Free", "availabilityCode":
                      "OA" if open_access else "F", "documentStyle": "html", "site": "Europe_PMC",
-                     "url": f"https://europepmc.org/articles/{pmcid}"})
+                     "url": f"https://europepmc.org/articles/{record.pmcid}"})
     if record.doi:
         urls.append({"availability": "Subscription required", "availabilityCode": "S", "documentStyle": "doi",
                      "site": "DOI", "url": f"https://doi.org/{record.doi}"})
+    return urls
+
+
+def _author_list(record: Record) -> dict[str, list[dict[str, str]]]:
+    return {"author": [
+        {"collectiveName": a.collective_name} if a.collective_name else
+        {"fullName": a.display, "firstName": a.fore_name, "lastName": a.last_name, "initials": a.initials}
+        for a in record.authors]}
+
+
+def _journal_info(record: Record) -> dict:
+    journal = record.journal
+    return {"issue": journal.issue, "volume": journal.volume, "yearOfPublication": record.pub_date.year,
+            "journal": {"title": journal.title, "ISOAbbreviation": journal.iso_abbreviation,
+                        "NLMid": journal.nlm_unique_id, "ISSN": journal.issn_print, "ESSN": journal.issn_electronic}}
+
+
+def _mesh_heading_list(record: Record) -> dict[str, list[dict]]:
+    return {"meshHeading": [
+        {"majorTopic_YN": "Y" if m.major else "N", "descriptorName": m.descriptor,
+         **({"meshQualifierList": {"meshQualifier": [
+             {"qualifierName": q.name, "majorTopic_YN": "Y" if q.major else "N"} for q in m.qualifiers]}}
+            if m.qualifiers else {})}
+        for m in record.mesh]}
+
+
+def _yes_no(flag: bool) -> str:
+    return "Y" if flag else "N"
+
+
+def record_to_result(record: Record, cited_by: int | None = None) -> dict:
+    """A Record in Europe PMC's core result shape (the fields exoreview reads, and their neighbours)."""
+    pmcid = record.pmcid
+    open_access = bool(pmcid) and record.free_full_text
+    in_pmc = _yes_no(bool(pmcid))
     pub = record.pub_date
     first_date = f"{pub.year:04d}-{pub.month or 1:02d}-{pub.day or 1:02d}" if pub.year else ""
-    result = {
+    return {
         "id": record.pmid, "source": "MED", "pmid": record.pmid,
         **({"pmcid": pmcid} if pmcid else {}), **({"doi": record.doi} if record.doi else {}),
         "title": record.title,
         "authorString": ", ".join(a.display for a in record.authors) + ("." if record.authors else ""),
-        "authorList": {"author": [
-            {"collectiveName": a.collective_name} if a.collective_name else
-            {"fullName": a.display, "firstName": a.fore_name, "lastName": a.last_name, "initials": a.initials}
-            for a in record.authors]},
-        "journalInfo": {"issue": record.journal.issue, "volume": record.journal.volume,
-                        "yearOfPublication": pub.year, "journal": {
-                            "title": record.journal.title, "ISOAbbreviation": record.journal.iso_abbreviation,
-                            "NLMid": record.journal.nlm_unique_id, "ISSN": record.journal.issn_print,
-                            "ESSN": record.journal.issn_electronic}},
+        "authorList": _author_list(record),
+        "journalInfo": _journal_info(record),
         "pubYear": str(pub.year or ""),
         "pageInfo": record.journal.pages,
         "abstractText": record.abstract_text,
         "language": record.languages[0] if record.languages else "eng",
         "pubModel": "Print-Electronic",
         "pubTypeList": {"pubType": [p.name for p in record.publication_types]},
-        "meshHeadingList": {"meshHeading": [
-            {"majorTopic_YN": "Y" if m.major else "N", "descriptorName": m.descriptor,
-             **({"meshQualifierList": {"meshQualifier": [
-                 {"qualifierName": q.name, "majorTopic_YN": "Y" if q.major else "N"} for q in m.qualifiers]}}
-                if m.qualifiers else {})}
-            for m in record.mesh]},
+        "meshHeadingList": _mesh_heading_list(record),
         "keywordList": {"keyword": list(record.keywords)},
-        "fullTextUrlList": {"fullTextUrl": urls},
-        "isOpenAccess": "Y" if open_access else "N",
-        "inEPMC": "Y" if pmcid else "N",
-        "inPMC": "Y" if pmcid else "N",
-        "hasPDF": "Y" if pmcid else "N",
+        "fullTextUrlList": {"fullTextUrl": _full_text_urls(record, open_access)},
+        "isOpenAccess": _yes_no(open_access),
+        "inEPMC": in_pmc,
+        "inPMC": in_pmc,
+        "hasPDF": in_pmc,
         "hasBook": "N",
         "citedByCount": cited_by if cited_by is not None else int(record.pmid or 0) % 41,
         "hasReferences": "N",
-        "hasTextMinedTerms": "Y" if pmcid else "N",
+        "hasTextMinedTerms": in_pmc,
         "hasDbCrossReferences": "N",
         "firstPublicationDate": first_date,
     }
-    return result
 
 
 def _document(result: dict) -> dict[str, str]:

@@ -14,13 +14,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from exoreview.corpus import bibliography as b
-from exoreview.corpus.dice import Dice
-from exoreview.corpus.offtopic import OFF_TOPIC
-from exoreview.corpus.planner import Planner
-from exoreview.corpus.records_kit import DOI_PREFIX, RecordKit
-from exoreview.corpus.synthetic import iter_labelled, write_off_topic, write_study
-from exoreview.corpus.truth import off_topic_truth, study_truth
+from exoreview.demo.corpus import bibliography as b
+from exoreview.demo.corpus.dice import Dice
+from exoreview.demo.corpus.offtopic import OFF_TOPIC
+from exoreview.demo.corpus.planner import Planner
+from exoreview.demo.corpus.records_kit import DOI_PREFIX, RecordKit
+from exoreview.demo.corpus.synthetic import iter_labelled, write_off_topic, write_study
+from exoreview.demo.corpus.truth import off_topic_truth, study_truth
 from exoreview.records import AbstractSection, Author, PubDate, PublicationType, Record
 
 DEMO_SIZE = 400

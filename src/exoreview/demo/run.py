@@ -22,16 +22,16 @@ from pathlib import Path
 
 import httpx
 
-from exoreview.corpus import demo_corpus
+from exoreview.demo.corpus import demo_corpus
+from exoreview.demo.localapis import demo_corpus as views
+from exoreview.demo.localapis import europepmc as epmc_api
+from exoreview.demo.localapis.base import RunningApi
+from exoreview.demo.localapis.ctgov import PREFIX as CTGOV_PREFIX
+from exoreview.demo.localapis.ctgov import ClinicalTrialsService
+from exoreview.demo.localapis.openalex import OpenAlexService
+from exoreview.demo.localapis.routing import LoopbackRouter
 from exoreview.eutils.server import EutilsService, RunningService
 from exoreview.formats.ris import write_ris
-from exoreview.localapis import demo_corpus as views
-from exoreview.localapis import europepmc as epmc_api
-from exoreview.localapis.base import RunningApi
-from exoreview.localapis.ctgov import PREFIX as CTGOV_PREFIX
-from exoreview.localapis.ctgov import ClinicalTrialsService
-from exoreview.localapis.openalex import OpenAlexService
-from exoreview.localapis.routing import LoopbackRouter
 from exoreview.mesh.tree import MeshTree
 from exoreview.pipeline import RunSummary, run_review
 from exoreview.protocol.model import SourceSpec
@@ -39,7 +39,7 @@ from exoreview.review import ReviewFolder, init_folder
 from exoreview.sources.archive import ARCHIVE_DIR, ResponseArchive
 from exoreview.sources.ctgov import ClinicalTrialsClient
 from exoreview.sources.europepmc import EuropePmcClient
-from exoreview.sources.gather import JsonClient
+from exoreview.sources.json_search import JsonClient
 from exoreview.sources.openalex_api import OpenAlexClient
 from exoreview.sources.pubmed import PubMedClient
 from exoreview.store import Store

@@ -39,7 +39,7 @@ from exoreview.classify.subjects import (
 )
 from exoreview.formats.medline import iter_medline
 from exoreview.formats.openalex import iter_synergy, synergy_datasets
-from exoreview.formats.pubmed_xml import iter_pubmed_xml
+from exoreview.formats.pubmed.reader import iter_pubmed_xml
 from exoreview.records import Record
 
 MODEL_VERSION = "1"
