@@ -54,7 +54,7 @@ def search_source(store: Store, spec: SourceSpec, pubmed: PubMedClient | None, *
     client = client or client_for(spec, pubmed)
     try:
         request = search_request(spec)
-        say(f"Searching {_JSON_LABELS[spec.name]} ({client.base_url})")
+        say(f"Searching {SOURCES.get(spec.name).label} ({client.base_url})")
         filters = spec.model_dump(include={"free_full_text", "date_from", "date_to", "languages"})
         result = retrieve_source(store, client, request, run_id=run_id, filters=filters, progress=progress)
         say(f"  {result.count} match, {result.retrieved} stored" + (" (resumed)" if result.resumed else ""))
@@ -104,12 +104,10 @@ def _search_json(spec: SourceSpec, context: SearchContext) -> RetrievalResult:
                          progress=context.progress, client=context.client)
 
 
-_JSON_LABELS = {"europepmc": "Europe PMC", "openalex": "OpenAlex", "ctgov": "ClinicalTrials.gov"}
-
 PUBMED = Source("PubMed", "MEDLINE/PubMed", "NCBI E-utilities", _search_pubmed,
                 lambda spec: (spec.query_string(), []))
-EUROPEPMC = Source(_JSON_LABELS["europepmc"], "Europe PMC", "Europe PMC RESTful web service (search)",
+EUROPEPMC = Source("Europe PMC", "Europe PMC", "Europe PMC RESTful web service (search)",
                    _search_json, _json_query_as_sent)
-OPENALEX = Source(_JSON_LABELS["openalex"], "OpenAlex", "OpenAlex API (works)", _search_json, _json_query_as_sent)
-CTGOV = Source(_JSON_LABELS["ctgov"], "ClinicalTrials.gov", "ClinicalTrials.gov API v2 (studies)", _search_json,
+OPENALEX = Source("OpenAlex", "OpenAlex", "OpenAlex API (works)", _search_json, _json_query_as_sent)
+CTGOV = Source("ClinicalTrials.gov", "ClinicalTrials.gov", "ClinicalTrials.gov API v2 (studies)", _search_json,
                _json_query_as_sent)
