@@ -171,9 +171,13 @@ def test_a_route_for_a_comparator_drug_is_not_the_vesicles_route() -> None:
     assert values(rec, "delivery") == {"injection_unspecified"}
 
 
-def test_a_hydrogel_applied_to_wounds_is_hydrogel_delivery_not_topical() -> None:
+def test_a_hydrogel_applied_to_wounds_is_the_vehicle_and_the_topical_route() -> None:
+    # The labelling guide names both the vehicle and how it was given (LABELING.md, Delivery); a hydrogel
+    # named with no word on how it was given is the vehicle alone.
     rec = record("Exosome hydrogel for wounds", "We loaded the exosomes into a hydrogel and applied it to the wounds "
                                                  "of diabetic mice.")
+    assert values(rec, "delivery") == {"hydrogel_scaffold", "topical"}
+    rec = record("Exosome hydrogel for wounds", "An exosome-loaded hydrogel sped wound closure in diabetic mice.")
     assert values(rec, "delivery") == {"hydrogel_scaffold"}
 
 

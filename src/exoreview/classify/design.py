@@ -47,6 +47,10 @@ DESIGN_FROM_SUBJECT = {"animal": "animal", "ex_vivo": "ex_vivo", "in_vitro": "in
 _LITERATURE_REVIEW = re.compile(r"\b(?:review(?:ed|ing)? (?:of )?the (?:relevant |current )?literature"
                                 r"|literature review)\b", re.IGNORECASE)
 
+_EX_VIVO = re.compile(r"\bex vivo\b|\bexplants?\b|\borgan cultures?\b", re.IGNORECASE)
+# The animal word and the tissue it names: "porcine skin", "pig ear skin", "mouse skin explants".
+_ANIMAL_TISSUE = re.compile(r"[\w-]+(?: [\w-]+){0,2}? (?:skin|ears?|tissues?|explants?)\b", re.IGNORECASE)
+
 # "a previous meta-analysis", "several systematic reviews": someone else's review.
 _OTHERS_REVIEW = re.compile(
     r"\b(?:previous|prior|earlier|existing|published|recent|several|many|other|few|two|three)\s+(?:[\w-]+\s+)?$",
@@ -60,6 +64,7 @@ class DesignDecision:
     evidence_level: int | None
     subjects: list[str] = field(default_factory=list)
     implied_subjects: list[Label] = field(default_factory=list)  # subjects the design adds
+    ruled_out: frozenset[str] = frozenset()  # subjects whose cues the decision found to name no one
 
     @property
     def is_review(self) -> bool:
@@ -109,6 +114,11 @@ def _decide(candidates: list[Label], levels: dict[str, int | None], key: Callabl
     primary = [c for c in designs if c.value not in REVIEW_DESIGNS and not c.hedged]
     studied = [c for c in candidates if c.facet == SUBJECTS and not c.negated and not c.hedged]
     reviews = _own_reviews(designs, primary)
+    ruled_out: frozenset[str] = frozenset()
+    if not reviews and _trial_of_animals(primary, studied):
+        primary = [c for c in primary if c.value not in HUMAN_DESIGNS]
+        studied = [c for c in studied if c.value != "human"]
+        ruled_out = frozenset({"human"})
     if reviews:
         chosen: str | None = _review_kind(reviews)
         pool = reviews
@@ -121,7 +131,30 @@ def _decide(candidates: list[Label], levels: dict[str, int | None], key: Callabl
     label = Label(best.record_id, DESIGN, chosen, best.evidence, detail=_level_detail(level))
     if chosen in REVIEW_DESIGNS:
         return DesignDecision(label, level)
-    return _with_subjects(label, level, studied)
+    return replace(_with_subjects(label, level, studied), ruled_out=ruled_out)
+
+
+def _trial_of_animals(primary: list[Label], studied: list[Label]) -> bool:
+    """A trial's words ("a pilot study", "randomly assigned") whose only participants named are animals.
+
+    "Six beagle dogs were randomly assigned": an animal study. The people a human design needs
+    must be named by some cue other than the design's own words.
+    """
+    if not any(c.value == "animal" for c in studied) or not any(c.value in HUMAN_DESIGNS for c in primary):
+        return False
+    design_words = {(c.evidence.sentence, c.evidence.match) for c in primary if c.value in HUMAN_DESIGNS}
+    return all((c.evidence.sentence, c.evidence.match) in design_words for c in studied if c.value == "human")
+
+
+def is_tissue_ex_vivo(candidate: Label) -> bool:
+    """An animal's tissue used ex vivo ("an ex vivo test on porcine skin") names no animal model."""
+    if not (candidate.facet == "species" or (candidate.facet == SUBJECTS and candidate.value == "animal")):
+        return False
+    sentence, match = candidate.evidence.sentence, candidate.evidence.match
+    if not match or not _EX_VIVO.search(sentence):
+        return False
+    at = max(sentence.find(match), 0)
+    return bool(_ANIMAL_TISSUE.match(sentence, at))
 
 
 def _level_detail(level: int | None) -> str:

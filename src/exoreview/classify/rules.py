@@ -27,6 +27,7 @@ from exoreview.classify.design import (
     WEAK_METHOD,
     DesignDecision,
     decide_design,
+    is_tissue_ex_vivo,
 )
 from exoreview.classify.details import detail_labels
 from exoreview.classify.scope import BACKGROUND, STUDY, sentence_scopes
@@ -103,6 +104,7 @@ class RuleClassifier:
         self._by_pubtype: dict[str, list[tuple[str, str]]] = {}
         self._order: dict[tuple[str, str], int] = {}
         self._implies: dict[tuple[str, str], list[str]] = {}
+        self._modifiers: set[tuple[str, str]] = set()
         self.levels: dict[str, int | None] = {}
         self._anchors = _joined_patterns(taxonomy.anchors, "anchors")
         self._comparators = _joined_patterns(taxonomy.comparators, "comparators")
@@ -115,6 +117,8 @@ class RuleClassifier:
         self._order[(facet, value)] = len(self._order)
         if facet == DESIGN:
             self.levels[value] = spec.evidence_level
+        if spec.modifier:
+            self._modifiers.add((facet, value))
         for pattern in spec.patterns:
             self._add_rule(_Rule(facet, value, _compile(facet, value, pattern), frozenset(spec.yields_to),
                                  modifier=spec.modifier))
@@ -160,9 +164,7 @@ class RuleClassifier:
                 background.update(id(label) for label in found)
             candidates.extend(found)
         candidates.extend(self._heading_labels(record, record_id))
-        implied = self._implied(candidates) + _species_as_animals(candidates)
-        background.update(id(i) for i, source in implied if id(source) in background)
-        candidates.extend(i for i, _ in implied)
+        candidates = self._with_implied(candidates, background)
         own = [c for c in candidates if id(c) not in background]
         decision = decide_design(own, self.levels, _rank)
         kept = self._in_scope(candidates, background, decision)
@@ -176,6 +178,13 @@ class RuleClassifier:
         labels.extend(detail_labels([s for s, scope in zip(sentences, scopes, strict=True) if scope != BACKGROUND],
                                     record_id))
         return labels
+
+    def _with_implied(self, candidates: list[Label], background: set[int]) -> list[Label]:
+        """The candidates with the labels they imply (in the background when their source is), less
+        an animal's tissue used ex vivo, which names no animal model."""
+        implied = self._implied(candidates) + _species_as_animals(candidates)
+        background.update(id(i) for i, source in implied if id(source) in background)
+        return [c for c in [*candidates, *(i for i, _ in implied)] if not is_tissue_ex_vivo(c)]
 
     def _in_scope(self, candidates: list[Label], background: set[int], decision: DesignDecision) -> list[Label]:
         """The candidates each facet may take: this study's own sentences where the facet asks for them.
@@ -204,7 +213,8 @@ class RuleClassifier:
         """What the study studied: its own affirmed subject cues and what its design implies."""
         if decision.is_review or decision.design is None:
             return []
-        cues = [c for c in candidates if c.facet == SUBJECTS and not c.negated and not c.hedged]
+        cues = [c for c in candidates if c.facet == SUBJECTS and not c.negated and not c.hedged
+                and c.value not in decision.ruled_out]
         if decision.value in HUMAN_DESIGNS:
             # In a study of people, "in vivo" means in the participants, not in animals.
             cues = [c for c in cues if not (c.value == "animal" and c.evidence.match.lower() == "in vivo")]
@@ -350,9 +360,11 @@ class RuleClassifier:
             key = (label.facet, label.value)
             if key not in best or _rank(label) < _rank(best[key]):
                 best[key] = label
+        # A modifier ("engineered", "mimetic") says what was done to the vesicles, not where they came
+        # from, so "mimetic nanovesicles from MSCs" keeps its fallback source beside the modifier.
         affirmed: dict[str, set[str]] = {}
         for (facet, value), label in best.items():
-            if not label.negated:
+            if not label.negated and (facet, value) not in self._modifiers:
                 affirmed.setdefault(facet, set()).add(value)
         return [
             label

@@ -86,7 +86,9 @@ CUES: dict[str, tuple[tuple[str, str], ...]] = {
     "ex_vivo": (
         ("ex_vivo", r"\bex vivo\b"),
         ("explant", r"\b(?:(?:human |skin |tissue |organ )?explants?(?: cultures?)?|explanted)\b"),
-        ("organ_culture", r"\b(?:organ|organotypic) cultures?\b|\bisolated (?:human )?hair follicles\b"
+        ("organ_culture", r"\b(?:organ|organotypic) cultures?\b|\borgan-?cultured\b"
+                          r"|\b(?:isolated|microdissected) (?:(?:human|scalp|anagen) ){0,3}(?:hair )?follicles\b"
+                          r"|\bfollicles (?:were )?(?:maintained|kept|grown) in (?:organ )?culture\b"
                           r"|\b(?:skin|tissue) (?:biopsies|samples) were (?:cultured|incubated|maintained)\b"),
     ),
 }

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from exoreview.plugins import RENDERERS, SOURCES
-from exoreview.protocol.model import Protocol, ProtocolError, Taxonomy
+from exoreview.protocol.model import DETAIL_FACETS, Protocol, ProtocolError, ReportLayout, Taxonomy
 
 _BUILTIN_PACKAGE = "exoreview.protocol.builtin"
 
@@ -58,8 +58,27 @@ def parse_protocol(text: str, label: str = "<protocol>") -> Protocol:
     if protocol.taxonomy.extends:
         protocol.taxonomy = resolve_taxonomy(protocol.taxonomy, label)
     _check_label_references(protocol, text, label)
+    _check_layout_facets(protocol, text, label)
     _check_plugin_names(protocol, text, label)
     return protocol
+
+
+def _check_layout_facets(protocol: Protocol, text: str, label: str) -> None:
+    """A declared report layout names facets the taxonomy has (or that the classifier always writes).
+
+    The default layout is the exosome review's, and a taxonomy without its facets simply shows
+    those parts empty, as before layouts could be declared.
+    """
+    taxonomy = protocol.taxonomy
+    if taxonomy.report == ReportLayout():
+        return
+    known = set(taxonomy.facets) | set(DETAIL_FACETS)
+    for field, facet in taxonomy.report.facets_named():
+        if facet not in known:
+            line = _line_of(text, ["taxonomy", "report", field])
+            where = f"{label}:{line}" if line else label
+            raise ProtocolError(f"{where}: field taxonomy.report.{field}: the taxonomy has no facet {facet!r} "
+                                f"(it has: {', '.join(sorted(known))})")
 
 
 def _check_plugin_names(protocol: Protocol, text: str, label: str) -> None:
@@ -118,7 +137,8 @@ def resolve_taxonomy(taxonomy: Taxonomy, label: str) -> Taxonomy:
                     default_classifier=(taxonomy.default_classifier if "default_classifier" in taxonomy.model_fields_set
                                         else base.default_classifier),
                     scope={**base.scope, **taxonomy.scope}, anchors={**base.anchors, **taxonomy.anchors},
-                    comparators={**base.comparators, **taxonomy.comparators})
+                    comparators={**base.comparators, **taxonomy.comparators},
+                    report=taxonomy.report if "report" in taxonomy.model_fields_set else base.report)
 
 
 def _line_of(text: str, loc: list[str]) -> int | None:

@@ -169,8 +169,8 @@ class TaxonomyClass(_Strict):
     # Sibling classes (same facet) a label of this class also stands for, with the same sentence:
     # a serious adverse event is also an adverse event reported.
     implies: list[str] = Field(default_factory=list)
-    # Sibling classes that, matched in the same sentence, take this class's place: a hydrogel
-    # "applied to the wounds" is delivery in a hydrogel, not topical delivery.
+    # Sibling classes that, matched in the same sentence, take this class's place ("acne" gives way
+    # to "acne scars" only by being inside it; yields_to is for siblings that do not overlap).
     yields_to: list[str] = Field(default_factory=list)
     # A class that describes the vesicles rather than naming one of its siblings ("engineered",
     # "mimetic"): a sibling's match inside its match stands beside it instead of giving way
@@ -181,6 +181,67 @@ class TaxonomyClass(_Strict):
 
 
 FacetScope = Literal["any", "study", "study_first"]
+
+# Facets the classifier writes whatever the taxonomy says (details.py): a report may use them too.
+DETAIL_FACETS = ("outcome", "dose")
+# The checks evidence.challenges knows, each counting one obstacle from the labels.
+CHALLENGES = ("isolation", "negative_marker", "single_vesicle", "human_data", "adverse_events")
+
+
+class FacetColumn(_Strict):
+    """A heading over the labels of one or more facets: a column of a table, a line of a section."""
+
+    heading: str
+    facets: list[str]
+
+
+def _columns(*rows: tuple[str, tuple[str, ...]]) -> list[FacetColumn]:
+    return [FacetColumn(heading=heading, facets=list(facets)) for heading, facets in rows]
+
+
+class ReportLayout(_Strict):
+    """What the report does with each facet; the defaults are the exosome review's report.
+
+    A taxonomy on another topic names its own facets here, and the report follows with no code
+    change: sections by `group_by`, an evidence map of `map_rows` by `map_columns`, frequency
+    tables of `method_facets`, the study table's `columns`, and the `challenges` that apply.
+    """
+
+    group_by: str = "indication"
+    map_rows: str = "indication"
+    map_columns: str = "ev_source"
+    # Display names of facets, over the built-in ones ("ev_source" is "EV source").
+    facet_names: dict[str, str] = Field(default_factory=dict)
+    # The lines under each section's heading, and the facets whose most frequent class its summary names.
+    section_tallies: list[FacetColumn] = Field(default_factory=lambda: _columns(
+        ("Designs", ("design",)), ("EV sources", ("ev_source",)), ("Mechanisms", ("mechanism",)),
+        ("Outcomes", ("outcome",))))
+    most_named: dict[str, str] = Field(default_factory=lambda: {
+        "ev_source": "the vesicle source named most often is", "mechanism": "the mechanism reported most often is"})
+    # Facets whose groups are listed as counts (the Results' links and the data exports).
+    summary_facets: list[str] = Field(default_factory=lambda: [
+        "design", "ev_source", "indication", "subjects", "delivery", "outcome", "safety"])
+    method_facets: list[str] = Field(default_factory=lambda: ["isolation", "characterization"])
+    columns: list[FacetColumn] = Field(default_factory=lambda: _columns(
+        ("Design", ("design",)), ("Model", ("subjects", "species")), ("EV source", ("ev_source",)),
+        ("Isolation", ("isolation",)), ("Route", ("delivery",)), ("Dose", ("dose",)),
+        ("Mechanisms", ("mechanism",)), ("Outcome", ("outcome",)), ("Safety", ("safety",))))
+    # Columns left out of the printed (DOCX/PDF) table, which has less room than a web page.
+    print_omits: list[str] = Field(default_factory=lambda: ["Mechanisms", "Safety"])
+    challenges: list[Literal["isolation", "negative_marker", "single_vesicle", "human_data", "adverse_events"]] = (
+        Field(default_factory=lambda: list(CHALLENGES)))
+    # The EV reporting appraisal (MISEV) is for vesicle studies; a review of other treatments turns it off.
+    appraisal: bool = True
+
+    def facets_named(self) -> list[tuple[str, str]]:
+        """(field, facet) for every facet the layout refers to, for the loader to check."""
+        named = [("group_by", self.group_by), ("map_rows", self.map_rows), ("map_columns", self.map_columns)]
+        named += [("section_tallies", f) for c in self.section_tallies for f in c.facets]
+        named += [("most_named", f) for f in self.most_named]
+        named += [("summary_facets", f) for f in self.summary_facets]
+        named += [("method_facets", f) for f in self.method_facets]
+        named += [("columns", f) for c in self.columns for f in c.facets]
+        return named
 
 
 class Taxonomy(_Strict):
@@ -200,6 +261,7 @@ class Taxonomy(_Strict):
     # exosomes, while "each scar received 0.1 mL by intralesional injection" still is a route.
     anchors: dict[str, list[str]] = Field(default_factory=dict)
     comparators: dict[str, list[str]] = Field(default_factory=dict)
+    report: ReportLayout = Field(default_factory=ReportLayout)
 
     @field_validator("anchors", "comparators")
     @classmethod
@@ -253,5 +315,10 @@ class Protocol(_Strict):
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON form: same meaning, same hash, whatever the file's layout."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        data = self.model_dump(mode="json")
+        if self.taxonomy.report == ReportLayout():
+            # The default layout is what every protocol meant before layouts could be declared:
+            # leaving it out keeps their hashes, and the reports that quote them, unchanged.
+            del data["taxonomy"]["report"]
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()

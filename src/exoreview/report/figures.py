@@ -119,10 +119,13 @@ def _short(label: str) -> str:
 
 
 def evidence_map_png(s: Synthesis) -> bytes:
-    """EV sources down, indications across: tall rather than wide, so it stays legible on a portrait page."""
+    """EV sources down, indications across (the layout's map columns down, its rows across): tall rather than
+    wide, so it stays legible on a portrait page."""
     emap = s.evidence_map
+    across, down = s.layout.map_rows_noun, s.layout.map_columns_noun
     if emap is None or not emap.rows or not emap.columns:
-        return _message("No included study carries both an indication and an EV-source label yet.")
+        return _message(f"No included study carries both {_article(across)} {across} and "
+                        f"{_article(down)} {down.replace(' ', '-')} label yet.")
     sources, indications = emap.columns, emap.rows
     fig = _figure(1.2 + 0.62 * len(indications), 0.9 + 0.27 * len(sources))
     ax = fig.add_axes((0, 0, 1, 1))
@@ -150,7 +153,7 @@ def evidence_map_png(s: Synthesis) -> bytes:
     ax.legend(handles=[Patch(fc=LEVEL_COLOURS[min(lv, 7) - 1], ec="#d5dbe1", label=f"level {lv}") for lv in present],
               loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, title="Strongest design\n(1 strongest)",
               prop={"family": FONT, "size": 7}, title_fontsize=7.5)
-    ax.set_xlabel("Studies per EV source (rows) and indication (columns); shade: strongest design", fontsize=8,
+    ax.set_xlabel(f"Studies per {down} (rows) and {across} (columns); shade: strongest design", fontsize=8,
                   family=FONT)
     return _png(fig)
 
@@ -217,17 +220,38 @@ def misev_png(s: Synthesis) -> bytes:
     return _png(fig)
 
 
+def _article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"
+
+
+def _map_texts(s: Synthesis) -> tuple[str, str]:
+    """The evidence map's title and alternative text."""
+    rows, columns = s.layout.map_rows_noun, s.layout.map_columns_noun
+    if (s.layout.map_rows, s.layout.map_columns) == ("indication", "ev_source"):
+        return ("Evidence map: indication by EV source",
+                "Grid of indications by vesicle source; each cell counts studies")
+    return f"Evidence map: {rows} by {columns}", f"Grid of {rows} by {columns}; each cell counts studies"
+
+
+def _methods_texts(s: Synthesis) -> tuple[str, str]:
+    """The methods figure's title and alternative text, from the facets it shows."""
+    names = [heading for _, heading, _ in s.method_groups] or ["Method"]
+    joined = names[0] + "".join((" and " if i == len(names) - 1 else ", ") + n[0].lower() + n[1:]
+                                for i, n in enumerate(names[1:], start=1))
+    return f"{joined} methods", f"Bars of studies per {joined[0].lower() + joined[1:]} method"
+
+
 def render_figures(s: Synthesis) -> list[Picture]:
     """Every figure of the report, in the order the report shows them."""
+    map_title, map_alt = _map_texts(s)
+    methods_title, methods_alt = _methods_texts(s)
     return [
         Picture("prisma", "PRISMA 2020 flow diagram", "Flow of records from identification to inclusion",
                 prisma_png(s)),
-        Picture("evidence-map", "Evidence map: indication by EV source",
-                "Grid of indications by vesicle source; each cell counts studies", evidence_map_png(s)),
+        Picture("evidence-map", map_title, map_alt, evidence_map_png(s)),
         Picture("design-by-year", "Study design by year", "Stacked bars of included studies per year by design",
                 design_years_png(s)),
-        Picture("methods", "Isolation and characterization methods",
-                "Bars of studies per isolation and characterization method", methods_png(s)),
+        Picture("methods", methods_title, methods_alt, methods_png(s)),
         Picture("misev", "Reporting-quality (MISEV) score distribution",
                 "Bars of studies per reporting score", misev_png(s)),
     ]

@@ -14,7 +14,6 @@ from exoreview.report.figures import Picture, render_figures
 from exoreview.report.prisma_svg import render_prisma_svg
 from exoreview.report.renderers import Renderer
 from exoreview.synthesis.build import Synthesis
-from exoreview.synthesis.tables import FACET_NAMES, TABLE_COLUMNS
 
 TEMPLATE = "report.html.j2"
 RATING_MARKS = {"reported": "✓", "not_reported": "✗", "not_applicable": "–"}
@@ -87,8 +86,8 @@ def render_html(synthesis: Synthesis, pictures: list[Picture] | None = None) -> 
             "bib": data_uri("application/x-bibtex", included_bibtex(synthesis.included_records).encode("utf-8")),
         },
         svg=Markup(render_prisma_svg(synthesis.flow, href=href)),  # built from escaped text in prisma_svg
-        columns=TABLE_COLUMNS,
-        facet_names=FACET_NAMES,
+        columns=synthesis.layout.columns,
+        facet_names=synthesis.layout.facet_names,
         stage_names=STAGE_NAMES,
         notice=SYNTHETIC_NOTICE,
         marks=RATING_MARKS,

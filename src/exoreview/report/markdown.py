@@ -14,7 +14,7 @@ from exoreview.report.prisma_svg import NBSP, flow_rows
 from exoreview.report.renderers import FIGURES_DIR, Renderer
 from exoreview.synthesis.appraisal import NOT_APPLIES, NOT_REPORTED, REPORTED, Appraisal, StudyAppraisal
 from exoreview.synthesis.build import IndicationSection, Synthesis
-from exoreview.synthesis.tables import FACET_NAMES, TABLE_COLUMNS, LabelCell, Study, excerpt
+from exoreview.synthesis.tables import LabelCell, Layout, Study, excerpt
 
 EXCERPT = 240  # characters of an appraisal item's sentence shown in a table cell
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
@@ -56,14 +56,14 @@ def render_markdown(s: Synthesis, figures_dir: str = "figures") -> str:
     out += [f"![PRISMA 2020 flow diagram]({figures_dir}/prisma.png)", ""]
     out += _flow(s)
     out += _glance(s, figures_dir)
-    out += ["", "## Included studies by indication", "", md(s.overview)
+    out += ["", f"## Included studies by {md(s.layout.group_noun)}", "", md(s.overview)
             + " Export: `included-studies.ris`, `included-studies.bib` (beside this file).", ""]
     for section in s.sections:
-        out += _section(section)
+        out += _section(section, s.layout)
     out += _challenges_and_trials(s)
     out += ["## Supporting sentences", ""]
     for study in s.studies:
-        out += _evidence(study, s.appraisal)
+        out += _evidence(study, s.appraisal, s.layout.facet_names)
     out += _references(s) + _search_log(s)
     out += ["", f"Written by exoreview {__version__} from the review store; the same store gives the same report.", ""]
     return "\n".join(out)
@@ -143,19 +143,23 @@ def _flow(s: Synthesis) -> list[str]:
 
 
 def _glance(s: Synthesis, figures_dir: str) -> list[str]:
+    rows, columns = s.layout.map_rows_noun, s.layout.map_columns_noun
     out = ["", "## Evidence at a glance", "",
-           f"![Evidence map: indication by EV source]({figures_dir}/evidence-map.png)", "",
-           "Evidence map: included studies per indication and EV source, shaded by the strongest design.", ""]
+           f"![Evidence map: {md(rows)} by {md(columns)}]({figures_dir}/evidence-map.png)", "",
+           f"Evidence map: included studies per {md(rows)} and {md(columns)}, shaded by the strongest design.", ""]
     m = s.evidence_map
     if m and m.rows and m.columns:
         rows = [[md(r.label)] + [(str(m.cell(r.value, c.value).n) + f" (L{m.cell(r.value, c.value).best_level})"
                                   if m.cell(r.value, c.value).best_level else str(m.cell(r.value, c.value).n))
                                  if m.cell(r.value, c.value).n else "" for c in m.columns] for r in m.rows]
-        out += [*_table(["Indication"] + [md(c.label) for c in m.columns], rows), ""]
+        row_heading = s.layout.facet_names.get(s.layout.map_rows, s.layout.map_rows)
+        out += [*_table([md(row_heading)] + [md(c.label) for c in m.columns], rows), ""]
     out += [f"![Study design by year]({figures_dir}/design-by-year.png)", "",
-            f"![Isolation and characterization methods]({figures_dir}/methods.png)", ""]
+            f"![{md(s.layout.methods_title)}]({figures_dir}/methods.png)", ""]
     for _, heading, found in s.method_groups:
         out.append(f"- **{md(heading)}**: " + ("; ".join(f"{md(g.label)} ({g.n})" for g in found) or "none named"))
+    if not s.layout.appraisal:
+        return out  # a review of other treatments: EV reporting (MISEV) does not apply
     out += ["", f"![Reporting score distribution]({figures_dir}/misev.png)", ""]
     if s.appraisal:
         a = s.appraisal
@@ -205,29 +209,31 @@ def _cell(c: LabelCell, study: Study) -> str:
     return text + (f" (level {study.level})" if c.facet == "design" and study.level else "")
 
 
-def _section(section: IndicationSection) -> list[str]:
+def _section(section: IndicationSection, layout: Layout) -> list[str]:
     noun = "study" if section.n == 1 else "studies"
     out = [f'### <a id="{section.anchor}"></a>{md(section.label)} ({section.n} {noun})', "", md(section.summary), ""]
-    for name, tallies in (("Designs", section.designs), ("EV sources", section.sources),
-                          ("Mechanisms", section.mechanisms)):
-        if tallies:
+    for name, facet, tallies in section.lines:
+        if tallies and facet != "outcome":  # the summary above already counts the outcomes
             out.append(f"- **{name}**: " + "; ".join(f"{md(t.label)} ({t.n})" for t in tallies))
     out += [""] if out[-1] else []
     rows = []
     for study in section.studies:
         cells = [f"[\\[{study.ref}\\]](#ref-{study.ref})", f"[{md(study.citation)}](#{study.anchor})"]
-        cells += ["<br>".join(_cell(c, study) for c in study.cells(facets)) or "—" for _, facets in TABLE_COLUMNS]
-        rows.append([*cells, f"[{study.misev_text}](#{study.appraisal.anchor})" if study.appraisal
-                     else study.misev_text])
-    out += _table(["Ref.", "Study"] + [heading for heading, _ in TABLE_COLUMNS] + ["MISEV score"], rows)
+        cells += ["<br>".join(_cell(c, study) for c in study.cells(facets)) or "—" for _, facets in layout.columns]
+        if layout.appraisal:
+            cells.append(f"[{study.misev_text}](#{study.appraisal.anchor})" if study.appraisal else study.misev_text)
+        rows.append(cells)
+    misev = ["MISEV score"] if layout.appraisal else []
+    out += _table(["Ref.", "Study"] + [heading for heading, _ in layout.columns] + misev, rows)
     return [*out, ""]
 
 
-def _evidence(study: Study, appraisal: Appraisal | None = None) -> list[str]:
+def _evidence(study: Study, appraisal: Appraisal | None = None, names: dict[str, str] | None = None) -> list[str]:
+    names = names or {}
     out = [f'### <a id="{study.anchor}"></a>\\[{study.ref}\\] {md(study.citation)}', "", f"*{md(study.title)}*", ""]
     for c in study.labels:
         tentative = " (stated tentatively)" if c.hedged else ""
-        out.append(f'- <a id="{c.anchor}"></a>**{md(FACET_NAMES.get(c.facet, c.facet))}**: {md(c.text)}{tentative}'
+        out.append(f'- <a id="{c.anchor}"></a>**{md(names.get(c.facet, c.facet))}**: {md(c.text)}{tentative}'
                    f" — “{marked(c.sentence, c.match)}” ({md(c.field_name)}; {md(c.method)})")
     if not study.labels:
         out.append("- No label was found for this study.")

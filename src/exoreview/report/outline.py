@@ -14,7 +14,7 @@ from exoreview.report.figures import Picture
 from exoreview.report.html import RATING_MARKS, STAGE_NAMES, SYNTHETIC_NOTICE, doi_url, pmid_url
 from exoreview.synthesis.appraisal import NOT_APPLIES, NOT_REPORTED, REPORTED, Appraisal
 from exoreview.synthesis.build import CriterionRow, Synthesis
-from exoreview.synthesis.tables import DOCUMENT_COLUMNS, FACET_NAMES, Reference, excerpt
+from exoreview.synthesis.tables import Reference, excerpt
 
 SYNTHETIC_BANNER = "SYNTHETIC DATA: NOT EVIDENCE"
 EXCERPT = 180  # characters of a supporting sentence in the paged appendix
@@ -119,7 +119,8 @@ def _criterion_kind(c: CriterionRow) -> str:
 
 def _evidence_at_a_glance(s: Synthesis, pics: dict[str, Picture], add: Add) -> None:
     add(Heading("Evidence at a glance", 1))
-    add(Image(pics["evidence-map"], "Figure 2. Evidence map: included studies per indication and EV source, "
+    rows, columns = s.layout.map_rows_noun, s.layout.map_columns_noun
+    add(Image(pics["evidence-map"], f"Figure 2. Evidence map: included studies per {rows} and {columns}, "
                                     "shaded by the strongest design (evidence level 1 strongest)."))
     add(Image(pics["design-by-year"], "Figure 3. Study design by publication year."))
     add(Image(pics["methods"], "Figure 4. Isolation and characterization methods by number of studies."))
@@ -144,16 +145,27 @@ def _reporting_items(a: Appraisal, add: Add) -> None:
 
 
 def _included_studies(s: Synthesis, add: Add) -> None:
-    add(Heading("Included studies by indication", 1))
+    add(Heading(f"Included studies by {s.layout.group_noun}", 1))
     add(Para(s.overview))
-    headings = ("Ref.", "Study", *(h for h, _ in DOCUMENT_COLUMNS), "MISEV")
+    columns = s.layout.document_columns
+    headings = ("Ref.", "Study", *(h for h, _ in columns), "MISEV")
     for section in s.sections:
         noun = "study" if section.n == 1 else "studies"
         add(Heading(f"{section.label} ({section.n} {noun})", 2))
         add(Para(section.summary))
-        rows = tuple((f"[{st.ref}]", st.citation, *(_cells(st, facets) for _, facets in DOCUMENT_COLUMNS),
+        rows = tuple((f"[{st.ref}]", st.citation, *(_cells(st, facets) for _, facets in columns),
                       st.misev_text) for st in section.studies)
-        add(Table(headings, rows, (0.5, 1.3, 1.2, 1.0, 1.2, 1.2, 1.0, 1.0, 0.9, 0.6), small=True))
+        add(Table(headings, rows, (0.5, 1.3, *_label_widths(len(columns)), 0.6), small=True))
+
+
+# Widths (inches) of the built-in layout's seven label columns; another layout shares the same room evenly.
+_BUILTIN_LABEL_WIDTHS = (1.2, 1.0, 1.2, 1.2, 1.0, 1.0, 0.9)
+
+
+def _label_widths(n: int) -> tuple[float, ...]:
+    if n == len(_BUILTIN_LABEL_WIDTHS):
+        return _BUILTIN_LABEL_WIDTHS
+    return (round(sum(_BUILTIN_LABEL_WIDTHS) / max(n, 1), 2),) * n
 
 
 def _challenges(s: Synthesis, add: Add) -> None:
@@ -236,7 +248,7 @@ def _study_appendix(s: Synthesis, add: Add) -> None:
         add(Heading(f"[{study.ref}] {study.citation}", 2))
         if study.labels:
             add(Table(("Label", "Supporting sentence (field; rule)"),
-                      tuple((f"{FACET_NAMES.get(c.facet, c.facet)}: {c.text}{'?' if c.hedged else ''}",
+                      tuple((f"{s.layout.facet_names.get(c.facet, c.facet)}: {c.text}{'?' if c.hedged else ''}",
                              f"“{excerpt(c.sentence, c.match, EXCERPT)}” ({c.field_name}; {c.method})")
                             for c in study.labels), (1.6, 4.4), small=True))
         else:

@@ -31,7 +31,7 @@ def classify_records(
     run_id: int | None = None,
     progress: Progress | None = None,
     *,
-    appraise: bool = True,
+    appraise: bool | None = None,
     methods_text: MethodsText | None = None,
 ) -> int:
     """Label each record, appraise its EV reporting, and replace both in the store; returns the labels written.
@@ -39,7 +39,10 @@ def classify_records(
     Each record's labels and appraisal are replaced in their own transactions, so an interrupted
     run leaves every record either with its old results or with its new ones, never with a mix.
     `methods_text` supplies the Methods section of a record's full text for the appraisal.
+    `appraise` defaults to what the taxonomy's report layout says (EV reporting applies to vesicle studies).
     """
+    if appraise is None:
+        appraise = taxonomy.report.appraisal
     classifier = StudyClassifier(taxonomy)
     appraiser = Appraiser(classifier=RuleClassifier(taxonomy)) if appraise else None
     total = len(record_ids)

@@ -34,7 +34,7 @@ from exoreview.synthesis.facts import FactsTable, load_facts
 from exoreview.synthesis.links import IdList, Lists, RecordEntry
 from exoreview.synthesis.prisma import PrismaFlow, compute_flow, record_sources
 from exoreview.synthesis.tables import (
-    FACET_NAMES,
+    Layout,
     Reference,
     SearchRow,
     Study,
@@ -43,7 +43,11 @@ from exoreview.synthesis.tables import (
     citation,
     class_label,
     clean_title,
+    default_layout,
+    facet_names,
+    facet_noun,
     indication_order,
+    layout_of,
     references,
     search_rows,
     source_label,
@@ -53,8 +57,6 @@ from exoreview.synthesis.tables import (
 from exoreview.synthesis.trials import TRIAL_SOURCES, read_trials
 
 UNCLASSIFIED = "unclassified"
-# Facets shown as frequency tables of methods, in this order.
-METHOD_FACETS = ("isolation", "characterization")
 FLOW_LABELS = {
     "identified": "Records identified", "databases": "Records identified from databases and registers",
     "registers": "Records identified from trial registers",
@@ -80,18 +82,36 @@ class CriterionRow:
 
 @dataclass(frozen=True, slots=True)
 class IndicationSection:
+    """One class of the facet the report groups by (an indication, in the built-in layout)."""
+
     id: str
     label: str
     studies: tuple[Study, ...]
-    designs: tuple[Tally, ...]
-    sources: tuple[Tally, ...]
-    mechanisms: tuple[Tally, ...]
     summary: str
-    outcomes: tuple[Tally, ...] = ()
+    lines: tuple[tuple[str, str, tuple[Tally, ...]], ...] = ()  # (heading, facet, tallies) under the heading
 
     @property
     def n(self) -> int:
         return len(self.studies)
+
+    def tallies(self, facet: str) -> tuple[Tally, ...]:
+        return next((t for _, f, t in self.lines if f == facet), ())
+
+    @property
+    def designs(self) -> tuple[Tally, ...]:
+        return self.tallies("design")
+
+    @property
+    def sources(self) -> tuple[Tally, ...]:
+        return self.tallies("ev_source")
+
+    @property
+    def mechanisms(self) -> tuple[Tally, ...]:
+        return self.tallies("mechanism")
+
+    @property
+    def outcomes(self) -> tuple[Tally, ...]:
+        return self.tallies("outcome")
 
     @property
     def anchor(self) -> str:
@@ -129,6 +149,7 @@ class Synthesis:
     lists: dict[str, IdList] = field(default_factory=dict)  # every count's records, by key
     record_index: tuple[RecordEntry, ...] = ()  # every record some list names, by id
     included_records: tuple[Record, ...] = ()  # in reference-number order, for RIS and BibTeX exports
+    layout: Layout = field(default_factory=default_layout)  # the taxonomy's report layout, for the writers
 
     def link(self, key: str) -> IdList:
         """The list behind a count; a missing key is a bug in the writer, so it fails loudly."""
@@ -144,7 +165,7 @@ def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None =
     studies = _studies(store, flow, records, taxonomy)
     groups_ = _indication_groups(studies, taxonomy)
     _number_in_citation_order(groups_)
-    appraisal = _attach_appraisal(store, flow, studies)
+    appraisal = _attach_appraisal(store, flow, studies) if taxonomy.report.appraisal else None
     sections = [_section(value, label, members, protocol) for value, label, members in groups_]
     ordered = tuple(sorted(studies.values(), key=lambda s: s.ref))
     searches = search_rows(store)
@@ -153,7 +174,8 @@ def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None =
     study_list = list(ordered)
     emap = evidence_map(study_list, taxonomy)
     years = design_years(study_list, taxonomy)
-    methods = tuple((f, FACET_NAMES.get(f, f), groups(study_list, f, taxonomy)) for f in METHOD_FACETS)
+    names = facet_names(taxonomy)
+    methods = tuple((f, names.get(f, f), groups(study_list, f, taxonomy)) for f in taxonomy.report.method_facets)
     hurdles = challenges(study_list, taxonomy)
     trials = read_trials(store, set(flow.included), set(flow.duplicates))
     trial_sources = tuple(s.name for s in protocol.sources if s.name.lower() in TRIAL_SOURCES)
@@ -177,7 +199,7 @@ def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None =
             [CriterionRow(c.id, c.text, "include", c.stage, c.counts_as) for c in protocol.include]
             + [CriterionRow(c.id, c.text, "exclude", c.stage, c.counts_as) for c in protocol.exclude]
         ),
-        overview=_overview(flow, sections),
+        overview=_overview(flow, sections, facet_noun(taxonomy, taxonomy.report.group_by)),
         sections=tuple(sections),
         studies=ordered,
         references=tuple(references(ordered, records, synthetic_corpus=synthetic_corpus)),
@@ -193,6 +215,7 @@ def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None =
         lists=dict(lists.by_key),
         record_index=index,
         included_records=tuple(records[s.record_id] for s in ordered),
+        layout=layout_of(taxonomy),
     )
 
 
@@ -211,10 +234,11 @@ def _indication_groups(studies: dict[int, Study], taxonomy: Taxonomy) -> list[tu
     present = indication_order((v for s in studies.values() for v in s.indications), taxonomy)
     for value in present:
         members = sorted((s for s in studies.values() if value in s.indications), key=study_order)
-        groups_.append((value, class_label(taxonomy, "indication", value), members))
+        groups_.append((value, class_label(taxonomy, taxonomy.report.group_by, value), members))
     orphans = sorted((s for s in studies.values() if not s.indications), key=study_order)
     if orphans:
-        groups_.append((UNCLASSIFIED, "Studies without an indication label", orphans))
+        noun = facet_noun(taxonomy, taxonomy.report.group_by)
+        groups_.append((UNCLASSIFIED, f"Studies without {_article(noun)} {noun} label", orphans))
     return groups_
 
 
@@ -253,9 +277,10 @@ def _lists(flow: PrismaFlow, sections: list[IndicationSection], emap: EvidenceMa
                 lists.add(f"map:{row.value}:{column.value}", f"{row.label} × {column.label}", cell.ids)
     for (year, design), ids in sorted(years.cells.items()):
         lists.add(f"years:{year}:{design}", f"{class_label(taxonomy, 'design', design)}, {year}", ids)
-    for facet in ("design", "ev_source", "indication", "subjects", "delivery", "outcome", "safety"):
+    names = facet_names(taxonomy)
+    for facet in dict.fromkeys([*taxonomy.report.summary_facets, taxonomy.report.map_rows]):
         for g in groups(studies, facet, taxonomy):
-            lists.add(f"facet:{facet}:{g.value}", f"{FACET_NAMES.get(facet, facet)}: {g.label}", g.ids)
+            lists.add(f"facet:{facet}:{g.value}", f"{names.get(facet, facet)}: {g.label}", g.ids)
     for facet, heading, found in methods:
         for g in found:
             lists.add(f"facet:{facet}:{g.value}", f"{heading}: {g.label}", g.ids)
@@ -286,8 +311,7 @@ def _section_lists(lists: Lists, sections: list[IndicationSection]) -> None:
     for section in sections:
         lists.add(f"indication:{section.id}", f"{section.label}: included studies",
                   tuple(s.record_id for s in section.studies))
-        for facet, tallies in (("design", section.designs), ("ev_source", section.sources),
-                               ("mechanism", section.mechanisms), ("outcome", section.outcomes)):
+        for _, facet, tallies in section.lines:
             for t in tallies:
                 ids = tuple(s.record_id for s in section.studies if any(
                     c.facet == facet and c.value == t.value for c in s.labels))
@@ -453,19 +477,27 @@ def machine_label_note(protocol: Protocol) -> str:
     measured = load_measured()
     if measured is None:
         return note + " Their accuracy has not been measured on real papers."
-    if measured.taxonomy != protocol.taxonomy.version:
-        return (f"{note} This review's taxonomy (version {protocol.taxonomy.version}) has not been measured on "
+    version = protocol.taxonomy.version
+    if version != measured.taxonomy and not version.startswith(f"{measured.taxonomy}+"):
+        # A taxonomy of its own, on another topic: the built-in taxonomy's figures say nothing of it.
+        return f"{note} This review's taxonomy (version {version}) has not been measured on real papers."
+    if version != measured.taxonomy:
+        return (f"{note} This review's taxonomy (version {version}) has not been measured on "
                 f"real papers; for the built-in taxonomy (version {measured.taxonomy}): {measured.sentence()}")
     return f"{note} {measured.sentence()}"
 
 
-def _overview(flow: PrismaFlow, sections: list[IndicationSection]) -> str:
+def _article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"
+
+
+def _overview(flow: PrismaFlow, sections: list[IndicationSection], noun: str = "indication") -> str:
     n = len(flow.included)
     if not n:
         return "No study has been included yet."
     named = [s for s in sections if s.id != UNCLASSIFIED]
     text = (f"{_plural(n, 'study', 'studies')} met the criteria, from {_plural(len(flow.identified_ids), 'record')} "
-            f"identified. They cover {_plural(len(named), 'indication')}; a study may address more than one.")
+            f"identified. They cover {_plural(len(named), noun)}; a study may address more than one.")
     if flow.awaiting_screening or flow.awaiting_assessment:
         text += (f" The review is not complete: {len(flow.awaiting_screening)} awaiting screening and "
                  f"{len(flow.awaiting_assessment)} awaiting full-text assessment.")
@@ -475,15 +507,16 @@ def _overview(flow: PrismaFlow, sections: list[IndicationSection]) -> str:
 def _section(value: str, label: str, studies: list[Study], protocol: Protocol) -> IndicationSection:
     """One indication's studies with the paragraph that sums them up."""
     taxonomy = protocol.taxonomy
+    layout = taxonomy.report
     designs = tally(studies, "design", taxonomy)
-    sources = tally(studies, "ev_source", taxonomy)
-    mechanisms = tally(studies, "mechanism", taxonomy)
     n = len(studies)
-    topic = (f"{_verb(n, 'has', 'have')} no indication label" if value == UNCLASSIFIED
+    noun = facet_noun(taxonomy, layout.group_by)
+    topic = (f"{_verb(n, 'has', 'have')} no {noun} label" if value == UNCLASSIFIED
              else f"{_verb(n, 'addresses', 'address')} {_lower(label)}")
     sentences = [f"{_plural(n, 'included study', 'included studies')} {topic}"
                  + (f", by design: {_tallies(designs)}." if designs else ".")]
-    found = _most_named(studies, sources, mechanisms, tally(studies, "safety", taxonomy))
+    named = [(words, tally(studies, facet, taxonomy)) for facet, words in layout.most_named.items()]
+    found = _most_named(studies, named, tally(studies, "safety", taxonomy))
     if found:
         sentences.append(found)
     sentences.append(_outcome_sentence(studies))
@@ -491,21 +524,21 @@ def _section(value: str, label: str, studies: list[Study], protocol: Protocol) -
     if key:
         named = [f"{s.citation} [{s.ref or '?'}] ({_lower(_design_name(s, taxonomy))})" for s in key]
         sentences.append(f"The strongest designs here: {_series(named)}.")
-    return IndicationSection(value, label, tuple(studies), designs, sources, mechanisms, " ".join(sentences),
-                             tally(studies, "outcome", taxonomy))
+    lines = tuple((c.heading, c.facets[0], tally(studies, c.facets[0], taxonomy))
+                  for c in layout.section_tallies if c.facets)
+    return IndicationSection(value, label, tuple(studies), " ".join(sentences), lines)
 
 
-def _most_named(studies: list[Study], sources: Sequence[Tally], mechanisms: Sequence[Tally],
-                harms: Sequence[Tally]) -> str:
-    """People studied, the source and mechanism named most often, the safety statements: one sentence, or ""."""
+def _most_named(studies: list[Study], named: Sequence[tuple[str, Sequence[Tally]]], harms: Sequence[Tally]) -> str:
+    """People studied, the classes named most often (a source, a mechanism), the safety statements: one
+    sentence, or ""."""
     people = sum(1 for s in studies if any(c.facet == "subjects" and c.value == "human" for c in s.labels))
     found = []
     if people:
         found.append(f"{people} of them studied people" if len(studies) > 1 else "it studied people")
-    if sources:
-        found.append(f"the vesicle source named most often is {_lower(sources[0].label)} ({sources[0].n})")
-    if mechanisms:
-        found.append(f"the mechanism reported most often is {_lower(mechanisms[0].label)} ({mechanisms[0].n})")
+    for words, tallies in named:
+        if tallies:
+            found.append(f"{words} {_lower(tallies[0].label)} ({tallies[0].n})")
     if harms:
         found.append("safety statements: " + ", ".join(f"{_lower(t.label)} ({t.n})" for t in harms))
     if not found:

@@ -88,10 +88,10 @@ def groups(studies: Iterable[Study], facet: str, taxonomy: Taxonomy, *, values: 
 
 def evidence_map(studies: list[Study], taxonomy: Taxonomy) -> EvidenceMap:
     by_id = {s.record_id: s for s in studies}
-    rows = groups(studies, "indication", taxonomy)
-    order = list(taxonomy.classes("indication"))
+    rows = groups(studies, taxonomy.report.map_rows, taxonomy)
+    order = list(taxonomy.classes(taxonomy.report.map_rows))
     rows = tuple(sorted(rows, key=lambda g: (order.index(g.value) if g.value in order else len(order), g.value)))
-    columns = groups(studies, "ev_source", taxonomy)
+    columns = groups(studies, taxonomy.report.map_columns, taxonomy)
     cells: dict[tuple[str, str], MapCell] = {}
     for row in rows:
         for column in columns:
@@ -155,7 +155,7 @@ def challenges(studies: list[Study], taxonomy: Taxonomy) -> tuple[Challenge, ...
     def pct(ids: Ids, of: Ids) -> str:
         return f"{len(ids)} of {len(of)} ({round(100 * len(ids) / len(of))}%)" if of else "none (no study to count)"
 
-    return (
+    found = (
         Challenge("isolation", share_title(isolation, primary, "Every primary study names its isolation method",
                                            "Isolation methods are not always named",
                                            "Most primary studies name no isolation method"),
@@ -184,6 +184,7 @@ def challenges(studies: list[Study], taxonomy: Taxonomy) -> tuple[Challenge, ...
                   f"{len(harmed)} report adverse events; long-term follow-up is not counted by the "
                   "classifier.", safety, human),
     )
+    return tuple(c for c in found if c.key in taxonomy.report.challenges)
 
 
 def share_title(ids: Ids, of: Ids, every: str, most: str, few: str) -> str:

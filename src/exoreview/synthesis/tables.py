@@ -32,20 +32,69 @@ FACET_NAMES = {
     "ev_source": "EV source", "isolation": "Isolation", "characterization": "Characterization",
     "delivery": "Delivery", "dose": "Dose", "mechanism": "Mechanism", "outcome": "Outcome", "safety": "Safety",
 }
-# Table columns: (heading, facets shown in the column).
-TABLE_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Design", ("design",)),
-    ("Model", ("subjects", "species")),
-    ("EV source", ("ev_source",)),
-    ("Isolation", ("isolation",)),
-    ("Route", ("delivery",)),
-    ("Dose", ("dose",)),
-    ("Mechanisms", ("mechanism",)),
-    ("Outcome", ("outcome",)),
-    ("Safety", ("safety",)),
-)
-# The narrower set for paged formats (DOCX, PDF), where a page is only so wide.
-DOCUMENT_COLUMNS = tuple(c for c in TABLE_COLUMNS if c[0] not in ("Mechanisms", "Safety"))
+Columns = tuple[tuple[str, tuple[str, ...]], ...]  # (heading, facets shown in the column)
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What the writers need of the taxonomy's report layout: headings, columns and nouns."""
+
+    group_by: str  # the facet the Results are grouped by
+    group_noun: str  # "indication": "Included studies by indication"
+    map_rows: str
+    map_columns: str
+    map_rows_noun: str
+    map_columns_noun: str
+    columns: Columns
+    document_columns: Columns
+    facet_names: dict[str, str]
+    section_lines: tuple[tuple[str, str], ...]  # (heading, facet) under each section's heading
+    appraisal: bool = True  # whether the review appraises EV reporting (MISEV) at all
+    methods_title: str = "Isolation and characterization methods"
+
+
+def layout_of(taxonomy: Taxonomy) -> Layout:
+    spec = taxonomy.report
+    return Layout(spec.group_by, facet_noun(taxonomy, spec.group_by), spec.map_rows, spec.map_columns,
+                  facet_noun(taxonomy, spec.map_rows), facet_noun(taxonomy, spec.map_columns),
+                  table_columns(taxonomy), document_columns(taxonomy), facet_names(taxonomy),
+                  tuple((c.heading, f) for c in spec.section_tallies for f in c.facets[:1]), spec.appraisal,
+                  _methods_title([facet_names(taxonomy).get(f, f) for f in spec.method_facets]))
+
+
+def _methods_title(names: list[str]) -> str:
+    """"Isolation and characterization methods" from the method facets' display names."""
+    if not names:
+        return "Methods"
+    lowered = [names[0]] + [n[0].lower() + n[1:] if len(n) > 1 and n[1].islower() else n for n in names[1:]]
+    joined = lowered[0] if len(lowered) == 1 else ", ".join(lowered[:-1]) + " and " + lowered[-1]
+    return f"{joined} methods"
+
+
+def default_layout() -> Layout:
+    """The built-in layout, for a synthesis built without a taxonomy at hand."""
+    return layout_of(Taxonomy())
+
+
+def facet_names(taxonomy: Taxonomy) -> dict[str, str]:
+    """Each facet's display name: the built-in names, under the taxonomy's own."""
+    return {**FACET_NAMES, **taxonomy.report.facet_names}
+
+
+def table_columns(taxonomy: Taxonomy) -> Columns:
+    """The study table's columns, as the taxonomy's report layout declares them."""
+    return tuple((c.heading, tuple(c.facets)) for c in taxonomy.report.columns)
+
+
+def document_columns(taxonomy: Taxonomy) -> Columns:
+    """The narrower set for paged formats (DOCX, PDF), where a page is only so wide."""
+    return tuple(c for c in table_columns(taxonomy) if c[0] not in taxonomy.report.print_omits)
+
+
+def facet_noun(taxonomy: Taxonomy, facet: str) -> str:
+    """A facet's name to run on in a sentence: "indication", "EV source"."""
+    name = facet_names(taxonomy).get(facet, facet.replace("_", " "))
+    return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
 # The classifier writes outcome directions outside the taxonomy (see classify.details).
 OUTCOME_LABELS = {"improved": "Improved", "no_change": "No change", "worse": "Worse"}
 _SOURCE_ALIASES = {"clinicaltrials": "ctgov"}  # the name stores written before the protocol settled on "ctgov"
@@ -256,7 +305,8 @@ def build_study(record_id: int, record: Record, labels: list[Label], taxonomy: T
         year=record.year,
         level=_level(design, taxonomy) if design else None,
         labels=cells,
-        indications=tuple(c.value for c in cells if c.facet == "indication"),
+        # The classes of the facet the report groups by: indications, in the built-in layout.
+        indications=tuple(c.value for c in cells if c.facet == taxonomy.report.group_by),
         synthetic=record.synthetic,
     )
 
@@ -292,7 +342,7 @@ def tally(studies: Iterable[Study], facet: str, taxonomy: Taxonomy) -> tuple[Tal
 
 
 def indication_order(values: Iterable[str], taxonomy: Taxonomy) -> list[str]:
-    return sorted(set(values), key=lambda v: _class_rank(taxonomy, "indication", v))
+    return sorted(set(values), key=lambda v: _class_rank(taxonomy, taxonomy.report.group_by, v))
 
 
 # -- search log and references --------------------------------------------------------------------------
