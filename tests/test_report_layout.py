@@ -3,7 +3,9 @@ of its own, gets its sections, evidence map, tables and challenges with no code 
 
 from __future__ import annotations
 
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -56,6 +58,19 @@ def test_a_review_on_another_topic_gets_a_report_laid_out_by_its_own_facets(prp_
     # Nothing of the exosome review's own layout leaks in: no EV source, no MISEV, no vesicle challenges.
     for words in ("EV source", "MISEV", "vesicle", "isolation", "Included studies by indication"):
         assert words not in report, words
+
+
+def test_every_edition_follows_the_layout_and_drops_what_does_not_apply(prp_review: Path) -> None:
+    html = re.sub(r'(?:src|href)="data:[^"]*"', "", (prp_review / "report.html").read_text(encoding="utf-8"))
+    document = zipfile.ZipFile(prp_review / "report.docx").read("word/document.xml").decode("utf-8")
+    docx = re.sub(r"<[^>]+>", "", document)
+    for text in (html, docx):
+        assert "Included studies by condition" in text
+        assert "PRP preparation" in text
+        for words in ("EV source", "MISEV", "EV reporting", "vesicle", "Isolation and characterization"):
+            assert words not in text, words
+    assert '<th scope="col">Condition</th>' in html
+    assert not (prp_review / "figures" / "misev.png").exists()
 
 
 def test_a_layout_naming_a_facet_the_taxonomy_lacks_is_a_protocol_error_at_its_line() -> None:

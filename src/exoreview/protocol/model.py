@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -185,7 +185,8 @@ FacetScope = Literal["any", "study", "study_first"]
 # Facets the classifier writes whatever the taxonomy says (details.py): a report may use them too.
 DETAIL_FACETS = ("outcome", "dose")
 # The checks evidence.challenges knows, each counting one obstacle from the labels.
-CHALLENGES = ("isolation", "negative_marker", "single_vesicle", "human_data", "adverse_events")
+ChallengeId = Literal["isolation", "negative_marker", "single_vesicle", "human_data", "adverse_events"]
+CHALLENGES: tuple[str, ...] = get_args(ChallengeId)
 
 
 class FacetColumn(_Strict):
@@ -228,8 +229,7 @@ class ReportLayout(_Strict):
         ("Mechanisms", ("mechanism",)), ("Outcome", ("outcome",)), ("Safety", ("safety",))))
     # Columns left out of the printed (DOCX/PDF) table, which has less room than a web page.
     print_omits: list[str] = Field(default_factory=lambda: ["Mechanisms", "Safety"])
-    challenges: list[Literal["isolation", "negative_marker", "single_vesicle", "human_data", "adverse_events"]] = (
-        Field(default_factory=lambda: list(CHALLENGES)))
+    challenges: list[ChallengeId] = Field(default_factory=lambda: list(CHALLENGES))
     # The EV reporting appraisal (MISEV) is for vesicle studies; a review of other treatments turns it off.
     appraisal: bool = True
 

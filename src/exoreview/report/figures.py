@@ -124,8 +124,7 @@ def evidence_map_png(s: Synthesis) -> bytes:
     emap = s.evidence_map
     across, down = s.layout.map_rows_noun, s.layout.map_columns_noun
     if emap is None or not emap.rows or not emap.columns:
-        return _message(f"No included study carries both {_article(across)} {across} and "
-                        f"{_article(down)} {down.replace(' ', '-')} label yet.")
+        return _message(s.layout.map_none)
     sources, indications = emap.columns, emap.rows
     fig = _figure(1.2 + 0.62 * len(indications), 0.9 + 0.27 * len(sources))
     ax = fig.add_axes((0, 0, 1, 1))
@@ -185,7 +184,7 @@ def design_years_png(s: Synthesis) -> bytes:
 def methods_png(s: Synthesis) -> bytes:
     panels = [(heading, found) for _, heading, found in s.method_groups if found]
     if not panels:
-        return _message("No included study names an isolation or characterization method yet.")
+        return _message(s.layout.methods_none)
     fig = _figure(6.5, 0.9 * len(panels) + 0.22 * sum(len(found) for _, found in panels))
     axes = fig.subplots(len(panels), 1, squeeze=False,
                         gridspec_kw={"height_ratios": [len(found) + 1 for _, found in panels], "hspace": 0.35})
@@ -220,10 +219,6 @@ def misev_png(s: Synthesis) -> bytes:
     return _png(fig)
 
 
-def _article(noun: str) -> str:
-    return "an" if noun[:1].lower() in "aeiou" else "a"
-
-
 def _map_texts(s: Synthesis) -> tuple[str, str]:
     """The evidence map's title and alternative text."""
     rows, columns = s.layout.map_rows_noun, s.layout.map_columns_noun
@@ -233,25 +228,15 @@ def _map_texts(s: Synthesis) -> tuple[str, str]:
     return f"Evidence map: {rows} by {columns}", f"Grid of {rows} by {columns}; each cell counts studies"
 
 
-def _methods_texts(s: Synthesis) -> tuple[str, str]:
-    """The methods figure's title and alternative text, from the facets it shows."""
-    names = [heading for _, heading, _ in s.method_groups] or ["Method"]
-    joined = names[0] + "".join((" and " if i == len(names) - 1 else ", ") + n[0].lower() + n[1:]
-                                for i, n in enumerate(names[1:], start=1))
-    return f"{joined} methods", f"Bars of studies per {joined[0].lower() + joined[1:]} method"
-
-
 def render_figures(s: Synthesis) -> list[Picture]:
     """Every figure of the report, in the order the report shows them."""
     map_title, map_alt = _map_texts(s)
-    methods_title, methods_alt = _methods_texts(s)
     return [
         Picture("prisma", "PRISMA 2020 flow diagram", "Flow of records from identification to inclusion",
                 prisma_png(s)),
         Picture("evidence-map", map_title, map_alt, evidence_map_png(s)),
         Picture("design-by-year", "Study design by year", "Stacked bars of included studies per year by design",
                 design_years_png(s)),
-        Picture("methods", methods_title, methods_alt, methods_png(s)),
-        Picture("misev", "Reporting-quality (MISEV) score distribution",
-                "Bars of studies per reporting score", misev_png(s)),
-    ]
+        Picture("methods", s.layout.methods_title, s.layout.methods_alt, methods_png(s)),
+    ] + ([Picture("misev", "Reporting-quality (MISEV) score distribution", "Bars of studies per reporting score",
+                  misev_png(s))] if s.layout.appraisal else [])

@@ -123,7 +123,9 @@ def _evidence_at_a_glance(s: Synthesis, pics: dict[str, Picture], add: Add) -> N
     add(Image(pics["evidence-map"], f"Figure 2. Evidence map: included studies per {rows} and {columns}, "
                                     "shaded by the strongest design (evidence level 1 strongest)."))
     add(Image(pics["design-by-year"], "Figure 3. Study design by publication year."))
-    add(Image(pics["methods"], "Figure 4. Isolation and characterization methods by number of studies."))
+    add(Image(pics["methods"], f"Figure 4. {s.layout.methods_title} by number of studies."))
+    if not s.layout.appraisal:
+        return  # a review of other treatments: EV reporting (MISEV) does not apply
     if s.appraisal:
         caption = (f"Figure 5. Reporting score under {s.appraisal.instrument}: items reported of the "
                    f"{s.appraisal.maximum} items less those that do not apply; {len(s.appraisal.scores)} studies.")
@@ -148,14 +150,15 @@ def _included_studies(s: Synthesis, add: Add) -> None:
     add(Heading(f"Included studies by {s.layout.group_noun}", 1))
     add(Para(s.overview))
     columns = s.layout.document_columns
-    headings = ("Ref.", "Study", *(h for h, _ in columns), "MISEV")
+    misev = ("MISEV",) if s.layout.appraisal else ()
+    headings = ("Ref.", "Study", *(h for h, _ in columns), *misev)
     for section in s.sections:
         noun = "study" if section.n == 1 else "studies"
         add(Heading(f"{section.label} ({section.n} {noun})", 2))
         add(Para(section.summary))
         rows = tuple((f"[{st.ref}]", st.citation, *(_cells(st, facets) for _, facets in columns),
-                      st.misev_text) for st in section.studies)
-        add(Table(headings, rows, (0.5, 1.3, *_label_widths(len(columns)), 0.6), small=True))
+                      *((st.misev_text,) if misev else ())) for st in section.studies)
+        add(Table(headings, rows, (0.5, 1.3, *_label_widths(len(columns)), *((0.6,) if misev else ())), small=True))
 
 
 # Widths (inches) of the built-in layout's seven label columns; another layout shares the same room evenly.
@@ -239,11 +242,17 @@ def _study_appendix(s: Synthesis, add: Add) -> None:
     Sentences are cut to about EXCERPT characters around the matched words, so a study takes a
     page at most; the HTML and Markdown editions print them whole.
     """
-    add(Heading("Appendix: supporting sentences and EV reporting, per study", 1))
-    add(Para("For each included study, every label with the sentence it was read from (field; rule), then its EV "
-             "reporting appraisal item by item: reported (✓, with the sentence that shows it), not reported (✗) or "
-             "not applicable (–, with the reason). Labels marked “?” were stated tentatively; long sentences are "
-             "shortened around the words that matched (…).", "note"))
+    if s.layout.appraisal:
+        add(Heading("Appendix: supporting sentences and EV reporting, per study", 1))
+        add(Para("For each included study, every label with the sentence it was read from (field; rule), then its EV "
+                 "reporting appraisal item by item: reported (✓, with the sentence that shows it), not reported (✗) "
+                 "or not applicable (–, with the reason). Labels marked “?” were stated tentatively; long sentences "
+                 "are shortened around the words that matched (…).", "note"))
+    else:
+        add(Heading("Appendix: supporting sentences, per study", 1))
+        add(Para("For each included study, every label with the sentence it was read from (field; rule). Labels "
+                 "marked “?” were stated tentatively; long sentences are shortened around the words that matched "
+                 "(…).", "note"))
     for study in s.studies:
         add(Heading(f"[{study.ref}] {study.citation}", 2))
         if study.labels:

@@ -39,6 +39,7 @@ from exoreview.synthesis.tables import (
     SearchRow,
     Study,
     Tally,
+    article,
     build_study,
     citation,
     class_label,
@@ -238,7 +239,7 @@ def _indication_groups(studies: dict[int, Study], taxonomy: Taxonomy) -> list[tu
     orphans = sorted((s for s in studies.values() if not s.indications), key=study_order)
     if orphans:
         noun = facet_noun(taxonomy, taxonomy.report.group_by)
-        groups_.append((UNCLASSIFIED, f"Studies without {_article(noun)} {noun} label", orphans))
+        groups_.append((UNCLASSIFIED, f"Studies without {article(noun)} {noun} label", orphans))
     return groups_
 
 
@@ -485,10 +486,6 @@ def machine_label_note(protocol: Protocol) -> str:
         return (f"{note} This review's taxonomy (version {version}) has not been measured on "
                 f"real papers; for the built-in taxonomy (version {measured.taxonomy}): {measured.sentence()}")
     return f"{note} {measured.sentence()}"
-
-
-def _article(noun: str) -> str:
-    return "an" if noun[:1].lower() in "aeiou" else "a"
 
 
 def _overview(flow: PrismaFlow, sections: list[IndicationSection], noun: str = "indication") -> str:

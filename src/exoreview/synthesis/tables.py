@@ -48,18 +48,47 @@ class Layout:
     columns: Columns
     document_columns: Columns
     facet_names: dict[str, str]
-    section_lines: tuple[tuple[str, str], ...]  # (heading, facet) under each section's heading
-    appraisal: bool = True  # whether the review appraises EV reporting (MISEV) at all
-    methods_title: str = "Isolation and characterization methods"
+    appraisal: bool  # whether the review appraises EV reporting (MISEV) at all
+    methods_title: str  # "Isolation and characterization methods"
+
+    @property
+    def map_none(self) -> str:
+        """What the evidence map says while no study carries a label of both its facets."""
+        rows, columns = self.map_rows_noun, self.map_columns_noun
+        return (f"No included study carries both {article(rows)} {rows} and "
+                f"{article(columns)} {columns.replace(' ', '-')} label yet.")
+
+    @property
+    def methods_alt(self) -> str:
+        """The methods figure's alternative text: "Bars of studies per isolation and characterization method"."""
+        return f"Bars of studies per {self.method_noun}"
+
+    @property
+    def methods_none(self) -> str:
+        """What the methods figure says while no study names one: "...names an isolation or characterization method"."""
+        method = self.method_noun.replace(" and ", " or ")
+        return f"No included study names {article(method)} {method} yet."
+
+    @property
+    def method_noun(self) -> str:
+        """"isolation and characterization method", to run on in a sentence."""
+        subject = self.methods_title.removesuffix("s")
+        return subject[0].lower() + subject[1:]
 
 
 def layout_of(taxonomy: Taxonomy) -> Layout:
-    spec = taxonomy.report
-    return Layout(spec.group_by, facet_noun(taxonomy, spec.group_by), spec.map_rows, spec.map_columns,
-                  facet_noun(taxonomy, spec.map_rows), facet_noun(taxonomy, spec.map_columns),
-                  table_columns(taxonomy), document_columns(taxonomy), facet_names(taxonomy),
-                  tuple((c.heading, f) for c in spec.section_tallies for f in c.facets[:1]), spec.appraisal,
-                  _methods_title([facet_names(taxonomy).get(f, f) for f in spec.method_facets]))
+    spec, names = taxonomy.report, facet_names(taxonomy)
+    return Layout(group_by=spec.group_by, group_noun=facet_noun(taxonomy, spec.group_by),
+                  map_rows=spec.map_rows, map_columns=spec.map_columns,
+                  map_rows_noun=facet_noun(taxonomy, spec.map_rows),
+                  map_columns_noun=facet_noun(taxonomy, spec.map_columns),
+                  columns=table_columns(taxonomy), document_columns=document_columns(taxonomy), facet_names=names,
+                  appraisal=spec.appraisal, methods_title=_methods_title([names.get(f, f) for f in spec.method_facets]))
+
+
+def article(noun: str) -> str:
+    """"a" or "an" before a noun, by its first letter ("an indication", "an EV source")."""
+    return "an" if noun[:1].lower() in "aeiou" else "a"
 
 
 def _methods_title(names: list[str]) -> str:
