@@ -472,7 +472,8 @@ def _start_keys(pattern: str) -> set[str] | None:
         if op is _c.SUBPATTERN:
             items = list(arg[3]) + items[1:]  # (?:...) and (?-i:...) around the start
         elif op is _c.AT or op is _c.ASSERT_NOT or op is _c.ASSERT:
-            bounded = bounded or arg is _c.AT_BOUNDARY
+            # \b, or ^ (a sentence's start is a word's start): the match begins a word.
+            bounded = bounded or arg in (_c.AT_BOUNDARY, _c.AT_BEGINNING, _c.AT_BEGINNING_STRING)
             items = items[1:]
         else:
             break
