@@ -89,3 +89,12 @@ def test_the_default_layout_written_out_keeps_the_protocols_hash() -> None:
     explicit = bare.replace("[report]", '[taxonomy.report]\ngroup_by = "indication"\n\n[report]', 1)
     assert parse_protocol(explicit).content_hash() == parse_protocol(bare).content_hash()
     assert parse_protocol(text).content_hash() != parse_protocol(bare).content_hash()
+
+
+def test_protocol_show_says_what_the_report_does_with_each_facet(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["protocol", "show", str(PRP_PROTOCOL)]) == 0
+    shown = capsys.readouterr().out
+    assert "results grouped by: condition" in shown
+    assert "evidence map: condition (rows) by preparation (columns)" in shown
+    assert "study table: Design, Participants, Preparation, Outcome" in shown
+    assert "EV reporting appraisal (MISEV): no" in shown

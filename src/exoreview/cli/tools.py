@@ -21,6 +21,7 @@ from exoreview.cli.common import (
 )
 from exoreview.errors import BadInput
 from exoreview.protocol import builtin_names, load_protocol
+from exoreview.protocol.model import ReportLayout
 from exoreview.records import Record
 from exoreview.results import ELIGIBILITY, TITLE_ABSTRACT
 from exoreview.review import ReviewFolder
@@ -55,8 +56,22 @@ def protocol_show(name: str = typer.Argument(..., help="A built-in protocol name
     lines += ["Exclusion criteria:"] + [f"  {c.id} ({c.stage}): {c.text}" for c in protocol.exclude]
     lines += ["", f"Taxonomy {protocol.taxonomy.version}:"]
     lines += [f"  {facet}: {', '.join(classes)}" for facet, classes in protocol.taxonomy.facets.items()]
+    lines += ["", *_report_layout(protocol.taxonomy.report)]
     for line in lines:  # as written: "[tiab]" and "[sb]" are query syntax, not Rich markup
         out.print(line, markup=False)
+
+
+def _report_layout(layout: ReportLayout) -> list[str]:
+    """What the report does with the facets ([taxonomy.report]), one line per part."""
+    return [
+        "Report layout:",
+        f"  results grouped by: {layout.group_by}",
+        f"  evidence map: {layout.map_rows} (rows) by {layout.map_columns} (columns)",
+        f"  study table: {', '.join(c.heading for c in layout.columns)}",
+        f"  methods figures: {', '.join(layout.method_facets) or 'none'}",
+        f"  challenges: {', '.join(layout.challenges) or 'none'}",
+        f"  EV reporting appraisal (MISEV): {'yes' if layout.appraisal else 'no'}",
+    ]
 
 
 @mesh_app.command("load")
