@@ -98,3 +98,11 @@ def test_protocol_show_says_what_the_report_does_with_each_facet(capsys: pytest.
     assert "evidence map: condition (rows) by preparation (columns)" in shown
     assert "study table: Design, Participants, Preparation, Outcome" in shown
     assert "EV reporting appraisal (MISEV): no" in shown
+
+
+def test_a_section_line_counts_one_facet() -> None:
+    text = PRP_PROTOCOL.read_text(encoding="utf-8").replace(
+        '{ heading = "Preparations", facets = ["preparation"] }',
+        '{ heading = "Preparations", facets = ["preparation", "condition"] }')
+    with pytest.raises(ProtocolError, match="a section line counts one facet"):
+        parse_protocol(text, "prp.toml")

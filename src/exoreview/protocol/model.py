@@ -213,10 +213,11 @@ class ReportLayout(_Strict):
     map_columns: str = "ev_source"
     # Display names of facets, over the built-in ones ("ev_source" is "EV source").
     facet_names: dict[str, str] = Field(default_factory=dict)
-    # The lines under each section's heading, and the facets whose most frequent class its summary names.
+    # The lines under each section's heading: each counts the classes of one facet among the section's studies.
     section_tallies: list[FacetColumn] = Field(default_factory=lambda: _columns(
         ("Designs", ("design",)), ("EV sources", ("ev_source",)), ("Mechanisms", ("mechanism",)),
         ("Outcomes", ("outcome",))))
+    # The facets whose most frequent class each section's summary names, with the words that introduce it.
     most_named: dict[str, str] = Field(default_factory=lambda: {
         "ev_source": "the vesicle source named most often is", "mechanism": "the mechanism reported most often is"})
     # Facets whose groups are listed as counts (the Results' links and the data exports).
@@ -232,6 +233,14 @@ class ReportLayout(_Strict):
     challenges: list[ChallengeId] = Field(default_factory=lambda: list(CHALLENGES))
     # The EV reporting appraisal (MISEV) is for vesicle studies; a review of other treatments turns it off.
     appraisal: bool = True
+
+    @field_validator("section_tallies")
+    @classmethod
+    def _one_facet_a_line(cls, lines: list[FacetColumn]) -> list[FacetColumn]:
+        for line in lines:
+            if len(line.facets) != 1:
+                raise ValueError(f"line {line.heading!r}: a section line counts one facet, got {line.facets}")
+        return lines
 
     def facets_named(self) -> list[tuple[str, str]]:
         """(field, facet) for every facet the layout refers to, for the loader to check."""

@@ -521,8 +521,7 @@ def _section(value: str, label: str, studies: list[Study], protocol: Protocol) -
     if key:
         named = [f"{s.citation} [{s.ref or '?'}] ({_lower(_design_name(s, taxonomy))})" for s in key]
         sentences.append(f"The strongest designs here: {_series(named)}.")
-    lines = tuple((c.heading, c.facets[0], tally(studies, c.facets[0], taxonomy))
-                  for c in layout.section_tallies if c.facets)
+    lines = tuple((c.heading, c.facets[0], tally(studies, c.facets[0], taxonomy)) for c in layout.section_tallies)
     return IndicationSection(value, label, tuple(studies), " ".join(sentences), lines)
 
 

@@ -95,7 +95,7 @@ def _methods_title(names: list[str]) -> str:
     """"Isolation and characterization methods" from the method facets' display names."""
     if not names:
         return "Methods"
-    lowered = [names[0]] + [n[0].lower() + n[1:] if len(n) > 1 and n[1].islower() else n for n in names[1:]]
+    lowered = [names[0]] + [_run_on(n) for n in names[1:]]
     joined = lowered[0] if len(lowered) == 1 else ", ".join(lowered[:-1]) + " and " + lowered[-1]
     return f"{joined} methods"
 
@@ -122,8 +122,14 @@ def document_columns(taxonomy: Taxonomy) -> Columns:
 
 def facet_noun(taxonomy: Taxonomy, facet: str) -> str:
     """A facet's name to run on in a sentence: "indication", "EV source"."""
-    name = facet_names(taxonomy).get(facet, facet.replace("_", " "))
+    return _run_on(facet_names(taxonomy).get(facet, facet.replace("_", " ")))
+
+
+def _run_on(name: str) -> str:
+    """A heading's word to run on in a sentence: "Indication" becomes "indication", "EV source" stays."""
     return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
+
+
 # The classifier writes outcome directions outside the taxonomy (see classify.details).
 OUTCOME_LABELS = {"improved": "Improved", "no_change": "No change", "worse": "Worse"}
 _SOURCE_ALIASES = {"clinicaltrials": "ctgov"}  # the name stores written before the protocol settled on "ctgov"
