@@ -6,8 +6,11 @@ patch) and the way it was given (applied on the wound, injected, a microneedle p
 The real-paper benchmark (benchmarks/real_labels.py) shows where the classifier fails on text it
 was not tuned on; these cases check the vocabulary itself, one phrasing per line, so a change
 that loses a phrasing fails here. Left alone on purpose: vesicles from eggs (no class fits),
-iontophoresis (the guide names no route for it) and "applied after microneedling" with no
-surface named (labellers differ on whether it is also topical).
+iontophoresis (the guide names no route for it), "applied after microneedling" with no
+surface named (labellers differ on whether it is also topical), vesicles "from the serum of young
+rats" tested on cells (read as an animal study: the plural species word alone), and a review whose
+only review words are passive ("studies in cells and animal models are described", read as the
+strongest design it lists).
 """
 
 from __future__ import annotations
@@ -218,6 +221,124 @@ def test_each_way_of_saying_how_the_vesicles_were_given(sentence: str, expected:
     assert values(record(WOUND_STUDY, body), "delivery") == expected
 
 
+# A second set, each in a sentence of its own study: systemic routes by abbreviation, ways of saying a
+# product went on the skin, vehicles (mats, matrices, gauze, loaded gels, microneedles made to carry
+# the vesicles) beside the way they were given, and injections that name no skin layer.
+ROUTES_IN_CONTEXT = [
+    (
+        "Exosomes heal wounds in mice",
+        "Mice with full-thickness wounds received exosomes via the tail vein.",
+        {"intravenous"},
+    ),
+    (
+        "Exosomes heal wounds in mice",
+        "Exosomes were administered i.v. to diabetic mice every three days.",
+        {"intravenous"},
+    ),
+    (
+        "Exosomes in psoriatic mice",
+        "Vesicles were given intraperitoneally to mice with imiquimod-induced dermatitis.",
+        {"intravenous"},
+    ),
+    (
+        "Exosomes in psoriatic mice",
+        "Systemic administration of the vesicles reduced skin inflammation in mice.",
+        {"intravenous"},
+    ),
+    ("Exosomes in scleroderma mice", "Mice were treated with exosomes by retro-orbital injection.", {"intravenous"}),
+    (
+        "Exosomes in scleroderma mice",
+        "Intravenous infusion of exosomes reduced dermal thickness in mice.",
+        {"intravenous"},
+    ),
+    ("Exosomes in scleroderma mice", "Exosomes (100 ug) were injected i.p. into mice twice a week.", {"intravenous"}),
+    (
+        "Exosome cream for ageing skin",
+        "Volunteers applied an exosome-containing cream to the face twice daily.",
+        {"topical"},
+    ),
+    ("Exosome ointment for wounds", "An ointment with exosomes was spread over the wounds of rats daily.", {"topical"}),
+    ("Exosomes for wounds", "Exosomes were dropped onto the wound bed of mice every other day.", {"topical"}),
+    ("Exosomes for wounds", "Exosomes were smeared on the wounds of diabetic rats.", {"topical"}),
+    ("Exosome lotion", "A lotion containing plant vesicles was rubbed into the skin of the forearm.", {"topical"}),
+    (
+        "Exosome serum",
+        "The exosome serum was applied after cleansing, once in the morning and once at night.",
+        {"topical"},
+    ),
+    ("Exosomes for alopecia", "The vesicle solution was applied to the shaved dorsal skin of mice daily.", {"topical"}),
+    ("Exosomes for alopecia", "Dermal application of the vesicles promoted hair regrowth in mice.", {"topical"}),
+    ("Exosomes for photoaging", "Cutaneous application of the exosomes reduced wrinkles in mice.", {"topical"}),
+    ("Exosomes for wounds", "Exosomes were painted on the wound surface twice a day.", {"topical"}),
+    ("Exosome mask", "Participants used a sheet mask containing exosomes twice a week.", {"topical"}),
+    ("Exosome essence", "A skin care essence with exosomes was used by 30 women for four weeks.", {"topical"}),
+    ("Exosomes for wounds", "Wounds were covered with an exosome-loaded nanofibrous mat.", {"hydrogel_scaffold"}),
+    (
+        "Exosomes for wounds",
+        "An exosome-laden foam dressing was placed on the wounds.",
+        {"hydrogel_scaffold", "topical"},
+    ),
+    (
+        "Exosomes for wounds",
+        "Exosomes in a collagen matrix were placed on burn wounds.",
+        {"hydrogel_scaffold", "topical"},
+    ),
+    ("Exosomes for wounds", "Exosome-loaded gauze was applied to the wounds.", {"hydrogel_scaffold", "topical"}),
+    (
+        "Exosomes for wounds",
+        "Exosomes were incorporated into electrospun fibers that were applied to the wound.",
+        {"hydrogel_scaffold", "topical"},
+    ),
+    (
+        "Exosomes for wounds",
+        "The exosome hydrogel was injected into the wound of diabetic mice.",
+        {"hydrogel_scaffold", "injection_unspecified"},
+    ),
+    (
+        "Exosomes for wounds",
+        "The gel loaded with exosomes was injected at the wound site.",
+        {"hydrogel_scaffold", "injection_unspecified"},
+    ),
+    (
+        "Exosomes for wounds",
+        "Mice received an injection of the exosome-loaded hydrogel.",
+        {"hydrogel_scaffold", "injection_unspecified"},
+    ),
+    (
+        "Exosomes for hair",
+        "Exosomes were delivered to the scalp with microneedles made of hyaluronic acid.",
+        {"hydrogel_scaffold", "microneedling"},
+    ),
+    (
+        "Exosomes for hair",
+        "An exosome-laden microneedle system was pressed into the skin of mice.",
+        {"hydrogel_scaffold", "microneedling"},
+    ),
+    (
+        "Exosomes for scars",
+        "Exosome-loaded MN patches were applied to scars in rabbits.",
+        {"hydrogel_scaffold", "microneedling"},
+    ),
+    (
+        "Exosomes after microneedling",
+        "After microneedling of the face, exosomes were applied to the skin.",
+        {"microneedling", "topical"},
+    ),
+    ("Exosomes for scars", "Exosomes were injected into the scar tissue of rabbit ears.", {"intradermal_injection"}),
+    ("Exosomes for wounds", "Exosomes were injected around the wound at four sites.", {"injection_unspecified"}),
+    ("Exosomes for wounds", "Exosomes were injected subcutaneously around the wounds.", {"subcutaneous"}),
+    ("Exosomes for hair", "Exosomes were injected into the scalp every four weeks.", {"injection_unspecified"}),
+    ("Exosomes for hair", "Mice received local injections of the vesicles.", {"injection_unspecified"}),
+]
+
+
+@pytest.mark.parametrize(("title", "sentence", "expected"), ROUTES_IN_CONTEXT)
+def test_each_way_of_saying_how_the_vesicles_were_given_in_context(
+    title: str, sentence: str, expected: set[str]
+) -> None:
+    assert values(record(title, sentence), "delivery") == expected
+
+
 DESIGNS = [
     (
         "Exosomes for atopic dermatitis in dogs: a pilot study",
@@ -380,6 +501,310 @@ DESIGNS = [
         "Full-thickness wounds were created on rabbit ears and injected with exosomes. Scar elevation index decreased.",
         "animal",
         {"animal"},
+    ),
+]
+
+# A second set, written from how papers of each design commonly read (cells named with a species or a
+# donor, people who applied a product, passive review verbs, titles that mark a review, tissue kept in
+# culture), after a blind second reading of the real-paper set showed its labels agree (design kappa 0.99).
+DESIGNS += [
+    (
+        "Exosomes from adipose stem cells reduce melanogenesis",
+        "Vesicles reduced melanin content in murine B16F10 melanoma cells and lowered tyrosinase activity.",
+        "in_vitro",
+        {"in_vitro"},
+    ),
+    (
+        "Exosomes activate dermal papilla cells",
+        "Rat dermal papilla cells were treated with exosomes, and their proliferation increased.",
+        "in_vitro",
+        {"in_vitro"},
+    ),
+    (
+        "Plant vesicles calm macrophages",
+        (
+            "RAW264.7 murine macrophages were stimulated with LPS and then treated with the vesicles. Nitric "
+            "oxide fell."
+        ),
+        "in_vitro",
+        {"in_vitro"},
+    ),
+    (
+        "Vesicles speed fibroblast migration",
+        "NIH/3T3 mouse fibroblasts migrated faster in scratch assays after treatment with vesicles.",
+        "in_vitro",
+        {"in_vitro"},
+    ),
+    (
+        "Exosomes for wound repair",
+        (
+            "Exosomes increased keratinocyte migration and proliferation. These results support further in vivo "
+            "studies of the vesicles."
+        ),
+        "in_vitro",
+        {"in_vitro"},
+    ),
+    (
+        "Mouse MSC vesicles and keratinocytes",
+        "Vesicles from mouse bone marrow MSCs promoted HaCaT cell migration in a scratch assay.",
+        "in_vitro",
+        {"in_vitro"},
+    ),
+    (
+        "Exosomes and aged fibroblasts",
+        (
+            "Dermal fibroblasts from aged human donors were exposed to exosomes for 48 h. Collagen I synthesis "
+            "increased."
+        ),
+        "in_vitro",
+        {"in_vitro"},
+    ),
+    (
+        "Exosomes and neonatal keratinocytes",
+        (
+            "Keratinocytes isolated from neonatal foreskin were cultured with exosomes; differentiation markers "
+            "rose."
+        ),
+        "in_vitro",
+        {"in_vitro"},
+    ),
+    (
+        "Vesicles reduce pigmentation in zebrafish",
+        "Zebrafish embryos were treated with the vesicles, and body pigmentation decreased.",
+        "animal",
+        {"animal"},
+    ),
+    (
+        "Vesicles lower melanin in melan-a cells",
+        "A melanin content assay in melan-a cells showed less melanin after vesicle treatment.",
+        "in_vitro",
+        {"in_vitro"},
+    ),
+    (
+        "A moisturizing cream with plant vesicles",
+        (
+            "The cream was applied to the forearms of 20 healthy volunteers for four weeks; skin hydration "
+            "increased."
+        ),
+        "nonrandomized_trial",
+        {"human"},
+    ),
+    (
+        "Exosome serum against wrinkles",
+        "A clinical evaluation in 25 Asian women showed fewer wrinkles after four weeks of use.",
+        "nonrandomized_trial",
+        {"human"},
+    ),
+    (
+        "Exosome serum against wrinkles",
+        (
+            "In a 12-week clinical test, subjects aged 40 to 60 years applied the serum twice daily. Wrinkle "
+            "depth decreased."
+        ),
+        "nonrandomized_trial",
+        {"human"},
+    ),
+    (
+        "Vesicles for skin ageing",
+        (
+            "Vesicles increased collagen in fibroblasts. Clinical efficacy was then tested on 30 subjects with "
+            "mild wrinkles, whose skin elasticity improved."
+        ),
+        "nonrandomized_trial",
+        {"human", "in_vitro"},
+    ),
+    (
+        "Vesicles brighten skin",
+        (
+            "Melanin fell in melanocytes. Applied on the face of 21 Korean women for eight weeks, the vesicle "
+            "cream reduced the melanin index."
+        ),
+        "nonrandomized_trial",
+        {"human", "in_vitro"},
+    ),
+    (
+        "Safety of a vesicle cream",
+        (
+            "The cream was tested in a human repeated insult patch test on 50 volunteers; no irritation was "
+            "observed."
+        ),
+        "nonrandomized_trial",
+        {"human"},
+    ),
+    (
+        "Exosomes in hair restoration",
+        (
+            "Exosomes are small vesicles that carry proteins and RNA. The current evidence on their use in hair "
+            "restoration is summarized, and open questions are identified."
+        ),
+        "narrative_review",
+        set(),
+    ),
+    (
+        "Vesicles and wound repair",
+        (
+            "Extracellular vesicles take part in every phase of wound repair. Their roles in healing are "
+            "discussed, along with the hurdles to clinical use."
+        ),
+        "narrative_review",
+        set(),
+    ),
+    (
+        "Plant-derived vesicles in skin care",
+        "Plant vesicles are cheap and abundant. Recent advances in their use for skin care are highlighted.",
+        "narrative_review",
+        set(),
+    ),
+    (
+        "Exosomes in skin ageing",
+        "In this chapter, we explain how exosomes act on aged skin and which sources are being tested.",
+        "narrative_review",
+        set(),
+    ),
+    (
+        "Exosomes in cosmetic dermatology: where are we now?",
+        (
+            "Exosomes are marketed widely in aesthetic clinics. Studies in cells and animals suggest benefits, "
+            "yet clinical data remain scarce and products are unregulated."
+        ),
+        "narrative_review",
+        set(),
+    ),
+    (
+        "Extracellular vesicles in wound healing: from bench to bedside",
+        (
+            "Extracellular vesicles from many cells promote angiogenesis and re-epithelialization. Engineering "
+            "strategies and hydrogels improve their retention. Clinical translation faces hurdles of scale and "
+            "standardization."
+        ),
+        "narrative_review",
+        set(),
+    ),
+    (
+        "Vesicles in dermatology",
+        (
+            "This review covers their biology. In vitro studies have shown that exosomes promote fibroblast "
+            "proliferation, and animal studies show faster wound closure."
+        ),
+        "narrative_review",
+        set(),
+    ),
+    (
+        "Exosomes for acne scars",
+        (
+            "A literature search was performed in PubMed and Scopus for articles published between 2010 and 2023."
+            " Findings on exosomes for scars are summarized."
+        ),
+        "systematic_review",
+        set(),
+    ),
+    (
+        "Exosomes for hair loss",
+        "Articles were selected according to predefined criteria, and 18 were eligible. Most studied mice.",
+        "systematic_review",
+        set(),
+    ),
+    (
+        "Exosomes for skin",
+        "Of 512 records, 27 met the eligibility criteria. Most were animal studies.",
+        "systematic_review",
+        set(),
+    ),
+    (
+        "Exosomes for skin",
+        "Relevant studies were identified through MEDLINE and Embase. Evidence was mostly preclinical.",
+        "systematic_review",
+        set(),
+    ),
+    (
+        "Exosomes on skin explants",
+        (
+            "Skin biopsies obtained from patients undergoing surgery were cultured with exosomes for five days. "
+            "Collagen increased."
+        ),
+        "ex_vivo",
+        {"ex_vivo"},
+    ),
+    (
+        "Exosomes on scalp follicles",
+        (
+            "Scalp samples were obtained from patients undergoing hair transplantation, and follicles were "
+            "cultured with vesicles."
+        ),
+        "ex_vivo",
+        {"ex_vivo"},
+    ),
+    (
+        "Vesicles on human skin",
+        (
+            "Human skin obtained from cosmetic surgery was maintained in culture and treated with vesicles; "
+            "epidermal thickness increased."
+        ),
+        "ex_vivo",
+        {"ex_vivo"},
+    ),
+    (
+        "Exosomes induce anagen",
+        "Telogen C57BL/6 mice were depilated and treated with exosomes. Hair regrew faster.",
+        "animal",
+        {"animal"},
+    ),
+    (
+        "Exosomes against photoaging",
+        "The back skin of nude mice was irradiated with UVB and treated with exosomes.",
+        "animal",
+        {"animal"},
+    ),
+    (
+        "Vesicles in psoriasis",
+        "In an imiquimod-induced murine model of psoriasis, vesicles reduced scaling and thickness.",
+        "animal",
+        {"animal"},
+    ),
+    (
+        "Vesicles in photoaging",
+        "SKH-1 hairless mice were exposed to UVB for eight weeks and treated with vesicles.",
+        "animal",
+        {"animal"},
+    ),
+    (
+        "Vesicles heal wounds",
+        "Full-thickness wounds on Sprague-Dawley rats closed faster with vesicles.",
+        "animal",
+        {"animal"},
+    ),
+    (
+        "Vesicles heal diabetic wounds",
+        "Wounds in db/db mice treated with exosomes closed by day 14.",
+        "animal",
+        {"animal"},
+    ),
+    (
+        "Vesicles heal wounds",
+        "In an in vivo wound model, closure was faster with vesicles.",
+        "animal",
+        {"animal"},
+    ),
+    (
+        "Vesicles heal wounds",
+        "Excisional wounds were made on the dorsum of the animals and covered with the vesicle gel.",
+        "animal",
+        {"animal"},
+    ),
+    (
+        "Exosomes heal wounds in minipigs",
+        "Full-thickness wounds on Bama minipigs were treated with exosomes.",
+        "animal",
+        {"animal"},
+    ),
+    (
+        "Exosomes in hair loss",
+        (
+            "Exosomes promoted hair growth in mice and in dermal papilla cells. These findings suggest a therapy "
+            "for alopecia in humans."
+        ),
+        "animal",
+        {"animal", "in_vitro"},
     ),
 ]
 

@@ -55,6 +55,7 @@ def parse_protocol(text: str, label: str = "<protocol>") -> Protocol:
         where = f"{label}:{line}" if line else label
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise ProtocolError(f"{where}: field {'.'.join(loc)}: {first['msg']}{more}") from exc
+    protocol.taxonomy = lend_facets(protocol.taxonomy, label)
     if protocol.taxonomy.extends:
         protocol.taxonomy = resolve_taxonomy(protocol.taxonomy, label)
     _check_label_references(protocol, text, label)
@@ -115,13 +116,45 @@ def _check_label_references(protocol: Protocol, text: str, label: str) -> None:
 def builtin_taxonomy(name: str) -> Taxonomy:
     resource = resources.files(_BUILTIN_PACKAGE) / "taxonomies" / f"{name}.toml"
     if not resource.is_file():
-        raise ProtocolError(f"taxonomy.extends: no built-in taxonomy named {name!r}")
+        folder = resources.files(_BUILTIN_PACKAGE) / "taxonomies"
+        known = sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+        raise ProtocolError(f"no built-in taxonomy named {name!r} (built-ins: {', '.join(known)}), "
+                            "named by taxonomy.extends or taxonomy.facets_from")
     label = f"<builtin taxonomy {name}>"
     text = resource.read_text(encoding="utf-8")
     try:
-        return Taxonomy.model_validate(tomllib.loads(text))
+        taxonomy = Taxonomy.model_validate(tomllib.loads(text))
     except (ValidationError, tomllib.TOMLDecodeError) as exc:
         raise ProtocolError(f"{label}: {exc}") from exc
+    if name in taxonomy.facets_from:
+        raise ProtocolError(f"{label}: field facets_from: a taxonomy cannot take facets from itself")
+    return lend_facets(taxonomy, label)
+
+
+def lend_facets(taxonomy: Taxonomy, label: str) -> Taxonomy:
+    """The taxonomy with the facets it takes from built-in taxonomies (`facets_from`) under its own.
+
+    A borrowed facet brings its scope, anchors and comparators, so it is read as in its own review.
+    """
+    facets: dict = {}
+    scope: dict = {}
+    anchors: dict = {}
+    comparators: dict = {}
+    for name, wanted in taxonomy.facets_from.items():
+        lender = builtin_taxonomy(name)
+        for facet in wanted:
+            if facet not in lender.facets:
+                raise ProtocolError(f"{label}: field taxonomy.facets_from: the built-in taxonomy {name!r} has no "
+                                    f"facet {facet!r} (it has: {', '.join(sorted(lender.facets))})")
+            facets[facet] = lender.facets[facet]
+            for mine, theirs in ((scope, lender.scope), (anchors, lender.anchors), (comparators, lender.comparators)):
+                if facet in theirs:
+                    mine[facet] = theirs[facet]
+    if not facets:
+        return taxonomy
+    return taxonomy.model_copy(update={
+        "facets": {**facets, **taxonomy.facets}, "scope": {**scope, **taxonomy.scope},
+        "anchors": {**anchors, **taxonomy.anchors}, "comparators": {**comparators, **taxonomy.comparators}})
 
 
 def resolve_taxonomy(taxonomy: Taxonomy, label: str) -> Taxonomy:

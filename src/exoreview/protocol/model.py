@@ -256,6 +256,10 @@ class ReportLayout(_Strict):
 class Taxonomy(_Strict):
     version: str = "1"
     extends: str = ""  # a built-in taxonomy these facets are laid over
+    # Facets taken whole from built-in taxonomies, with their scope, anchors and comparators:
+    # {"exosome-aesthetics" = ["design", "subjects", "safety"]} lends a review on another topic the
+    # study-design vocabulary without copying it. The taxonomy's own facets of the same name win.
+    facets_from: dict[str, list[str]] = Field(default_factory=dict)
     facets: dict[str, dict[str, TaxonomyClass]] = Field(default_factory=dict)
     # Which classifier labels a facet (a name in exoreview.classify's registry); the rest: `default_classifier`.
     classifiers: dict[str, str] = Field(default_factory=dict)
@@ -329,5 +333,7 @@ class Protocol(_Strict):
             # The default layout is what every protocol meant before layouts could be declared:
             # leaving it out keeps their hashes, and the reports that quote them, unchanged.
             del data["taxonomy"]["report"]
+        if not self.taxonomy.facets_from:
+            del data["taxonomy"]["facets_from"]  # as for the layout: older protocols keep their hashes
         canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()

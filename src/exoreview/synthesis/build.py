@@ -90,6 +90,7 @@ class IndicationSection:
     studies: tuple[Study, ...]
     summary: str
     lines: tuple[tuple[str, str, tuple[Tally, ...]], ...] = ()  # (heading, facet, tallies) under the heading
+    facet: str = "indication"  # the facet the report groups by, which names the section's anchor
 
     @property
     def n(self) -> int:
@@ -116,7 +117,7 @@ class IndicationSection:
 
     @property
     def anchor(self) -> str:
-        return f"indication-{self.id}"
+        return f"{self.facet}-{self.id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -522,7 +523,7 @@ def _section(value: str, label: str, studies: list[Study], protocol: Protocol) -
         named = [f"{s.citation} [{s.ref or '?'}] ({_lower(_design_name(s, taxonomy))})" for s in key]
         sentences.append(f"The strongest designs here: {_series(named)}.")
     lines = tuple((c.heading, c.facets[0], tally(studies, c.facets[0], taxonomy)) for c in layout.section_tallies)
-    return IndicationSection(value, label, tuple(studies), " ".join(sentences), lines)
+    return IndicationSection(value, label, tuple(studies), " ".join(sentences), lines, layout.group_by)
 
 
 def _most_named(studies: list[Study], named: Sequence[tuple[str, Sequence[Tally]]], harms: Sequence[Tally]) -> str:
