@@ -76,6 +76,7 @@ class Browser:
         self._buffer = b""
         self._next = 0
         self.session = ""
+        self.events: list[dict] = []  # every event seen while waiting for answers (dialogs, console errors)
         target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
         self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         self.call("Page.enable")
@@ -102,8 +103,9 @@ class Browser:
                 if "error" in message:
                     raise RuntimeError(f"{method}: {message['error']}")
                 result = message["result"]
-            elif wait_event and message.get("method") == wait_event:
-                seen = True
+            elif "method" in message:
+                self.events.append(message)
+                seen = seen or message["method"] == wait_event
         return result
 
     def open(self, url: str, width: int, height: int, *, mobile: bool) -> None:

@@ -10,7 +10,7 @@ import typer
 from rich.text import Text
 
 from exoreview import __version__
-from exoreview.cli import classify_cmd, report_cmd, screen_cmd, tools
+from exoreview.cli import classify_cmd, report_cmd, screen_cmd, tools, web_cmd
 from exoreview.cli import duplicates as duplicates_cmd
 from exoreview.cli import export as export_cmd
 from exoreview.cli import labels as labels_cmd
@@ -47,6 +47,8 @@ app.command("export")(export_cmd.export)
 app.add_typer(duplicates_cmd.duplicates_app, name="duplicates")
 app.command("classify")(classify_cmd.classify)
 app.command("fulltext")(screen_cmd.fulltext)
+app.command("serve")(web_cmd.serve)
+app.add_typer(web_cmd.user_app, name="user")
 screen_cmd.register(app)
 
 DirArg = typer.Argument(Path("."), help="The review folder.")

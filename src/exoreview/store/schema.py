@@ -167,4 +167,37 @@ MIGRATIONS: list[str] = [
     ALTER TABLE appraisals ADD COLUMN method TEXT NOT NULL DEFAULT '';
     ALTER TABLE appraisals ADD COLUMN detail TEXT NOT NULL DEFAULT '';
     """,
+    # 4 (team): the people who work on a review in the browser, their sessions, and every check of a
+    # machine label (accepted, rejected, or a label a person added with the words that state it).
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('owner', 'reviewer', 'viewer')),
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        csrf TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE TABLE label_checks (
+        id INTEGER PRIMARY KEY,
+        record_id INTEGER NOT NULL REFERENCES records(id),
+        facet TEXT NOT NULL,
+        value TEXT NOT NULL,
+        verdict TEXT NOT NULL CHECK (verdict IN ('accepted', 'rejected', 'added')),
+        reviewer TEXT NOT NULL,
+        sentence TEXT NOT NULL DEFAULT '',
+        field TEXT NOT NULL DEFAULT '',
+        start INTEGER NOT NULL DEFAULT 0,
+        end INTEGER NOT NULL DEFAULT 0,
+        match TEXT NOT NULL DEFAULT '',
+        checked_at TEXT NOT NULL
+    );
+    CREATE INDEX label_checks_record ON label_checks(record_id, facet);
+    """,
 ]

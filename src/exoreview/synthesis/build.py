@@ -12,11 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exoreview.checking import checks_sentence, facet_checks, review_labels
 from exoreview.classify.measured import load_measured
 from exoreview.protocol.model import Protocol, SourceSpec, Taxonomy
 from exoreview.records import Record
 from exoreview.results import ELIGIBILITY, TITLE_ABSTRACT, Label
 from exoreview.store.database import Store
+from exoreview.store.team import checks
 from exoreview.synthesis.appraisal import NOT_APPLIES, NOT_REPORTED, REPORTED
 from exoreview.synthesis.evidence import (
     Appraisal,
@@ -224,7 +226,7 @@ def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None =
 def _studies(store: Store, flow: PrismaFlow, records: dict[int, Record], taxonomy: Taxonomy) -> dict[int, Study]:
     """Every included study with its labels."""
     labels_by_record: dict[int, list[Label]] = {i: [] for i in flow.included}
-    for label in store.labels():
+    for label in review_labels(store):  # as people checked them: rejected ones out, added ones in
         if label.record_id in labels_by_record:
             labels_by_record[label.record_id].append(label)
     return {i: build_study(i, records[i], labels_by_record[i], taxonomy) for i in flow.included}
@@ -418,7 +420,7 @@ def _methods(store: Store, protocol: Protocol, flow: PrismaFlow, searches: list[
         _duplicates_found(store, flow),
         _screening_done(store, protocol),
         _labelling_done(protocol),
-        machine_label_note(protocol),
+        machine_label_note(protocol, checks_sentence(facet_checks(store.labels(), checks(store), set(flow.included)))),
     ]
 
 
@@ -472,10 +474,13 @@ def _labelling_done(protocol: Protocol) -> str:
             "Study designs are ordered by evidence level, 1 being the strongest.")
 
 
-def machine_label_note(protocol: Protocol) -> str:
-    """What the reader must know of the labels: a machine made them, and how often it is right on real papers."""
+def machine_label_note(protocol: Protocol, checked: str = "") -> str:
+    """What the reader must know of the labels: a machine made them, how many people checked (`checked`,
+    from exoreview.checking), and how often the machine is right on real papers."""
     note = ("The labels are machine labels: the classifier read each title and abstract, and no person has "
             "checked them.")
+    if checked:
+        note = f"The labels are machine labels, read from each title and abstract, as reviewers checked them. {checked}"
     measured = load_measured()
     if measured is None:
         return note + " Their accuracy has not been measured on real papers."

@@ -1,0 +1,1 @@
+"""The review in the browser: `exoreview serve` (exoreview.web.app.create_app)."""

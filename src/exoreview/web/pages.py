@@ -1,0 +1,142 @@
+"""The pages of `exoreview serve`: the dashboard, the included studies, and checking a study's labels."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from exoreview.checking import facet_checks, standing
+from exoreview.classify.sentences import field_text, split_sentences
+from exoreview.results import Evidence, Label
+from exoreview.store.team import LabelCheck, Session, TeamError, add_check, checks, users
+from exoreview.synthesis.prisma import compute_flow
+from exoreview.synthesis.tables import class_label, facet_names
+
+if TYPE_CHECKING:
+    from exoreview.web.app import ReviewApp
+
+CHECKED_FIELDS = ("title", "abstract")  # where a reviewer may select the words behind a label
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRow:
+    """One label on the check page: what it says, the sentence it stands on, and how people judged it."""
+
+    facet: str
+    value: str
+    label: str
+    before: str  # the evidence sentence around the matched words
+    match: str
+    after: str
+    field: str
+    verdict: str  # the standing check, "" while unchecked
+    reviewer: str
+    machine: bool
+
+
+async def dashboard(app: ReviewApp, request: Request, session: Session) -> Response:
+    store = app.store()
+    flow = compute_flow(store, app.protocol)
+    included = set(flow.included)
+    all_checks = checks(store)
+    by_reviewer = Counter(c.reviewer for c in all_checks)
+    boxes = [("Records identified", len(flow.identified_ids)), ("Duplicates removed", len(flow.duplicates)),
+             ("Records screened", len(flow.screened)), ("Excluded at screening", len(flow.excluded_screening)),
+             ("Awaiting screening", len(flow.awaiting_screening)), ("Reports assessed", len(flow.assessed)),
+             ("Studies included", len(included))]
+    rows = facet_checks(store.labels(), all_checks, included)
+    machine = sum(r.machine for r in rows)
+    verified = sum(r.accepted + r.rejected for r in rows)
+    return app.render("dashboard.html", session=session, boxes=boxes, rows=rows, machine=machine,
+                      verified=verified, team=[(u, by_reviewer.get(u.name, 0)) for u in users(store)],
+                      names=facet_names(app.protocol.taxonomy))
+
+
+async def studies(app: ReviewApp, request: Request, session: Session) -> Response:
+    store = app.store()
+    included = compute_flow(store, app.protocol).included
+    verdicts = standing(checks(store))
+    machine = Counter(label.record_id for label in store.labels())
+    checked = Counter(key[0] for key, c in verdicts.items() if c.verdict in ("accepted", "rejected"))
+    rows = [(i, store.record(i), machine.get(i, 0), checked.get(i, 0)) for i in sorted(included)]
+    return app.render("studies.html", session=session, rows=rows)
+
+
+async def study(app: ReviewApp, request: Request, session: Session, error: str = "", status: int = 200) -> Response:
+    record_id = int(request.path_params["record_id"])
+    store = app.store()
+    if not store.has_record(record_id):
+        return PlainTextResponse(f"no record {record_id} in this review\n", status_code=404)
+    record = store.record(record_id)
+    taxonomy = app.protocol.taxonomy
+    verdicts = standing(checks(store, record_id))
+    rows = [_row(label, verdicts, taxonomy, machine=True) for label in store.labels(record_id)]
+    made = {(r.facet, r.value) for r in rows}
+    rows += [_row(_added(c), verdicts, taxonomy, machine=False)
+             for (_, facet, value), c in verdicts.items() if c.verdict == "added" and (facet, value) not in made]
+    facets = {facet: [(value, spec.label) for value, spec in classes.items()]
+              for facet, classes in taxonomy.facets.items()}
+    return app.render("study.html", status=status, session=session, record_id=record_id, record=record,
+                      rows=sorted(rows, key=lambda r: (r.facet, r.value)), facets=facets, error=error,
+                      names=facet_names(taxonomy))
+
+
+async def check(app: ReviewApp, request: Request, session: Session) -> Response:
+    """Accept or reject a label, or add one standing on words the reviewer selected in the record."""
+    record_id = int(request.path_params["record_id"])
+    form: dict[str, str] = request.state.form
+    store = app.store()
+    if not store.has_record(record_id):
+        return PlainTextResponse(f"no record {record_id} in this review\n", status_code=404)
+    facet, value, verdict = form.get("facet", ""), form.get("value", ""), form.get("verdict", "")
+    if value not in app.protocol.taxonomy.classes(facet) and not _machine_has(store.labels(record_id), facet, value):
+        return await study(app, request, session, f"{facet}.{value}: the taxonomy has no such label", 400)
+    evidence = None
+    if verdict == "added":
+        evidence = words_evidence(store.record(record_id), form.get("words", ""), session.user.name)
+        if evidence is None:
+            return await study(app, request, session, "Select (or type) words of the title or abstract that state "
+                                                      "the label: the words given are not in this record.", 400)
+    try:
+        add_check(store, LabelCheck(record_id, facet, value, verdict, session.user.name, evidence, ""))
+    except TeamError as exc:
+        return await study(app, request, session, str(exc), 400)
+    return RedirectResponse(f"/studies/{record_id}#facet-{facet}", status_code=303)
+
+
+def words_evidence(record: object, words: str, reviewer: str) -> Evidence | None:
+    """The sentence of the title or abstract holding the selected words, as a label's evidence."""
+    words = " ".join(words.split())
+    if len(words) < 3:
+        return None
+    for field_name in CHECKED_FIELDS:
+        text = field_text(record, field_name)  # type: ignore[arg-type]
+        for sentence in split_sentences(text):
+            at = " ".join(sentence.text.split()).find(words)
+            if at >= 0:
+                return Evidence(sentence.text, sentence.start, sentence.end, field_name, f"reviewer:{reviewer}",
+                                words)
+    return None
+
+
+def _machine_has(labels: list[Label], facet: str, value: str) -> bool:
+    return any(label.facet == facet and label.value == value for label in labels)
+
+
+def _added(check_: LabelCheck) -> Label:
+    evidence = check_.evidence or Evidence("", 0, 0, "", "")
+    return Label(check_.record_id, check_.facet, check_.value, evidence)
+
+
+def _row(label: Label, verdicts: dict, taxonomy: object, *, machine: bool) -> LabelRow:
+    sentence, match = label.evidence.sentence, label.evidence.match
+    at = sentence.find(match) if match else -1
+    before, after = (sentence, "") if at < 0 else (sentence[:at], sentence[at + len(match):])
+    judged = verdicts.get((label.record_id, label.facet, label.value))
+    return LabelRow(label.facet, label.value, class_label(taxonomy, label.facet, label.value),  # type: ignore[arg-type]
+                    before, match if at >= 0 else "", after, label.evidence.field_name,
+                    judged.verdict if judged else "", judged.reviewer if judged else "", machine)
