@@ -157,6 +157,24 @@ def is_tissue_ex_vivo(candidate: Label) -> bool:
     return bool(_ANIMAL_TISSUE.match(sentence, at))
 
 
+# "isolated from the bone marrow of Sprague-Dawley rats", "obtained from six patients undergoing excision":
+# the words up to a subject cue that say the cue is where material came from, not who was studied.
+_DONOR = re.compile(
+    r"\b(?:isolated|obtained|derived|harvested|collected|extracted|prepared|purified|sourced|donated|taken|sampled"
+    r"|biopsied|excised|dissected) from (?:(?!(?:were|was|and|into|to|in|then|on|after)\b)[\w/,()-]+ ){0,6}$",
+    re.IGNORECASE,
+)
+
+
+def names_a_donor(candidate: Label) -> bool:
+    """A person or animal named as where cells, blood or tissue came from: no subject of the study."""
+    if not (candidate.facet == "species" or (candidate.facet == SUBJECTS and candidate.value in ("human", "animal"))):
+        return False
+    sentence, match = candidate.evidence.sentence, candidate.evidence.match
+    at = sentence.find(match) if match else -1
+    return at > 0 and bool(_DONOR.search(sentence[:at]))
+
+
 def _level_detail(level: int | None) -> str:
     return f"evidence_level={level}" if level else ""
 

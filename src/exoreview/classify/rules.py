@@ -28,6 +28,7 @@ from exoreview.classify.design import (
     DesignDecision,
     decide_design,
     is_tissue_ex_vivo,
+    names_a_donor,
 )
 from exoreview.classify.details import detail_labels
 from exoreview.classify.scope import BACKGROUND, STUDY, sentence_scopes
@@ -184,7 +185,7 @@ class RuleClassifier:
         an animal's tissue used ex vivo, which names no animal model."""
         implied = self._implied(candidates) + _species_as_animals(candidates)
         background.update(id(i) for i, source in implied if id(source) in background)
-        return [c for c in [*candidates, *(i for i, _ in implied)] if not is_tissue_ex_vivo(c)]
+        return [c for c in [*candidates, *(i for i, _ in implied)] if not is_tissue_ex_vivo(c) and not names_a_donor(c)]
 
     def _in_scope(self, candidates: list[Label], background: set[int], decision: DesignDecision) -> list[Label]:
         """The candidates each facet may take: this study's own sentences where the facet asks for them.

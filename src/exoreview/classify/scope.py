@@ -37,6 +37,24 @@ _STUDY_MARKER = re.compile(
     r"|(?:this|it) is the first (?:[\w-]+ )?(?:study|report|trial|investigation|description|clinical study))\b",
     re.IGNORECASE,
 )
+# A finding told in the simple past ("Exosomes significantly increased the viability of HaCaT cells",
+# "Twenty women applied the cream"): the study's own result or method, whatever marker comes later.
+# Background states what is known in the present or present perfect ("have been shown to increase").
+_OWN_FINDING = re.compile(
+    r"(?<!\bhas )(?<!\bhave )(?<!\bhad )(?<!\bbeen )(?<!\bto )(?<!\bwhich )(?<!\bthat )"
+    # not an adjective before a noun: "the development of improved treatments", "an increased risk"
+    r"(?<!\bthe )(?<!\ban )(?<!\ba )(?<!\bof )(?<!\bfor )(?<!\bwith )(?<!\band )(?<!\bor )(?<!\bmore )"
+    r"\b(?:(?:significantly|markedly|dramatically|effectively|further|also|both) )?"
+    r"(?:increased|decreased|reduced|promoted|improved|enhanced|inhibited|suppressed|accelerated|attenuated"
+    r"|alleviated|ameliorated|restored|stimulated|upregulated|up-regulated|downregulated|down-regulated|elevated"
+    r"|lowered|prevented|rescued|reversed|applied|received|underwent|fell|rose|declined|dropped|doubled|halved"
+    r"|healed|closed|regrew|recovered)\b"
+    r"(?! (?:by|in) (?:previous|prior|earlier|other) )"
+    # a method in the passive past: "HaCaT cells were pretreated", "burns were induced on rats"
+    r"|\b(?:was|were) (?:\w+ly )?(?!(?:known|thought|believed|considered|first|once|previously|originally|"
+    r"reported|described|discovered|identified|proposed|named|termed|defined)\b)[a-z]+ed\b",
+    re.IGNORECASE,
+)
 _CITED_WORK = re.compile(
     r"\b(?:previous(?:ly)?|prior|earlier|recent|several|many|numerous|other|existing|published) (?:[\w-]+ )?"
     r"(?:studies|reports|research|work|trials|literature|findings|investigations)\b"
@@ -59,7 +77,8 @@ def sentence_scopes(sentences: list[tuple[str, Sentence]]) -> list[str]:
             if _BACKGROUND_SECTIONS.match(sentences[i][1].section):
                 scopes[i] = BACKGROUND
     else:
-        first_study = next((i for i in abstract if _STUDY_MARKER.search(sentences[i][1].text)), None)
+        first_study = next((i for i in abstract if _STUDY_MARKER.search(sentences[i][1].text)
+                            or _OWN_FINDING.search(sentences[i][1].text)), None)
         if first_study is not None:
             for i in abstract:
                 if i >= first_study:

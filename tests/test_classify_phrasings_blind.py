@@ -1,0 +1,31 @@
+"""A second set of phrasings, written blind to the real-paper set: every way of naming an EV source,
+a design and who was studied that a helper could think of, in sentences of our own
+(tests/data/classify_phrasings_blind.json). Each case must keep the labels the guide gives it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from exoreview.classify import StudyClassifier
+from exoreview.protocol import load_protocol
+from exoreview.records import AbstractSection, PubDate, Record
+
+CASES = json.loads((Path(__file__).parent / "data" / "classify_phrasings_blind.json").read_text(encoding="utf-8"))
+CLASSIFIER = StudyClassifier(load_protocol("exosome-aesthetics").taxonomy)
+
+
+@pytest.mark.parametrize("case", CASES["cases"], ids=lambda c: f"{c['kind']}:{c['title'][:40]}")
+def test_each_blind_phrasing_keeps_its_labels(case: dict) -> None:
+    record = Record(title=case["title"], abstract=[AbstractSection(case["abstract"])], pub_date=PubDate(year=2021))
+    labels = CLASSIFIER.classify(record)
+    for facet, expected in case["expect"].items():
+        got = {label.value for label in labels if label.facet == facet and not label.negated}
+        assert got == set(expected), (facet, [(lab.value, lab.evidence.match) for lab in labels if lab.facet == facet])
+
+
+def test_the_set_is_large_and_covers_every_facet_it_claims() -> None:
+    facets = {facet for case in CASES["cases"] for facet in case["expect"]}
+    assert len(CASES["cases"]) >= 250 and facets == {"ev_source", "design", "subjects"}
