@@ -1,6 +1,7 @@
-"""A second set of phrasings, written blind to the real-paper set: every way of naming an EV source,
-a design and who was studied that a helper could think of, in sentences of our own
-(tests/data/classify_phrasings_blind.json). Each case must keep the labels the guide gives it."""
+"""A second set of phrasings, written blind to the real-paper set: the ways of naming an EV source,
+a route, a design and who was studied that helpers could think of, in sentences of our own
+(tests/data/classify_phrasings_blind.json; every case, right or wrong, is in
+benchmarks/data/blind_phrasings.json). Each case here must keep the labels the guide gives it."""
 
 from __future__ import annotations
 
@@ -28,4 +29,4 @@ def test_each_blind_phrasing_keeps_its_labels(case: dict) -> None:
 
 def test_the_set_is_large_and_covers_every_facet_it_claims() -> None:
     facets = {facet for case in CASES["cases"] for facet in case["expect"]}
-    assert len(CASES["cases"]) >= 250 and facets == {"ev_source", "design", "subjects"}
+    assert len(CASES["cases"]) >= 600 and facets == {"ev_source", "delivery", "design", "subjects"}

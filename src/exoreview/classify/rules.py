@@ -43,9 +43,14 @@ COMPARATOR_REACH = 12  # characters: "topical minoxidil", "injected with triamci
 # What a study did (its design, subjects, route, methods) is hedged only by a call for future work
 # ("RCTs are needed"); "this trial suggests" still reports a trial.
 FACTUAL_FACETS = frozenset({"design", "subjects", "species", "delivery", "isolation", "characterization"})
-# Negation does not undo these facets: "absence of calnexin" reports that calnexin was tested, and
-# "vitiligo lesions did not repigment" still studied vitiligo.
-NEGATION_EXEMPT_FACETS = frozenset({"characterization", "indication"})
+# Negation does not undo these facets: "absence of calnexin" reports that calnexin was tested,
+# "vitiligo lesions did not repigment" still studied vitiligo, and "milk exosomes were not toxic"
+# still names where the vesicles came from.
+NEGATION_EXEMPT_FACETS = frozenset({"characterization", "indication", "ev_source"})
+# Unicode hyphens (U+2010-U+2012), no-break and thin spaces, and the prime sign, as their plain forms:
+# one character each, so that a match's offsets are the original text's.
+PLAIN_CHARACTERS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u00a0": " ", "\u202f": " ",
+                                  "\u2009": " ", "\u2032": "'"})
 # A class named "<x>_unspecified" is a fallback, kept only when nothing more specific matched.
 FALLBACK_SUFFIX = "_unspecified"
 # The design of a record whose title, abstract, MeSH and publication types name none.
@@ -278,7 +283,9 @@ class RuleClassifier:
         to it ("They can also be loaded into a scaffold").
         """
         text = sentence.text
-        expansion = expand_short_forms(text, meanings or {})
+        # Matched on a copy with typographic hyphens and spaces made plain, character for character,
+        # so offsets (and the evidence quoted from `text`) stay the record's own.
+        expansion = expand_short_forms(text.translate(PLAIN_CHARACTERS), meanings or {})
         hits = self._hits(expansion.text)
         if self._comparators:
             before = expand_short_forms(previous, meanings or {}).text if previous else ""

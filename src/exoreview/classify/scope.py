@@ -62,7 +62,10 @@ _CITED_WORK = re.compile(
     r"|found|documented|observed|suggested|proposed|linked|implicated)\b"
     r"|\b(?:it is|it has been) (?:well[- ])?(?:known|established|reported)\b"
     r"|\b(?:studies|reports|evidence) (?:have|has) (?:shown|demonstrated|reported|suggested|indicated)\b"
-    r"|\bto date\b|\bthus far\b|\bso far\b",
+    r"|\bto date\b|\bthus far\b|\bso far\b"
+    r"|\b(?:a|one|an(?:other)?) (?:previous|prior|earlier|recent|published) (?:[\w-]+ )?"
+    r"(?:study|report|trial|work|paper|article)\b"
+    r"|\bet al\b|\bwe read with (?:great )?interest\b",
     re.IGNORECASE,
 )
 
