@@ -25,22 +25,12 @@ from exoreview.store import Store
 from exoreview.store.team import checks
 from exoreview.web.app import FAILURES_ALLOWED, create_app
 from tests.report_tools import Browser, artifact
+from tests.test_report_layout import PRP_PROTOCOL
+from tests.test_report_layout import RECORDS as LAYOUT_RECORDS
 
-PRP_PROTOCOL = Path(__file__).parent / "data" / "prp_hair_protocol.toml"
 HOSTILE = '<script>alert("t")</script><img src=x onerror=alert("i")>'
-RECORDS = f"""TY  - JOUR
-TI  - Double-spin platelet-rich plasma for androgenetic alopecia: a randomized trial
-AB  - Forty patients with androgenetic alopecia were randomized to double-spin PRP or saline injections. \
-Hair density improved with PRP.
-PY  - 2021
-ER  -
-TY  - JOUR
-TI  - Single-spin PRP in alopecia areata: a case series {HOSTILE}
-AB  - We describe a case series of 12 patients with alopecia areata treated with single-spin PRP. \
-Regrowth improved in most.
-PY  - 2019
-ER  -
-"""
+# The layout test's two records, the second with a hostile title.
+RECORDS = LAYOUT_RECORDS.replace("a case series\n", f"a case series {HOSTILE}\n")
 PASSWORDS = {"alice": ("owner", "alice-password"), "bob": ("reviewer", "bob-password"),
              "carol": ("viewer", "carol-password"), "dave": ("reviewer", "dave-password")}
 

@@ -41,7 +41,9 @@ _HEDGE = re.compile(
 _DEFERRED = re.compile(
     r"\b(?:future|further (?:[\w-]+ ){0,2}?(?:studies|research|trials|work|investigations?|experiments|validation)"
     r"|(?:is|are|remains?) (?:still |urgently )?(?:needed|required|warranted|lacking|necessary|awaited)"
-    r"|should be|will (?:be )?need|need(?:s|ed)? to be|remains? to be|yet to be|not yet)\b",
+    r"|should be|will (?:be )?need|need(?:s|ed)? to be|remains? to be|yet to be|not yet"
+    r"|will (?:next |now |then |further |also )?be (?:examined|tested|evaluated|assessed|studied|investigated|explored)"
+    r"|(?:is|are) (?:now |currently )?planned|(?:providing|provides|provide) a basis for|alternatives? to)\b",
     re.IGNORECASE,
 )
 

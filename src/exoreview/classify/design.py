@@ -160,19 +160,54 @@ def is_tissue_ex_vivo(candidate: Label) -> bool:
 # "isolated from the bone marrow of Sprague-Dawley rats", "obtained from six patients undergoing excision":
 # the words up to a subject cue that say the cue is where material came from, not who was studied.
 _DONOR = re.compile(
-    r"\b(?:isolated|obtained|derived|harvested|collected|extracted|prepared|purified|sourced|donated|taken|sampled"
-    r"|biopsied|excised|dissected) from (?:(?!(?:were|was|and|into|to|in|then|on|after)\b)[\w/,()-]+ ){0,6}$",
+    r"(?:\b(?:isolated|obtained|derived|harvested|collected|extracted|prepared|purified|sourced|donated|taken|sampled"
+    r"|biopsied|excised|dissected|microdissected|cultured|established|flushed|generated)"
+    r"|\b(?:cells|fibroblasts|keratinocytes|melanocytes|ADSCs|BMSCs|MSCs|macrophages|follicles|vibrissae|skin|tissue"
+    r"|plasma|PRP|serum|blood|explants)(?: [\w-]+){0,3}?) from (?:(?!(?:were|was|and|into|to|in|then|on|after)\b)"
+    r"[\w/,()-]+ ){0,6}$",
     re.IGNORECASE,
 )
+# Samples taken from people around a treatment they received in the study: they took part.
+_SAMPLED_IN_THE_STUDY = re.compile(
+    r"\b(?:before and after|at baseline|after (?:\w+ ){0,3}?(?:weeks?|months?|sessions?|treatments?|application)"
+    r"|post-?treatment|pre-? and post-?treatment|following (?:the )?(?:treatment|application|injections?))\b",
+    re.IGNORECASE,
+)
+# A disease modelled in cells ("a UVB-induced photodamage model was established in HaCaT cells"): no animals.
+_CELL_MODEL = re.compile(
+    r"\b(?:in vitro|cells?|cell lines?|keratinocytes|fibroblasts|melanocytes|HaCaT|HDFs?|DPCs?|spheroids|skin "
+    r"equivalents?|reconstructed (?:human )?(?:skin|epidermis)|co-?cultures?)\b",
+    re.IGNORECASE,
+)
+_SPECIES_WORD = re.compile(r"\b(?:mice|mouse|murine|rats?|rabbits?|pigs?|porcine|zebrafish|dogs?|animals?)\b",
+                           re.IGNORECASE)
+
+
+def is_cell_model(candidate: Label) -> bool:
+    """An animal-model cue ("-induced ... model", "imiquimod-treated") in a sentence about cells, naming no animal."""
+    if not (candidate.facet == SUBJECTS and candidate.value == "animal"):
+        return False
+    sentence, match = candidate.evidence.sentence, candidate.evidence.match
+    if not match or _SPECIES_WORD.search(match) or _SPECIES_WORD.search(sentence):
+        return False
+    names_a_model = re.search(r"model|induced|treated|wounds?", match, re.IGNORECASE)
+    return bool(names_a_model) and bool(_CELL_MODEL.search(sentence))
 
 
 def names_a_donor(candidate: Label) -> bool:
-    """A person or animal named as where cells, blood or tissue came from: no subject of the study."""
-    if not (candidate.facet == "species" or (candidate.facet == SUBJECTS and candidate.value in ("human", "animal"))):
+    """A person or animal named as where cells, blood or tissue came from: no subject of the study.
+
+    Samples taken around the study's own treatment ("biopsies from 12 patients before and after
+    exosome microneedling") name participants, not donors.
+    """
+    donor_facet = candidate.facet == "species" or (
+        candidate.facet == SUBJECTS and candidate.value in ("human", "animal"))
+    donor_design = candidate.facet == DESIGN and candidate.value in ("case_report", "case_series")
+    if not (donor_facet or donor_design):
         return False
     sentence, match = candidate.evidence.sentence, candidate.evidence.match
     at = sentence.find(match) if match else -1
-    return at > 0 and bool(_DONOR.search(sentence[:at]))
+    return at > 0 and bool(_DONOR.search(sentence[:at])) and not _SAMPLED_IN_THE_STUDY.search(sentence)
 
 
 def _level_detail(level: int | None) -> str:

@@ -27,6 +27,7 @@ from exoreview.classify.design import (
     WEAK_METHOD,
     DesignDecision,
     decide_design,
+    is_cell_model,
     is_tissue_ex_vivo,
     names_a_donor,
 )
@@ -190,7 +191,8 @@ class RuleClassifier:
         an animal's tissue used ex vivo, which names no animal model."""
         implied = self._implied(candidates) + _species_as_animals(candidates)
         background.update(id(i) for i, source in implied if id(source) in background)
-        return [c for c in [*candidates, *(i for i, _ in implied)] if not is_tissue_ex_vivo(c) and not names_a_donor(c)]
+        return [c for c in [*candidates, *(i for i, _ in implied)] if not is_tissue_ex_vivo(c) and not names_a_donor(c)
+                and not is_cell_model(c)]
 
     def _in_scope(self, candidates: list[Label], background: set[int], decision: DesignDecision) -> list[Label]:
         """The candidates each facet may take: this study's own sentences where the facet asks for them.

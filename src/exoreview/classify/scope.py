@@ -41,18 +41,20 @@ _STUDY_MARKER = re.compile(
 # "Twenty women applied the cream"): the study's own result or method, whatever marker comes later.
 # Background states what is known in the present or present perfect ("have been shown to increase").
 _OWN_FINDING = re.compile(
-    r"(?<!\bhas )(?<!\bhave )(?<!\bhad )(?<!\bbeen )(?<!\bto )(?<!\bwhich )(?<!\bthat )"
+    r"(?<!\bhas )(?<!\bhave )(?<!\bhad )(?<!\bbeen )(?<!\bbe )(?<!\bto )(?<!\bwhich )(?<!\bthat )"
     # not an adjective before a noun: "the development of improved treatments", "an increased risk"
     r"(?<!\bthe )(?<!\ban )(?<!\ba )(?<!\bof )(?<!\bfor )(?<!\bwith )(?<!\band )(?<!\bor )(?<!\bmore )"
+    r"(?<!\bis )(?<!\bare )(?<!\bwidely )(?<!\bcommonly )(?<!\bfrequently )(?<!\boften )(?<!\bincreasingly )"
     r"\b(?:(?:significantly|markedly|dramatically|effectively|further|also|both) )?"
     r"(?:increased|decreased|reduced|promoted|improved|enhanced|inhibited|suppressed|accelerated|attenuated"
     r"|alleviated|ameliorated|restored|stimulated|upregulated|up-regulated|downregulated|down-regulated|elevated"
     r"|lowered|prevented|rescued|reversed|applied|received|underwent|fell|rose|declined|dropped|doubled|halved"
-    r"|healed|closed|regrew|recovered)\b"
+    r"|healed|closed|regrew|recovered|used|wore|kept|took)\b"
     r"(?! (?:by|in) (?:previous|prior|earlier|other) )"
     # a method in the passive past: "HaCaT cells were pretreated", "burns were induced on rats"
     r"|\b(?:was|were) (?:\w+ly )?(?!(?:known|thought|believed|considered|first|once|previously|originally|"
-    r"reported|described|discovered|identified|proposed|named|termed|defined)\b)[a-z]+ed\b",
+    r"reported|described|discovered|identified|proposed|named|termed|defined)\b)(?:[a-z]+-)?[a-z]+ed\b"
+    r"|\b(?:was|were) (?:kept|grown|taken|made|built|held|seen)\b",
     re.IGNORECASE,
 )
 _CITED_WORK = re.compile(
