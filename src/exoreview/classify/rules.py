@@ -482,8 +482,10 @@ def _start_keys(pattern: str) -> set[str] | None:
         if op is _c.SUBPATTERN:
             items = list(arg[3]) + items[1:]  # (?:...) and (?-i:...) around the start
         elif op is _c.AT or op is _c.ASSERT_NOT or op is _c.ASSERT:
-            # \b, or ^ (a sentence's start is a word's start): the match begins a word.
-            bounded = bounded or arg in (_c.AT_BOUNDARY, _c.AT_BEGINNING, _c.AT_BEGINNING_STRING)
+            # \b, or ^ (a sentence's start is a word's start): the match begins a word. So does a
+            # lookbehind that ends in a space or a hyphen ("(?<=ADSCs )", "(?<=-)") before a word character.
+            bounded = bounded or arg in (_c.AT_BOUNDARY, _c.AT_BEGINNING, _c.AT_BEGINNING_STRING) or (
+                op is _c.ASSERT and _ends_in_a_separator(arg))
             items = items[1:]
         else:
             break
@@ -491,6 +493,15 @@ def _start_keys(pattern: str) -> set[str] | None:
     if not keys or any(not key or not (key[0].isalnum() or key[0] == "_") for key in keys):
         return None
     return keys
+
+
+def _ends_in_a_separator(assertion: tuple) -> bool:
+    """A lookbehind (direction -1) whose last character is a space or a hyphen."""
+    direction, pattern = assertion
+    items = list(pattern)
+    if direction != -1 or not items or items[-1][0] is not _c.LITERAL:
+        return False
+    return chr(items[-1][1]) in " -"
 
 
 def _prefixes(items: list, budget: int) -> set[str]:
