@@ -148,7 +148,7 @@ def _trial_of_animals(primary: list[Label], studied: list[Label]) -> bool:
 
 def is_tissue_ex_vivo(candidate: Label) -> bool:
     """An animal's tissue used ex vivo ("an ex vivo test on porcine skin") names no animal model."""
-    if not (candidate.facet == "species" or (candidate.facet == SUBJECTS and candidate.value == "animal")):
+    if not _names_who(candidate, ("animal",)):
         return False
     sentence, match = candidate.evidence.sentence, candidate.evidence.match
     if not match or not _EX_VIVO.search(sentence):
@@ -181,6 +181,12 @@ _CELL_MODEL = re.compile(
 )
 _SPECIES_WORD = re.compile(r"\b(?:mice|mouse|murine|rats?|rabbits?|pigs?|porcine|zebrafish|dogs?|animals?)\b",
                            re.IGNORECASE)
+_MODEL_WORD = re.compile(r"model|induced|treated|wounds?", re.IGNORECASE)
+
+
+def _names_who(candidate: Label, subjects: tuple[str, ...]) -> bool:
+    """A species label, or a subjects label of one of `subjects`: a cue that names who was studied."""
+    return candidate.facet == "species" or (candidate.facet == SUBJECTS and candidate.value in subjects)
 
 
 def is_cell_model(candidate: Label) -> bool:
@@ -190,8 +196,7 @@ def is_cell_model(candidate: Label) -> bool:
     sentence, match = candidate.evidence.sentence, candidate.evidence.match
     if not match or _SPECIES_WORD.search(match) or _SPECIES_WORD.search(sentence):
         return False
-    names_a_model = re.search(r"model|induced|treated|wounds?", match, re.IGNORECASE)
-    return bool(names_a_model) and bool(_CELL_MODEL.search(sentence))
+    return bool(_MODEL_WORD.search(match)) and bool(_CELL_MODEL.search(sentence))
 
 
 def names_a_donor(candidate: Label) -> bool:
@@ -200,10 +205,8 @@ def names_a_donor(candidate: Label) -> bool:
     Samples taken around the study's own treatment ("biopsies from 12 patients before and after
     exosome microneedling") name participants, not donors.
     """
-    donor_facet = candidate.facet == "species" or (
-        candidate.facet == SUBJECTS and candidate.value in ("human", "animal"))
     donor_design = candidate.facet == DESIGN and candidate.value in ("case_report", "case_series")
-    if not (donor_facet or donor_design):
+    if not (_names_who(candidate, ("human", "animal")) or donor_design):
         return False
     sentence, match = candidate.evidence.sentence, candidate.evidence.match
     at = sentence.find(match) if match else -1

@@ -10,7 +10,15 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from exoreview.plugins import RENDERERS, SOURCES
-from exoreview.protocol.model import DETAIL_FACETS, Protocol, ProtocolError, ReportLayout, Taxonomy
+from exoreview.protocol.model import (
+    DETAIL_FACETS,
+    FacetScope,
+    Protocol,
+    ProtocolError,
+    ReportLayout,
+    Taxonomy,
+    TaxonomyClass,
+)
 
 _BUILTIN_PACKAGE = "exoreview.protocol.builtin"
 
@@ -136,10 +144,10 @@ def lend_facets(taxonomy: Taxonomy, label: str) -> Taxonomy:
 
     A borrowed facet brings its scope, anchors and comparators, so it is read as in its own review.
     """
-    facets: dict = {}
-    scope: dict = {}
-    anchors: dict = {}
-    comparators: dict = {}
+    facets: dict[str, dict[str, TaxonomyClass]] = {}
+    scope: dict[str, FacetScope] = {}
+    anchors: dict[str, list[str]] = {}
+    comparators: dict[str, list[str]] = {}
     for name, wanted in taxonomy.facets_from.items():
         lender = builtin_taxonomy(name)
         for facet in wanted:

@@ -105,7 +105,9 @@ def _token_hash(token: str) -> str:
 def open_session(store: Store, user: User) -> tuple[str, Session]:
     """A new session: (the token for the cookie, the session with its CSRF token)."""
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
-    expires = (datetime.now(UTC) + timedelta(hours=SESSION_HOURS)).replace(microsecond=0).isoformat()
+    now = datetime.now(UTC).replace(microsecond=0)
+    store.db.execute("DELETE FROM sessions WHERE expires_at < ?", (now.isoformat(),))  # expired ones go
+    expires = (now + timedelta(hours=SESSION_HOURS)).isoformat()
     store.db.execute("INSERT INTO sessions(token_hash, user_id, csrf, created_at, expires_at) VALUES (?,?,?,?,?)",
                      (_token_hash(token), user.id, csrf, utc_now(), expires))
     return token, Session(user, csrf)

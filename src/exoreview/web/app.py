@@ -70,24 +70,25 @@ class LoginThrottle:
 
 
 class ReviewApp:
-    """The app over one review folder: a store connection per server thread, the protocol read once."""
+    """The app over one review folder: the protocol read once, one store connection.
+
+    Every endpoint is async, so every request runs on the event loop's thread, which opens the
+    connection on first use and keeps it (SQLite connections stay in the thread that opened them).
+    """
 
     def __init__(self, folder: ReviewFolder) -> None:
         self.folder = folder
         self.protocol: Protocol = folder.protocol()
         self.throttle = LoginThrottle()
-        self._local = threading.local()
+        self._store: Store | None = None
         templates = resources.files("exoreview.web") / "templates"
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
                                       undefined=jinja2.StrictUndefined)
 
     def store(self) -> Store:
-        """This thread's connection (SQLite connections stay in the thread that opened them)."""
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = Store.open(self.folder.store_file, must_exist=True)
-            self._local.store = store
-        return store
+        if self._store is None:
+            self._store = Store.open(self.folder.store_file, must_exist=True)
+        return self._store
 
     def render(self, name: str, status: int = 200, **context: object) -> HTMLResponse:
         body = self.env.get_template(name).render(protocol=self.protocol, **context)

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from exoreview.checking import facet_checks, standing
+from exoreview.checking import LabelKey, facet_checks, standing
 from exoreview.classify.sentences import field_text, split_sentences
+from exoreview.protocol import Taxonomy
+from exoreview.records import Record
 from exoreview.results import Evidence, Label
-from exoreview.store.team import LabelCheck, Session, TeamError, add_check, checks, users
+from exoreview.store.team import LabelCheck, Session, TeamError, add_check, added_label, checks, users
 from exoreview.synthesis.prisma import compute_flow
 from exoreview.synthesis.tables import class_label, facet_names
 
@@ -76,7 +78,7 @@ async def study(app: ReviewApp, request: Request, session: Session, error: str =
     verdicts = standing(checks(store, record_id))
     rows = [_row(label, verdicts, taxonomy, machine=True) for label in store.labels(record_id)]
     made = {(r.facet, r.value) for r in rows}
-    rows += [_row(_added(c), verdicts, taxonomy, machine=False)
+    rows += [_row(added_label(c), verdicts, taxonomy, machine=False)
              for (_, facet, value), c in verdicts.items() if c.verdict == "added" and (facet, value) not in made]
     facets = {facet: [(value, spec.label) for value, spec in classes.items()]
               for facet, classes in taxonomy.facets.items()}
@@ -108,13 +110,13 @@ async def check(app: ReviewApp, request: Request, session: Session) -> Response:
     return RedirectResponse(f"/studies/{record_id}#facet-{facet}", status_code=303)
 
 
-def words_evidence(record: object, words: str, reviewer: str) -> Evidence | None:
+def words_evidence(record: Record, words: str, reviewer: str) -> Evidence | None:
     """The sentence of the title or abstract holding the selected words, as a label's evidence."""
     words = " ".join(words.split())
     if len(words) < 3:
         return None
     for field_name in CHECKED_FIELDS:
-        text = field_text(record, field_name)  # type: ignore[arg-type]
+        text = field_text(record, field_name)
         for sentence in split_sentences(text):
             at = " ".join(sentence.text.split()).find(words)
             if at >= 0:
@@ -127,16 +129,11 @@ def _machine_has(labels: list[Label], facet: str, value: str) -> bool:
     return any(label.facet == facet and label.value == value for label in labels)
 
 
-def _added(check_: LabelCheck) -> Label:
-    evidence = check_.evidence or Evidence("", 0, 0, "", "")
-    return Label(check_.record_id, check_.facet, check_.value, evidence)
-
-
-def _row(label: Label, verdicts: dict, taxonomy: object, *, machine: bool) -> LabelRow:
+def _row(label: Label, verdicts: dict[LabelKey, LabelCheck], taxonomy: Taxonomy, *, machine: bool) -> LabelRow:
     sentence, match = label.evidence.sentence, label.evidence.match
     at = sentence.find(match) if match else -1
     before, after = (sentence, "") if at < 0 else (sentence[:at], sentence[at + len(match):])
     judged = verdicts.get((label.record_id, label.facet, label.value))
-    return LabelRow(label.facet, label.value, class_label(taxonomy, label.facet, label.value),  # type: ignore[arg-type]
+    return LabelRow(label.facet, label.value, class_label(taxonomy, label.facet, label.value),
                     before, match if at >= 0 else "", after, label.evidence.field_name,
                     judged.verdict if judged else "", judged.reviewer if judged else "", machine)
