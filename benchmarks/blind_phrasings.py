@@ -2,7 +2,9 @@
 
 `data/blind_phrasings.json` holds every abstract-style case that helpers wrote from how papers in
 the field are phrased, without reading any paper of the real set, each with the labels the guide
-(data/LABELING.md) gives it. The ones the classifier gets right are also a test
+(data/LABELING.md) gives it: short phrasings (one to four sentences aimed at one facet) and whole
+abstracts (150-300 words, scored on design, subjects, EV source and route together), counted apart.
+The ones the classifier gets right are also a test
 (tests/test_classify_phrasings_blind.py); the ones it misses are listed with `--misses`.
 
     python benchmarks/blind_phrasings.py [--misses] [--json]
@@ -29,17 +31,20 @@ def score(show_misses: bool = False) -> dict:
     for case in cases:
         record = Record(title=case["title"], abstract=[AbstractSection(case["abstract"])], pub_date=PubDate(year=2021))
         labels = classifier.classify(record)
+        form = case.get("form", "phrasing")
         for facet, expected in case["expect"].items():
             got = sorted({lab.value for lab in labels if lab.facet == facet and not lab.negated})
-            total[facet] += 1
+            total[form, facet] += 1
             if got == sorted(expected):
-                right[facet] += 1
+                right[form, facet] += 1
             elif show_misses:
                 misses.append({"kind": case["kind"], "facet": facet, "expected": expected, "got": got,
-                               "abstract": case["abstract"]})
-    return {"benchmark": "blind_phrasings", "cases": len(cases),
-            "facets": {f: {"cases": total[f], "right": right[f], "share": round(right[f] / total[f], 3)}
-                       for f in sorted(total)},
+                               "abstract": case["abstract"], "form": form})
+    forms = Counter(case.get("form", "phrasing") for case in cases)
+    return {"benchmark": "blind_phrasings", "cases": len(cases), "forms": dict(forms),
+            "facets": {f"{form}/{facet}": {"cases": total[form, facet], "right": right[form, facet],
+                                            "share": round(right[form, facet] / total[form, facet], 3)}
+                       for form, facet in sorted(total)},
             "misses": misses}
 
 
@@ -52,9 +57,9 @@ def main() -> int:
     if args.json:
         print(json.dumps(result))
         return 0
-    print(f"{result['cases']} blind phrasings")
-    for facet, figures in result["facets"].items():
-        print(f"  {facet:10} {figures['right']}/{figures['cases']} right ({figures['share']:.0%})")
+    print(f"{result['cases']} blind cases: " + ", ".join(f"{n} {form}s" for form, n in result["forms"].items()))
+    for key, figures in result["facets"].items():
+        print(f"  {key:26} {figures['right']}/{figures['cases']} right ({figures['share']:.0%})")
     for miss in result["misses"]:
         print(f"- [{miss['kind']}] {miss['facet']}: expected {miss['expected']}, got {miss['got']}")
         print(f"    {miss['abstract']}")

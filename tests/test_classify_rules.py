@@ -87,6 +87,8 @@ def test_builtin_protocol_has_every_facet_and_class(taxonomy: Taxonomy) -> None:
 
 def test_design_classes_carry_evidence_levels_in_order(taxonomy: Taxonomy) -> None:
     levels = {cid: spec.evidence_level for cid, spec in taxonomy.classes("design").items()}
+    # Letters, editorials and bibliometric studies ("other") report no evidence of their own: no level.
+    assert levels.pop("other") is None
     assert all(level is not None and 1 <= level <= 7 for level in levels.values())
     assert levels["meta_analysis"] == levels["systematic_review"] == 1
     assert levels["rct"] < levels["nonrandomized_trial"] < levels["case_series"] < levels["case_report"]

@@ -129,7 +129,7 @@ class Expansion:
 
     def note(self, start: int, end: int) -> str:
         """'ASC = amniotic stem cells' for every replaced short form inside text[start:end]."""
-        notes = [note for s, e, _, _, note in self.spans if s < end and start < e]
+        notes = [note for s, e, _, _, note in self.spans if note and s < end and start < e]
         return "; ".join(dict.fromkeys(notes))
 
     def _position(self, position: int, is_start: bool) -> int:
@@ -144,26 +144,63 @@ class Expansion:
 
 
 def expand_short_forms(text: str, meanings: dict[str, str]) -> Expansion:
-    """`text` with every short form of `meanings` ("ASC", "ASCs", "ASC-exosomes") read as its long form."""
-    if not meanings:
-        return Expansion(text, text, [])
-    pattern = _short_form_pattern(tuple(sorted(meanings, key=len, reverse=True)))
+    """`text` with every short form of `meanings` ("ASC", "ASCs", "ASC-exosomes") read as its long form.
+
+    The copy is also made plain where writing varies but meaning does not, so one cue reads them all:
+    - a definition's parenthesis ("dermal papilla cells (DPCs) were treated", "cell (DPC)-derived")
+      and a group size ("patients (n = 24) received") are dropped;
+    - scare quotes around a word or two ("bovine colostrum-derived 'exosome' products") are dropped;
+    - "originated from", "the conditioned medium of" and the like read as "derived from".
+    """
+    edits = sorted(_edits(text, meanings), key=lambda edit: (edit[0], -edit[1]))
     pieces: list[str] = []
     spans: list[tuple[int, int, int, int, str]] = []
     last = length = 0
-    for m in pattern.finditer(text):
-        short = m.group("short")
-        long_form = meanings.get(short) or meanings.get(_PLURAL.sub("", short), short)
-        pieces.append(text[last : m.start()])
-        length += m.start() - last
-        pieces.append(long_form)
-        spans.append((length, length + len(long_form), m.start(), m.end(), f"{short} = {long_form}"))
-        length += len(long_form)
-        last = m.end()
+    for start, end, replacement, note in edits:
+        if start < last:
+            continue  # overlaps an earlier edit
+        pieces.append(text[last:start])
+        length += start - last
+        pieces.append(replacement)
+        spans.append((length, length + len(replacement), start, end, note))
+        length += len(replacement)
+        last = end
     if not spans:
         return Expansion(text, text, [])
     pieces.append(text[last:])
     return Expansion(text, "".join(pieces), spans)
+
+
+def _edits(text: str, meanings: dict[str, str]) -> list[tuple[int, int, str, str]]:
+    """(start, end, replacement, note) of every change `expand_short_forms` makes to `text`."""
+    edits = []
+    for m in _short_form_pattern(tuple(sorted(meanings, key=len, reverse=True))).finditer(text):
+        short = m.groupdict().get("short")
+        if short is None:  # an aside: read as nothing
+            edits.append((m.start(), m.end(), "", ""))
+        else:
+            long_form = meanings.get(short) or meanings.get(_PLURAL.sub("", short), short)
+            edits.append((m.start(), m.end(), long_form, f"{short} = {long_form}"))
+    if "'" in text or "\u2018" in text or '"' in text or "\u201c" in text:
+        for m in _SCARE_QUOTES.finditer(text):
+            edits.extend(((m.start(1), m.end(1), "", ""), (m.start(3), m.end(3), "", "")))
+    if "from" in text or " of " in text:
+        edits.extend((m.start(), m.end(), "derived from", "") for m in _DERIVED_FROM.finditer(text))
+        edits.extend((m.start(), m.end(), "", "") for m in _MEDIUM_OF.finditer(text))
+    return edits
+
+
+# 'exosome', "exosome", ‘exosome products’: quotes around one to three words, not an apostrophe.
+_SCARE_QUOTES = re.compile(
+    r"(?<![\w'\u2019])(['\u2018\"\u201c])([\w-]+(?: [\w-]+){0,2})(['\u2019\"\u201d])(?![\w'\u2019])")
+# Ways of saying where vesicles came from that mean "derived from".
+_DERIVED_FROM = re.compile(r"\b(?:originat(?:ed|ing)|stemm(?:ed|ing)|sourced|coming) from\b", re.IGNORECASE)
+# "from the conditioned medium of HEK293T cells" reads as "from HEK293T cells": the medium is the cells'.
+_MEDIUM_OF = re.compile(
+    r"(?<=\bfrom )(?:the )?(?:(?:serum-free |exosome-free |EV-depleted )?(?:conditioned (?:culture )?(?:medium|media)"
+    r"|(?:cell )?culture (?:supernatants?|medium|media)|supernatants?|secretomes?)) of ",
+    re.IGNORECASE,
+)
 
 
 _PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
@@ -174,7 +211,13 @@ def _short_form_pattern(shorts: tuple[str, ...]) -> re.Pattern[str]:
     if pattern is None:
         if len(_PATTERNS) > 10_000:
             _PATTERNS.clear()
-        alternatives = "|".join(re.escape(s) for s in shorts)
-        # Case matters ("AD" is not "ad"); a plural "s" may follow; a hyphen may join the next word.
-        pattern = _PATTERNS[shorts] = re.compile(rf"(?<![\w-])(?P<short>(?:{alternatives})s?)(?![\w])")
+        group_size = r"n\s?=\s?\d[\d,]*"
+        if shorts:
+            alternatives = "|".join(re.escape(s) for s in shorts)
+            aside = rf"(?:(?:{alternatives})s?|{group_size})"
+            # Case matters ("AD" is not "ad"); a plural "s" may follow; a hyphen may join the next word.
+            short = rf"|(?<![\w-])(?P<short>(?:{alternatives})s?)(?![\w])"
+        else:
+            aside, short = group_size, ""
+        pattern = _PATTERNS[shorts] = re.compile(rf" \((?:{aside})\)(?=[\s,;.:-])" + short)
     return pattern

@@ -123,12 +123,23 @@ class CueScanner:
         )
 
 
-    def deferred(self, start: int, end: int) -> bool:
-        """Whether a call for future work ("are needed", "further studies") stands in the same clause."""
+    def deferred(self, start: int, end: int, done: re.Pattern[str] | None = None) -> bool:
+        """Whether a call for future work ("are needed", "further studies") stands in the same clause.
+
+        With `done` (a pattern of a finding told as done: "lowered", "increased"), a phrase that such
+        a finding introduces, before any call for future work, is not deferred: "Vesicles lowered
+        melanin in B16F10 cells and are candidates for future studies" tested the cells.
+        """
         if not self._deferrals:
             return False
         segment = self._segment(start)
-        return any(self._segment(cue) == segment and not (start <= cue < end) for cue in self._deferrals)
+        deferrals = [cue for cue in self._deferrals if self._segment(cue) == segment and not (start <= cue < end)]
+        if not deferrals or done is None:
+            return bool(deferrals)
+        clause_start = self._segment_starts[segment] if self._segment_starts else 0
+        if any(cue < start for cue in deferrals):
+            return True
+        return not done.search(self.text, clause_start, start)
 
 
 def _pattern(pattern: re.Pattern[str], flags: int) -> re.Pattern[str]:
@@ -137,6 +148,12 @@ def _pattern(pattern: re.Pattern[str], flags: int) -> re.Pattern[str]:
 
 def _words(text: str, start: int, end: int) -> int:
     return len(_WORD.findall(text, start, end))
+
+
+def hard_clause_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each part of a sentence between hard breaks (";", ":", "but", "whereas", ", which")."""
+    starts = [0, *(m.start() for m in _HARD_BREAK.finditer(text))]
+    return list(zip(starts, [*starts[1:], len(text)], strict=True))
 
 
 def clause_spans(text: str, lowered: bool = False) -> list[tuple[int, int]]:

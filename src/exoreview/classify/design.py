@@ -23,11 +23,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from exoreview.classify.scope import reports_own_work
 from exoreview.results import Evidence, Label
 
 DESIGN = "design"
 SUBJECTS = "subjects"
 
+# Editorials, letters, commentaries, bibliometric studies, consensus statements, surveys of clinicians.
+SECONDARY_OTHER = "other"
 REVIEW_DESIGNS = frozenset({"meta_analysis", "systematic_review", "narrative_review"})
 HUMAN_DESIGNS = ("rct", "split_face", "nonrandomized_trial", "case_series", "case_report")  # strongest first
 LAB_DESIGNS = ("animal", "ex_vivo", "in_vitro")
@@ -41,6 +44,12 @@ IMPLIED_SUBJECTS = {
 WEAK_METHOD = "weak-pattern"
 # People took part but no design is named: the weakest trial design that treats people.
 UNNAMED_HUMAN_DESIGN = "nonrandomized_trial"
+# "Two women developed", "In one patient", "A 32-year-old man": a human cue that counts one or two people.
+CASE_REPORT = "case_report"
+_ONE_OR_TWO_PEOPLE = re.compile(
+    r"(?:(?:in|of|for|to) )?(?:one|two|both|1|2|a single|a(?= [\w-]+ ?(?:patient|woman|man|girl|boy|child)\b)"
+    r"|an? (?:\d{1,3}|[a-z]+)[- ]year[- ]old)\b(?! (?:hundred|thousand|or more|groups?)\b)"
+    r"(?![\d,.])", re.IGNORECASE)
 # When no design is named, what was studied tells the design of a laboratory study.
 DESIGN_FROM_SUBJECT = {"animal": "animal", "ex_vivo": "ex_vivo", "in_vitro": "in_vitro"}
 # "We report a case and review the literature": a case report, not a review.
@@ -88,9 +97,24 @@ def decide_design(
     candidates = [c for c in candidates if c not in weak]
     decision = _decide(candidates, levels, key)
     fallback = [c for c in weak if not c.negated and not c.hedged]
-    if decision.design is not None or not fallback:
-        return decision
-    return _weak_decision(fallback, levels, key)
+    if decision.design is None and fallback:
+        return _weak_decision(fallback, levels, key)
+    if _survey_of_laboratory_work(decision, candidates, fallback):
+        return _weak_decision([c for c in fallback if c.value in REVIEW_DESIGNS], levels, key)
+    return decision
+
+
+def _survey_of_laboratory_work(decision: DesignDecision, candidates: list[Label], fallback: list[Label]) -> bool:
+    """A laboratory design read only from sentences that report no work of the paper's own, and a review's cue.
+
+    "The following aspects are addressed: ... uptake by keratinocytes", "Mouse models and the first
+    trials are discussed": the cells and animals are the literature's, and the paper is a review.
+    """
+    if decision.value not in LAB_DESIGNS or not any(c.value in REVIEW_DESIGNS for c in fallback):
+        return False
+    laboratory = [c for c in candidates if not c.negated and c.value in LAB_DESIGNS
+                  and c.facet in (DESIGN, SUBJECTS) and c.evidence.field_name == "abstract"]
+    return bool(laboratory) and not any(reports_own_work(c.evidence.sentence) for c in laboratory)
 
 
 def _weak_decision(fallback: list[Label], levels: dict[str, int | None], key: Callable[[Label], tuple]
@@ -113,6 +137,11 @@ def _decide(candidates: list[Label], levels: dict[str, int | None], key: Callabl
     designs = [c for c in candidates if c.facet == DESIGN and not c.negated]
     primary = [c for c in designs if c.value not in REVIEW_DESIGNS and not c.hedged]
     studied = [c for c in candidates if c.facet == SUBJECTS and not c.negated and not c.hedged]
+    secondary = [c for c in designs if c.value == SECONDARY_OTHER and not c.hedged]
+    if secondary:  # a letter, editorial or bibliometric study, whatever studies it discusses
+        best = min(secondary, key=key)
+        return DesignDecision(replace(best, detail=_level_detail(levels.get(SECONDARY_OTHER))), None)
+    primary = [c for c in primary if c.value != SECONDARY_OTHER]
     reviews = _own_reviews(designs, primary)
     ruled_out: frozenset[str] = frozenset()
     if not reviews and _trial_of_animals(primary, studied):
@@ -163,8 +192,8 @@ _DONOR = re.compile(
     r"(?:\b(?:isolated|obtained|derived|harvested|collected|extracted|prepared|purified|sourced|donated|taken|sampled"
     r"|biopsied|excised|dissected|microdissected|cultured|established|flushed|generated)"
     r"|\b(?:cells|fibroblasts|keratinocytes|melanocytes|ADSCs|BMSCs|MSCs|macrophages|follicles|vibrissae|skin|tissue"
-    r"|plasma|PRP|serum|blood|explants)(?: [\w-]+){0,3}?) from (?:(?!(?:were|was|and|into|to|in|then|on|after)\b)"
-    r"[\w/,()-]+ ){0,6}$",
+    r"|plasma|PRP|serum|blood|explants)(?: [\w-]+){0,3}?) from (?:(?!(?:were|was|into|to|in|then|on|after)\b)"
+    r"(?!and (?:then |were |was )?[a-z]+ed\b)[\w/,()-]+ ){0,8}$",
     re.IGNORECASE,
 )
 # Samples taken from people around a treatment they received in the study: they took part.
@@ -213,6 +242,31 @@ def names_a_donor(candidate: Label) -> bool:
     return at > 0 and bool(_DONOR.search(sentence[:at])) and not _SAMPLED_IN_THE_STUDY.search(sentence)
 
 
+# "murine RAW 264.7 macrophages", "rat tail collagen", "BALB/c 3T3 fibroblasts", "bovine milk": an animal word
+# that says what cells or material are, not that animals were studied.
+_MATERIAL_AFTER = re.compile(
+    r"[\s-]+(?:(?!(?:were|was|received|and|or|with|the|an?|to|into|in|of)\b)[\w/.-]+[\s-]+){0,2}?"
+    r"(?:cells?|cell lines?|fibroblasts|keratinocytes|melanocytes|macrophages|sebocytes|adipocytes|chondrocytes"
+    r"|osteoblasts|(?:[A-Z][\w-]*)?MSCs?|BMSCs?|ADSCs?|stem cells|tail|collagen|serum|sera|plasma"
+    r"|milk|colostrum|platelets?|lysates?|exosomes|EVs|vesicles|(?:3T3|RAW|B16|L929|NIH)\b)",
+    re.IGNORECASE)
+
+
+def names_a_material(candidate: Label) -> bool:
+    """An animal word that names what cells or material were used, not animals studied."""
+    if not _names_who(candidate, ("animal",)):
+        return False
+    sentence, match = candidate.evidence.sentence, candidate.evidence.match
+    first = match.split()[0] if match else ""
+    if not (_SPECIES_WORD.fullmatch(first) or _STRAIN.fullmatch(first)):
+        return False
+    at = sentence.find(match)  # "rat skin" in "Rat skin fibroblasts were exposed": the cells' origin
+    return at >= 0 and bool(_MATERIAL_AFTER.match(sentence, at + len(match)))
+
+
+_STRAIN = re.compile(r"(?:murine|bovine|equine|canine|C57BL/?6\w*|BALB/?c|Sprague[- ]Dawley|Wistar)", re.IGNORECASE)
+
+
 def _level_detail(level: int | None) -> str:
     return f"evidence_level={level}" if level else ""
 
@@ -231,10 +285,13 @@ def _primary_design(primary: list[Label], studied: list[Label]) -> tuple[str | N
     human = next((d for d in HUMAN_DESIGNS if d in named), None)
     if human is not None:
         return human, primary
-    if any(c.value == "human" for c in studied):
-        # People took part and no design is named: a clinical study, read as non-randomized.
-        return UNNAMED_HUMAN_DESIGN, [replace(c, facet=DESIGN, value=UNNAMED_HUMAN_DESIGN)
-                                      for c in studied if c.value == "human"]
+    people = [c for c in studied if c.value == "human"]
+    if people:
+        # People took part and no design is named: one or two people are a case report, more a
+        # clinical study, read as non-randomized.
+        unnamed = CASE_REPORT if all(_ONE_OR_TWO_PEOPLE.match(c.evidence.match) for c in people) \
+            else UNNAMED_HUMAN_DESIGN
+        return unnamed, [replace(c, facet=DESIGN, value=unnamed) for c in people]
     return _laboratory_design(primary, studied, named)
 
 

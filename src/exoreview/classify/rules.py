@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from exoreview.classify.abbreviations import definitions_of, expand_short_forms
-from exoreview.classify.cues import CueScanner
+from exoreview.classify.cues import CueScanner, clause_spans, hard_clause_spans
 from exoreview.classify.design import (
     DESIGN,
     HUMAN_DESIGNS,
@@ -30,9 +30,10 @@ from exoreview.classify.design import (
     is_cell_model,
     is_tissue_ex_vivo,
     names_a_donor,
+    names_a_material,
 )
 from exoreview.classify.details import detail_labels
-from exoreview.classify.scope import BACKGROUND, STUDY, sentence_scopes
+from exoreview.classify.scope import BACKGROUND, FINDING_TOLD_AS_DONE, STUDY, sentence_scopes
 from exoreview.classify.sentences import Sentence, list_items, record_sentences
 from exoreview.protocol.model import ProtocolError, Taxonomy, TaxonomyClass
 from exoreview.records import Record
@@ -66,6 +67,15 @@ try:
 except ImportError:  # pragma: no cover - other Python versions
     _parser = None  # type: ignore[assignment]
 # A sentence that refers back to the one before ("They...", "...incorporated them into...").
+# The words between a treatment and its route when the treatment is the subject: "bleomycin was injected ",
+# "Evans blue dye was injected ", "C. acnes (1 x 10^7 CFU) was intradermally ".
+_SUBJECT_OF_ROUTE = re.compile(
+    r"(?:\s*\([^()]{0,40}\))?(?:\s+[\w-]+){0,2}?\s+(?:was|were)\s+(?:\w+ly\s+)?(?:[a-z]+ed\s+)?",
+                               re.IGNORECASE)
+_PHRASE_BREAK = re.compile(r"[,;]|\b(?:and|or|versus|vs|whereas|while|but)\b", re.IGNORECASE)
+# "GDNVs (1 mg/mL) or 3% ": the vesicles and another treatment as joint subjects of one verb.
+_SHARED_SUBJECT = re.compile(r"[\w-]*(?:\s*\([^()]{0,30}\))?\s*(?:,|,? and|,? or|and/or)\s+(?:[\d.]+\s*%\s*)?",
+                             re.IGNORECASE)
 _REFERS_BACK = re.compile(r"\b(?:they|them|these|their|such vesicles|such particles)\b", re.IGNORECASE)
 _KEY_LENGTH = 6  # characters of a word's beginning used to look patterns up
 _WORD_START = re.compile(r"\b\w")
@@ -112,6 +122,7 @@ class RuleClassifier:
         self._order: dict[tuple[str, str], int] = {}
         self._implies: dict[tuple[str, str], list[str]] = {}
         self._modifiers: set[tuple[str, str]] = set()
+        self._listed: dict[str, list[_Rule]] = {}  # facet -> rules of names read only as list items
         self.levels: dict[str, int | None] = {}
         self._anchors = _joined_patterns(taxonomy.anchors, "anchors")
         self._comparators = _joined_patterns(taxonomy.comparators, "comparators")
@@ -129,6 +140,8 @@ class RuleClassifier:
         for pattern in spec.patterns:
             self._add_rule(_Rule(facet, value, _compile(facet, value, pattern), frozenset(spec.yields_to),
                                  modifier=spec.modifier))
+        for pattern in spec.listed_patterns:
+            self._listed.setdefault(facet, []).append(_Rule(facet, value, _compile(facet, value, pattern)))
         for pattern in spec.weak_patterns:
             if facet != DESIGN:
                 raise ProtocolError(f"taxonomy facet {facet!r}, class {value!r}: weak_patterns apply to the "
@@ -192,7 +205,7 @@ class RuleClassifier:
         implied = self._implied(candidates) + _species_as_animals(candidates)
         background.update(id(i) for i, source in implied if id(source) in background)
         return [c for c in [*candidates, *(i for i, _ in implied)] if not is_tissue_ex_vivo(c) and not names_a_donor(c)
-                and not is_cell_model(c)]
+                and not is_cell_model(c) and not names_a_material(c)]
 
     def _in_scope(self, candidates: list[Label], background: set[int], decision: DesignDecision) -> list[Label]:
         """The candidates each facet may take: this study's own sentences where the facet asks for them.
@@ -295,12 +308,13 @@ class RuleClassifier:
                     or self._about_the_vesicles(h, expansion.text, before)]
         if not hits:
             return []
+        hits.extend(self._listed_hits(expansion.text, hits))
         scanner = CueScanner(expansion.text)
         for hit in hits:
             if hit.rule.facet not in NEGATION_EXEMPT_FACETS:
                 hit.negated = scanner.negated(hit.start, hit.end)
             if hit.rule.facet in FACTUAL_FACETS:
-                hit.hedged = scanner.deferred(hit.start, hit.end)
+                hit.hedged = scanner.deferred(hit.start, hit.end, FINDING_TOLD_AS_DONE)
             else:
                 hit.hedged = scanner.hedged(hit.start, hit.end)
         labels = []
@@ -313,14 +327,48 @@ class RuleClassifier:
                                 hedged=hit.hedged, detail=expansion.note(hit.start, hit.end)))
         return labels
 
+    def _listed_hits(self, text: str, hits: list[_Hit]) -> list[_Hit]:
+        """Names read as items of a list that a hit of the same facet heads.
+
+        "Exosomes from adipose tissue, bone marrow and umbilical cord": the first item matched with its
+        head ("exosomes from"); the next ones share that head, so their bare names count too. Only
+        list glue (commas, "and", "or", "followed by", a few modifiers) may stand between two items.
+        A list may also end at its head: "plant-derived and colostrum-derived exosomes".
+        """
+        found: list[_Hit] = []
+        for facet, rules in self._listed.items():
+            # "exosomes from A, B and C" is a list of sources; "A exosomes and keratinocytes" is not.
+            ours = [h for h in hits if h.rule.facet == facet]
+            heads = [h for h in ours if not _ENDS_WITH_VESICLES.search(text, h.start, h.end)]
+            # "plant-derived and bovine colostrum-derived exosomes": an item before a head that names the vesicles.
+            tails = [h for h in ours if h not in heads]
+            if not ours:
+                continue
+            items = sorted((_Hit(rule, m.start(), m.end()) for rule in rules for m in rule.pattern.finditer(text)
+                            if m.end() > m.start()), key=lambda h: h.start)
+            for item in items:
+                listed = [f for f in found if f.rule.facet == facet]
+                if any(h.start <= item.start < h.end or item.start <= h.start < item.end for h in [*ours, *listed]):
+                    continue  # already named by a full pattern, or inside an item read before
+                after_head = any(h.end <= item.start and _LIST_GLUE.fullmatch(text, h.end, item.start)
+                                 for h in [*heads, *listed])
+                before_tail = any(item.end <= h.start and _GLUE_BEFORE.fullmatch(text, item.end, h.start)
+                                  for h in tails)
+                if after_head or before_tail:
+                    found.append(item)
+        return found
+
     def _about_the_vesicles(self, hit: _Hit, text: str, previous: str) -> bool:
         """Whether a label is about the vesicles, not another treatment the sentence names.
 
-        With no other treatment named, it is. Otherwise the vesicles (an anchor) must be named nearer
-        to the matched words than the other treatment: "subcutaneous exosomes versus topical
-        minoxidil" is subcutaneous delivery of exosomes, not topical. Only a treatment named within a few
-        words of the route can claim it. A sentence that only refers
-        back ("They were then injected") takes its anchor from the sentence before.
+        With no other treatment named, it is. A treatment in another part of the sentence (after ";",
+        "whereas", "and the control side received") claims nothing. In the route's own clause:
+        - the vesicles named there too: the nearer claims it, and another treatment only from within a
+          few words ("subcutaneous exosomes versus topical minoxidil" is subcutaneous, not topical);
+        - the vesicles not named there: another treatment claims it from nearby or as the subject of its
+          verb ("Bleomycin was injected subcutaneously to induce fibrosis"), unless it shares that verb
+          with the vesicles ("GDNVs or 3% minoxidil were topically applied").
+        A sentence that only refers back ("They were then injected") takes its anchor from the one before.
         """
         facet = hit.rule.facet
         comparators = [m.span() for m in self._comparators[facet].finditer(text)]
@@ -332,8 +380,26 @@ class RuleClassifier:
         anchors = [m.span() for m in anchor.finditer(text)]
         if not anchors:
             return bool(previous and _REFERS_BACK.search(text) and anchor.search(previous))
-        nearest = min(_gap(hit, c) for c in comparators)
-        return nearest > COMPARATOR_REACH or min(_gap(hit, a) for a in anchors) < nearest
+        part = _span_holding(hard_clause_spans(text), hit.start)
+        clause = _span_holding(clause_spans(text), hit.start)
+        if clause[0] < part[0]:
+            clause = (part[0], clause[1])
+        # A treatment named after the route, past a comma or "and", begins another phrase: "Exosomes were
+        # applied topically, and dexamethasone ..." leaves the route to the exosomes.
+        near = [c for c in comparators if clause[0] <= c[0] < clause[1]
+                and not (c[0] >= hit.end and _PHRASE_BREAK.search(text, hit.end, c[0]))]
+        if not near:
+            return True
+        first = min(c[0] for c in near)
+        shared = any(part[0] <= a[0] and a[1] <= first and _SHARED_SUBJECT.fullmatch(text, a[1], first)
+                     for a in anchors)
+        if any(c[1] <= hit.start and _SUBJECT_OF_ROUTE.fullmatch(text, c[1], hit.start) for c in near):
+            return shared
+        nearest = min(_gap(hit, c) for c in near)
+        anchored = [a for a in anchors if clause[0] <= a[0] < clause[1]]
+        if anchored:
+            return nearest > COMPARATOR_REACH or min(_gap(hit, a) for a in anchored) < nearest
+        return nearest > COMPARATOR_REACH or shared
 
     # -- MeSH and publication types -------------------------------------------------------------------
 
@@ -383,6 +449,10 @@ class RuleClassifier:
         ]
 
 
+def _span_holding(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    return next(((s, e) for s, e in spans if s <= position < e), (0, spans[-1][1] if spans else position))
+
+
 def _gap(hit: _Hit, span: tuple[int, int]) -> int:
     """Characters between a hit and a span (0 when they touch or overlap)."""
     return max(span[0] - hit.end, hit.start - span[1], 0)
@@ -406,6 +476,23 @@ def _rank(label: Label) -> tuple[int, int, int, int]:
     """Lower is better: affirmed, then unhedged, then title/abstract, then earliest."""
     evidence = label.evidence
     return (int(label.negated), int(label.hedged), _FIELD_RANK.get(evidence.field_name, 4), evidence.start)
+
+
+_ENDS_WITH_VESICLES = re.compile(r"(?:exo\w*|EVs?|vesicles?|particles?|exosome-like)$", re.IGNORECASE)
+# What may stand between two items of one list: "adipose tissue, bone marrow and umbilical cord",
+# "ADSCs (n = 8), followed by dermal papilla cells", "platelet lysate, as well as from canine keratinocytes".
+_LIST_GLUE = re.compile(
+    r"(?:\s*\([^()]{0,40}\))?(?:\s*(?:in \d+(?: (?:studies|trials|papers|articles))?|\d+))?"
+    r"(?:\s*,\s*(?:(?:and|or|as well as|followed by|together with|plus|and/or)\s+)?"
+    r"|\s+(?:and|or|as well as|followed by|together with|plus|and/or)\s+)"
+    r"(?:(?:from|of|by|in)\s+)?(?:(?:the|human|bovine|canine|equine|porcine|murine|mouse|rat|goat|camel|cow|"
+    r"activated|young|healthy|primary|cultured|various|several|edible|different)\s+){0,3}",
+    re.IGNORECASE,
+)
+
+
+_GLUE_BEFORE = re.compile(r"-?(?:derived|secreted|released|based)?(?:\s*,\s*|\s+(?:and|or|and/or)\s+)"
+                          r"(?:(?:human|bovine|goat|camel|porcine|the)\s+){0,2}", re.IGNORECASE)
 
 
 def _yields(hit: _Hit, hits: list[_Hit]) -> bool:

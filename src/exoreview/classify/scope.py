@@ -34,6 +34,8 @@ _STUDY_MARKER = re.compile(
     r"|(?:patients?|participants?|subjects?|volunteers?|mice|rats) (?:received|underwent)"
     r"|results? (?:showed|demonstrated|revealed|indicated|suggest)"
     r"|(?:showed|demonstrated|revealed|indicated|found) that"
+    # a case report's patient: "A 32-year-old man presented with nodules"
+    r"|\d+-year-old|presented (?:to|with|at)"
     r"|(?:this|it) is the first (?:[\w-]+ )?(?:study|report|trial|investigation|description|clinical study))\b",
     re.IGNORECASE,
 )
@@ -45,11 +47,11 @@ _OWN_FINDING = re.compile(
     # not an adjective before a noun: "the development of improved treatments", "an increased risk"
     r"(?<!\bthe )(?<!\ban )(?<!\ba )(?<!\bof )(?<!\bfor )(?<!\bwith )(?<!\band )(?<!\bor )(?<!\bmore )"
     r"(?<!\bis )(?<!\bare )(?<!\bwidely )(?<!\bcommonly )(?<!\bfrequently )(?<!\boften )(?<!\bincreasingly )"
-    r"\b(?:(?:significantly|markedly|dramatically|effectively|further|also|both) )?"
+    r"(?<![-/])\b(?:(?:significantly|markedly|dramatically|effectively|further|also|both) )?"
     r"(?:increased|decreased|reduced|promoted|improved|enhanced|inhibited|suppressed|accelerated|attenuated"
     r"|alleviated|ameliorated|restored|stimulated|upregulated|up-regulated|downregulated|down-regulated|elevated"
     r"|lowered|prevented|rescued|reversed|applied|received|underwent|fell|rose|declined|dropped|doubled|halved"
-    r"|healed|closed|regrew|recovered|used|wore|kept|took)\b"
+    r"|healed|closed|regrew|recovered|used|wore|kept|took|showed|exhibited|displayed|induced|resulted in)\b"
     r"(?! (?:by|in) (?:previous|prior|earlier|other) )"
     # a method in the passive past: "HaCaT cells were pretreated", "burns were induced on rats"
     r"|\b(?:was|were) (?:\w+ly )?(?!(?:known|thought|believed|considered|first|once|previously|originally|"
@@ -57,6 +59,8 @@ _OWN_FINDING = re.compile(
     r"|\b(?:was|were) (?:kept|grown|taken|made|built|held|seen)\b",
     re.IGNORECASE,
 )
+# The same, for callers that ask whether a phrase reports a result of the study's own.
+FINDING_TOLD_AS_DONE = _OWN_FINDING
 _CITED_WORK = re.compile(
     r"\b(?:previous(?:ly)?|prior|earlier|recent|several|many|numerous|other|existing|published) (?:[\w-]+ )?"
     r"(?:studies|reports|research|work|trials|literature|findings|investigations)\b"
@@ -104,3 +108,17 @@ _THIS_STUDY = re.compile(
 
 def _speaks_of_this_study(text: str) -> bool:
     return bool(_THIS_STUDY.search(text))
+
+
+# "we isolated", "we found", "we built": the authors telling what they did.
+_WE_DID = re.compile(r"\bwe (?:\w+ly )?(?:[a-z]+ed|found|showed|made|built|grew|took|ran|saw|gave|chose|sought)\b"
+                     r"(?<!\bwe reviewed)(?<!\bwe summarized)(?<!\bwe summarised)(?<!\bwe discussed)", re.IGNORECASE)
+
+
+def reports_own_work(text: str) -> bool:
+    """Whether a sentence tells what a study did or found (past tense, a method in the passive, "we did").
+
+    "Studies in murine models have shown faster closure" and "Mouse models of alopecia are
+    discussed" report no work of the paper's own; "Mice were treated with exosomes" does.
+    """
+    return bool(_OWN_FINDING.search(text) or _WE_DID.search(text))

@@ -163,6 +163,10 @@ class TaxonomyClass(_Strict):
     # Design facet only: cues that name the class only when nothing else names a design ("the
     # current limitations and perspectives" reads as a review only in an abstract with no study).
     weak_patterns: list[str] = Field(default_factory=list)
+    # The class's bare name ("bone marrow", "plants", "keratinocytes"), read only as an item of a list
+    # whose head another label of the facet matched: "exosomes from adipose tissue, bone marrow and
+    # umbilical cord", "derived from ADSCs, followed by dermal papilla cells and plants".
+    listed_patterns: list[str] = Field(default_factory=list)
     mesh: list[str] = Field(default_factory=list)  # descriptor UIs
     publication_types: list[str] = Field(default_factory=list)
     evidence_level: int | None = None  # for the design facet: 1 strongest
@@ -177,7 +181,8 @@ class TaxonomyClass(_Strict):
     # ("hydrogel loaded with engineered ADSC exosomes" is adipose and engineered).
     modifier: bool = False
 
-    _regex_shape = field_validator("patterns", "weak_patterns")(classmethod(lambda cls, values: _regexes(values)))
+    _regex_shape = field_validator("patterns", "weak_patterns", "listed_patterns")(
+        classmethod(lambda cls, values: _regexes(values)))
 
 
 FacetScope = Literal["any", "study", "study_first"]
