@@ -96,7 +96,8 @@ def decide_design(
     weak = [c for c in candidates if c.facet == DESIGN and c.evidence.method.startswith(WEAK_METHOD)]
     candidates = [c for c in candidates if c not in weak]
     decision = _decide(candidates, levels, key)
-    fallback = [c for c in weak if not c.negated and not c.hedged]
+    # Hedging does not undo what a review says it is ("We provide an overview ... for future studies").
+    fallback = [c for c in weak if not c.negated and (not c.hedged or c.value in REVIEW_DESIGNS)]
     if decision.design is None and fallback:
         return _weak_decision(fallback, levels, key)
     if _survey_of_laboratory_work(decision, candidates, fallback):
@@ -192,7 +193,7 @@ _DONOR = re.compile(
     r"(?:\b(?:isolated|obtained|derived|harvested|collected|extracted|prepared|purified|sourced|donated|taken|sampled"
     r"|biopsied|excised|dissected|microdissected|cultured|established|flushed|generated)"
     r"|\b(?:cells|fibroblasts|keratinocytes|melanocytes|ADSCs|BMSCs|MSCs|macrophages|follicles|vibrissae|skin|tissue"
-    r"|plasma|PRP|serum|blood|explants)(?: [\w-]+){0,3}?) from (?:(?!(?:were|was|into|to|in|then|on|after)\b)"
+    r"|plasma|PRP|serum|blood|explants)(?: [\w-]+){0,5}?) from (?:(?!(?:were|was|into|to|in|then|on|after)\b)"
     r"(?!and (?:then |were |was )?[a-z]+ed\b)[\w/,()-]+ ){0,8}$",
     re.IGNORECASE,
 )

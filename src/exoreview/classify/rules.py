@@ -122,6 +122,7 @@ class RuleClassifier:
         self._order: dict[tuple[str, str], int] = {}
         self._implies: dict[tuple[str, str], list[str]] = {}
         self._modifiers: set[tuple[str, str]] = set()
+        self._yields_to: dict[tuple[str, str], frozenset[str]] = {}
         self._listed: dict[str, list[_Rule]] = {}  # facet -> rules of names read only as list items
         self.levels: dict[str, int | None] = {}
         self._anchors = _joined_patterns(taxonomy.anchors, "anchors")
@@ -155,6 +156,7 @@ class RuleClassifier:
         if spec.implies:
             self._implies[(facet, value)] = list(spec.implies)
         _check_yields_to(facet, value, spec.yields_to, classes)
+        self._yields_to[(facet, value)] = frozenset(spec.yields_to)
 
     def _add_rule(self, rule: _Rule) -> None:
         index = len(self._rules)
@@ -309,6 +311,9 @@ class RuleClassifier:
         if not hits:
             return []
         hits.extend(self._listed_hits(expansion.text, hits))
+        # "an alternative to MSC exosomes", "unlike intravenous administration": named to be set aside.
+        hits = [h for h in hits if h.rule.facet not in SET_ASIDE_FACETS
+                or not _SET_ASIDE.search(expansion.text, max(0, h.start - 60), h.start)]
         scanner = CueScanner(expansion.text)
         for hit in hits:
             if hit.rule.facet not in NEGATION_EXEMPT_FACETS:
@@ -445,8 +450,15 @@ class RuleClassifier:
         return [
             label
             for (facet, value), label in best.items()
-            if not (value.endswith(FALLBACK_SUFFIX) and affirmed.get(facet, set()) - {value})
+            if not (value.endswith(FALLBACK_SUFFIX) and _fallback_outranked(
+                value, affirmed.get(facet, set()), self._yields_to.get((facet, value), frozenset())))
         ]
+
+
+def _fallback_outranked(value: str, others: set[str], yields_to: frozenset[str]) -> bool:
+    """A fallback class gives way to the siblings it yields to, or to any sibling when it names none."""
+    others = others - {value}
+    return bool(others & yields_to) if yields_to else bool(others)
 
 
 def _span_holding(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
@@ -479,6 +491,9 @@ def _rank(label: Label) -> tuple[int, int, int, int]:
 
 
 _ENDS_WITH_VESICLES = re.compile(r"(?:exo\w*|EVs?|vesicles?|particles?|exosome-like)$", re.IGNORECASE)
+SET_ASIDE_FACETS = frozenset({"ev_source", DELIVERY})
+_SET_ASIDE = re.compile(r"\b(?:alternatives? to|instead of|rather than|unlike|in place of|replac(?:e|es|ing))"
+                        r"(?: the| an?| conventional| current)?(?: [\w-]+){0,2} $", re.IGNORECASE)
 # What may stand between two items of one list: "adipose tissue, bone marrow and umbilical cord",
 # "ADSCs (n = 8), followed by dermal papilla cells", "platelet lysate, as well as from canine keratinocytes".
 _LIST_GLUE = re.compile(

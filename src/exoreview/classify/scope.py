@@ -51,7 +51,10 @@ _OWN_FINDING = re.compile(
     r"(?:increased|decreased|reduced|promoted|improved|enhanced|inhibited|suppressed|accelerated|attenuated"
     r"|alleviated|ameliorated|restored|stimulated|upregulated|up-regulated|downregulated|down-regulated|elevated"
     r"|lowered|prevented|rescued|reversed|applied|received|underwent|fell|rose|declined|dropped|doubled|halved"
-    r"|healed|closed|regrew|recovered|used|wore|kept|took|showed|exhibited|displayed|induced|resulted in)\b"
+    r"|healed|closed|regrew|recovered|used|wore|kept|took|showed|exhibited|displayed|induced|resulted in"
+    r"|prolonged|delayed|extended|shortened|triggered|activated|blocked|abolished|mitigated|protected|repaired"
+    r"|lightened|whitened|thickened|strengthened|shifted|normali[sz]ed|abrogated|potentiated|augmented|diminished"
+    r"|impaired|boosted|hastened|yielded|achieved|outperformed)\b"
     r"(?! (?:by|in) (?:previous|prior|earlier|other) )"
     # a method in the passive past: "HaCaT cells were pretreated", "burns were induced on rats"
     r"|\b(?:was|were) (?:\w+ly )?(?!(?:known|thought|believed|considered|first|once|previously|originally|"
@@ -76,6 +79,16 @@ _CITED_WORK = re.compile(
 )
 
 
+# "We have previously shown that ...", "In our earlier work, ...": the authors' own earlier study, cited.
+_OUR_EARLIER_WORK = re.compile(
+    r"\b(?:we|our (?:group|laboratory|lab|team)) (?:have|has|had) (?:previously|recently|already|earlier) "
+    r"(?:shown|reported|demonstrated|found|described|observed)\b"
+    r"|\bin (?:our|a) (?:previous|earlier|prior) (?:work|study|report|investigation)\b"
+    r"|\bour (?:previous|earlier|prior) (?:work|study|studies|report|findings)\b",
+    re.IGNORECASE,
+)
+
+
 def sentence_scopes(sentences: list[tuple[str, Sentence]]) -> list[str]:
     """STUDY or BACKGROUND for each (field, sentence), aligned with the input."""
     abstract = [i for i, (field_name, _) in enumerate(sentences) if field_name == "abstract"]
@@ -95,7 +108,8 @@ def sentence_scopes(sentences: list[tuple[str, Sentence]]) -> list[str]:
                 scopes[i] = BACKGROUND
     for i in abstract:
         text = sentences[i][1].text
-        if scopes[i] == STUDY and _CITED_WORK.search(text) and not _speaks_of_this_study(text):
+        if scopes[i] == STUDY and (_OUR_EARLIER_WORK.search(text)
+                                   or (_CITED_WORK.search(text) and not _speaks_of_this_study(text))):
             scopes[i] = BACKGROUND
     return scopes
 
