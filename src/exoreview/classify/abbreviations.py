@@ -194,7 +194,7 @@ def _edits(text: str, meanings: dict[str, str]) -> list[tuple[int, int, str, str
 _SCARE_QUOTES = re.compile(
     r"(?<![\w'\u2019])(['\u2018\"\u201c])([\w-]+(?: [\w-]+){0,2})(['\u2019\"\u201d])(?![\w'\u2019])")
 # Ways of saying where vesicles came from that mean "derived from".
-_DERIVED_FROM = re.compile(r"\b(?:originat(?:ed|ing)|stemm(?:ed|ing)|sourced|coming) from\b", re.IGNORECASE)
+_DERIVED_FROM = re.compile(r"\b(?:originat(?:ed|ing)|stemm(?:ed|ing)|sourced|coming|came|come) from\b", re.IGNORECASE)
 # "from the conditioned medium of HEK293T cells" reads as "from HEK293T cells": the medium is the cells'.
 _MEDIUM_OF = re.compile(
     r"(?<=\bfrom )(?:the )?(?:(?:serum-free |exosome-free |EV-depleted )?(?:conditioned (?:culture )?(?:medium|media)"

@@ -506,7 +506,7 @@ _LIST_GLUE = re.compile(
 )
 
 
-_GLUE_BEFORE = re.compile(r"-?(?:derived|secreted|released|based)?(?:\s*,\s*|\s+(?:and|or|and/or)\s+)"
+_GLUE_BEFORE = re.compile(r"-?(?:derived|secreted|released|based)?,?\s+(?:and|or|and/or)\s+"
                           r"(?:(?:human|bovine|goat|camel|porcine|the)\s+){0,2}", re.IGNORECASE)
 
 
