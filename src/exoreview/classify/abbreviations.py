@@ -179,7 +179,7 @@ def _edits(text: str, meanings: dict[str, str]) -> list[tuple[int, int, str, str
         if short is None:  # an aside: read as nothing
             edits.append((m.start(), m.end(), "", ""))
         else:
-            long_form = meanings.get(short) or meanings.get(_PLURAL.sub("", short), short)
+            long_form = meanings.get(short) or _plural_of(meanings.get(_PLURAL.sub("", short)), short)
             edits.append((m.start(), m.end(), long_form, f"{short} = {long_form}"))
     if "'" in text or "\u2018" in text or '"' in text or "\u201c" in text:
         for m in _SCARE_QUOTES.finditer(text):
@@ -188,6 +188,13 @@ def _edits(text: str, meanings: dict[str, str]) -> list[tuple[int, int, str, str
         edits.extend((m.start(), m.end(), "derived from", "") for m in _DERIVED_FROM.finditer(text))
         edits.extend((m.start(), m.end(), "", "") for m in _MEDIUM_OF.finditer(text))
     return edits
+
+
+def _plural_of(long_form: str | None, short: str) -> str:
+    """The long form of a plural short form ("DPCs") that only its singular defines: "dermal papilla cells"."""
+    if long_form is None:
+        return short
+    return long_form + "s" if short.endswith("s") and not long_form.endswith("s") else long_form
 
 
 # 'exosome', "exosome", ‘exosome products’: quotes around one to three words, not an apostrophe.

@@ -214,7 +214,8 @@ class RuleClassifier:
 
         Reviews have no subjects or species; a narrative review reports no safety finding of its own.
         """
-        dropped = {SUBJECTS, SPECIES} if decision.is_review or decision.design is None else set()
+        secondary = decision.is_review or decision.design is None or decision.value == OTHER_DESIGN
+        dropped = {SUBJECTS, SPECIES} if secondary else set()
         if decision.value == "narrative_review":
             dropped.add(SAFETY)
         if decision.value in NO_ROUTE_DESIGNS:

@@ -54,7 +54,7 @@ _OWN_FINDING = re.compile(
     r"|healed|closed|regrew|recovered|used|wore|kept|took|showed|exhibited|displayed|induced|resulted in"
     r"|prolonged|delayed|extended|shortened|triggered|activated|blocked|abolished|mitigated|protected|repaired"
     r"|lightened|whitened|thickened|strengthened|shifted|normali[sz]ed|abrogated|potentiated|augmented|diminished"
-    r"|impaired|boosted|hastened|yielded|achieved|outperformed)\b"
+    r"|impaired|boosted|hastened|yielded|achieved|outperformed|grew)\b"
     r"(?! (?:by|in) (?:previous|prior|earlier|other) )"
     # a method in the passive past: "HaCaT cells were pretreated", "burns were induced on rats"
     r"|\b(?:was|were) (?:\w+ly )?(?!(?:known|thought|believed|considered|first|once|previously|originally|"

@@ -1,0 +1,209 @@
+"""Kinds of error found by scoring whole abstracts written blind to the real papers, in our own words.
+
+Helpers wrote 360 abstracts the way papers in the field are written, without reading any real
+paper of the benchmark set (benchmarks/blind_phrasings.py scores them). Each test below holds one
+kind of miss they showed, rebuilt from sentences written for this file.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from exoreview.classify import StudyClassifier
+from exoreview.classify.abbreviations import expand_short_forms
+from exoreview.protocol import load_protocol
+from exoreview.records import AbstractSection, PubDate, Record
+
+CLASSIFIER = StudyClassifier(load_protocol("exosome-aesthetics").taxonomy)
+
+
+def record(title: str, *sentences: str) -> Record:
+    return Record(title=title, abstract=[AbstractSection(" ".join(sentences))], pub_date=PubDate(year=2022))
+
+
+def values(rec: Record, facet: str) -> set[str]:
+    return {lab.value for lab in CLASSIFIER.classify(rec) if lab.facet == facet and not lab.negated}
+
+
+def design(rec: Record) -> str:
+    return next(lab.value for lab in CLASSIFIER.classify(rec) if lab.facet == "design")
+
+
+# -- the matching copy ---------------------------------------------------------------------------------
+
+
+def test_a_definition_and_a_group_size_do_not_split_a_cue() -> None:
+    rec = record("Vesicles and hair", "Human dermal papilla cells (hDPCs) treated with vesicles grew faster. "
+                                      "Wnt signalling was activated.")
+    assert design(rec) == "in_vitro"
+    rec = record("A cream with vesicles", "Children with mild eczema (n = 30) applied the vesicle cream for a month.")
+    assert values(rec, "subjects") == {"human"}
+
+
+def test_the_copy_drops_asides_and_maps_every_span_back() -> None:
+    text = "Dermal papilla cell (DPC)-derived 'exosome' products were purified from the supernatant of DPCs."
+    expansion = expand_short_forms(text, {"DPC": "dermal papilla cell"})
+    assert expansion.text == ("Dermal papilla cell-derived exosome products were purified from "
+                              "dermal papilla cells.")
+    start = expansion.text.index("exosome")
+    begin, end = expansion.original_span(start, start + len("exosome"))
+    assert text[begin:end] == "exosome"
+
+
+# -- reviews, letters and other papers -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "Topics include hair cycling, vesicles from stromal cells and mouse models of alopecia.",
+    "Sources, isolation methods and uptake by keratinocytes and fibroblasts are described.",
+    "We survey the literature on vesicles for burns, from cell culture to the first patients.",
+    "What are vesicles? What do mouse studies show? Which products are sold?",
+])
+def test_a_paper_that_only_tells_what_it_covers_is_a_review(sentence: str) -> None:
+    rec = record("Extracellular vesicles for skin and hair", sentence)
+    assert design(rec) == "narrative_review"
+    assert values(rec, "subjects") == set()
+
+
+def test_a_review_cue_hedged_by_a_call_for_research_still_names_the_review() -> None:
+    rec = record("Platelet vesicles in skin repair",
+                 "Platelet vesicles stimulate fibroblast proliferation and keratinocyte migration.",
+                 "We here give an overview of their biology and list questions that future studies should answer.")
+    assert design(rec) == "narrative_review"
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Co-citation and keyword burst analyses of 480 documents found mouse models to dominate.", "other"),
+    ("We read with great interest the trial by Park et al. in 30 patients with acne scars.", "other"),
+    ("In this editorial, we discuss vesicle products sold to patients without approval.", "other"),
+    ("The working group recommends that animal studies report vesicle dose.", "other"),
+])
+def test_letters_editorials_and_bibliometric_studies_are_other(sentence: str, expected: str) -> None:
+    rec = record("Vesicles in aesthetic practice", sentence)
+    assert design(rec) == expected
+    assert values(rec, "subjects") == set()
+
+
+# -- who was studied -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "Two women developed facial nodules after vesicle mesotherapy; both recovered with steroids.",
+    "Vesicles healed a burn in rats. In one patient with a chronic ulcer, the vesicle gel closed the wound.",
+])
+def test_one_or_two_people_with_no_design_named_are_a_case_report(sentence: str) -> None:
+    assert design(record("Vesicle treatment", sentence)) == "case_report"
+
+
+@pytest.mark.parametrize("sentence", [
+    "LPS-stimulated murine RAW 264.7 macrophages were incubated with milk vesicles.",
+    "Dermal fibroblasts were embedded in rat tail collagen gels and treated with stromal cell vesicles.",
+    "Rat skin fibroblasts were exposed to high glucose and then to marrow stromal cell vesicles.",
+])
+def test_an_animal_word_that_says_what_cells_or_material_are_names_no_animal_model(sentence: str) -> None:
+    rec = record("Vesicles in culture", sentence)
+    assert design(rec) == "in_vitro"
+    assert "animal" not in values(rec, "subjects")
+
+
+def test_cells_flushed_from_an_animal_are_a_source_not_a_model() -> None:
+    rec = record("Marrow vesicles and keratinocytes",
+                 "Stromal cells were flushed from the femurs and tibiae of 4-week-old Wistar rats.",
+                 "Their vesicles sped the migration of HaCaT cells.")
+    assert design(rec) == "in_vitro"
+
+
+@pytest.mark.parametrize("closing", [
+    "Animal studies are now underway.",
+    "In vivo studies are now needed to confirm these effects.",
+    "This requires confirmation in vivo.",
+    "Their efficacy should next be tested in animal models.",
+])
+def test_animals_named_only_as_future_work_are_not_studied(closing: str) -> None:
+    rec = record("Vesicles and fibroblasts", "Vesicles increased collagen synthesis in aged fibroblasts.", closing)
+    assert design(rec) == "in_vitro"
+    assert values(rec, "subjects") == {"in_vitro"}
+
+
+def test_a_finding_told_as_done_is_not_deferred_by_a_later_clause() -> None:
+    rec = record("Citrus vesicles", "Citrus vesicles lowered melanin in B16F10 cells and are candidates "
+                                    "for future whitening studies.")
+    assert values(rec, "subjects") == {"in_vitro"}
+
+
+def test_the_authors_earlier_work_is_cited_not_repeated() -> None:
+    rec = record("Vesicles for venous ulcers",
+                 "We have previously shown that platelet vesicles promote fibroblast function in vitro.",
+                 "Twelve patients with venous ulcers received the vesicle gel weekly.")
+    assert values(rec, "subjects") == {"human"}
+
+
+# -- sources -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Vesicles came from adipose tissue, bone marrow and umbilical cord.",
+     {"adipose_msc", "bone_marrow_msc", "umbilical_cord_msc"}),
+    ("Vesicles were derived from adipose stem cells (n = 8), followed by dermal papilla cells (n = 4) "
+     "and plants (n = 2).", {"adipose_msc", "dermal_papilla", "plant"}),
+    ("Sold creams hold plant-derived and bovine colostrum-derived 'exosome' preparations.", {"plant", "milk"}),
+    ("Vesicles were purified from the conditioned medium of HEK293T cells.", {"other_cells"}),
+])
+def test_sources_in_a_list_share_its_head(sentence: str, expected: set[str]) -> None:
+    assert values(record("Vesicle sources", sentence), "ev_source") == expected
+
+
+def test_cells_after_vesicles_named_by_their_source_are_no_list() -> None:
+    rec = record("Human breast milk exosomes and keratinocytes", "Milk vesicles sped keratinocyte migration.")
+    assert values(rec, "ev_source") == {"milk"}
+
+
+def test_a_source_set_aside_is_not_this_studys() -> None:
+    rec = record("Ginseng vesicles as an alternative to stromal cell vesicles",
+                 "We isolated vesicles from ginseng roots.")
+    assert values(rec, "ev_source") == {"plant"}
+
+
+def test_mscs_of_no_tissue_stand_beside_platelets_but_give_way_to_a_named_tissue() -> None:
+    both = record("Vesicles in wound repair", "Vesicles of mesenchymal stromal cells and platelet vesicles "
+                                              "were compared.")
+    assert values(both, "ev_source") == {"msc_unspecified", "platelet_prp"}
+    named = record("Vesicles in wound repair", "Mesenchymal stromal cell vesicles were studied; "
+                                               "the vesicles came from adipose tissue.")
+    assert values(named, "ev_source") == {"adipose_msc"}
+
+
+# -- routes --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Bleomycin was injected subcutaneously daily to induce fibrosis; vesicles were given by tail vein.",
+     {"intravenous"}),
+    ("Evans blue dye was injected intravenously, and vesicles were applied topically.", {"topical"}),
+    ("Vesicles were applied topically, and dexamethasone given intraperitoneally was the positive control.",
+     {"topical"}),
+    ("GDNVs (1 mg/mL) or 3% minoxidil were topically applied to the shaved backs of mice.", {"topical"}),
+    ("Lesions were induced by applying DNCB to the back skin, and vesicles were given intravenously.",
+     {"intravenous"}),
+])
+def test_a_route_belongs_to_what_its_clause_gives(sentence: str, expected: set[str]) -> None:
+    assert values(record("Vesicles in mice", sentence), "delivery") == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The product was applied immediately after the laser session.", {"topical"}),
+    ("Vesicles were administered onto the wound surface on days 0, 3 and 7.", {"topical"}),
+    ("Vesicle-containing creams were used by 20 women for 8 weeks.", {"topical"}),
+    ("Subcutaneous or topical administration of the vesicles reduced plaques.", {"subcutaneous", "topical"}),
+    ("Vesicles were locally injected into the wound edges.", {"intradermal_injection"}),
+])
+def test_more_ways_of_saying_how_the_vesicles_were_given(sentence: str, expected: set[str]) -> None:
+    assert values(record("Vesicles in skin", sentence), "delivery") == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Patients received standard care with moisture-retentive dressings and a vesicle spray on the ulcer.",
+    "The vesicle serum was applied to the shaved back under a semi-occlusive dressing.",
+])
+def test_a_dressing_that_only_covers_the_site_is_not_the_vehicle(sentence: str) -> None:
+    assert "hydrogel_scaffold" not in values(record("Vesicles on skin", sentence), "delivery")
