@@ -343,25 +343,18 @@ class RuleClassifier:
         """
         found: list[_Hit] = []
         for facet, rules in self._listed.items():
-            # "exosomes from A, B and C" is a list of sources; "A exosomes and keratinocytes" is not.
             ours = [h for h in hits if h.rule.facet == facet]
-            heads = [h for h in ours if not _ENDS_WITH_VESICLES.search(text, h.start, h.end)]
-            # "plant-derived and bovine colostrum-derived exosomes": an item before a head that names the vesicles.
-            tails = [h for h in ours if h not in heads]
             if not ours:
                 continue
             items = sorted((_Hit(rule, m.start(), m.end()) for rule in rules for m in rule.pattern.finditer(text)
                             if m.end() > m.start()), key=lambda h: h.start)
-            for item in items:
-                listed = [f for f in found if f.rule.facet == facet]
-                if any(h.start <= item.start < h.end or item.start <= h.start < item.end for h in [*ours, *listed]):
-                    continue  # already named by a full pattern, or inside an item read before
-                after_head = any(h.end <= item.start and _LIST_GLUE.fullmatch(text, h.end, item.start)
-                                 for h in [*heads, *listed])
-                before_tail = any(item.end <= h.start and _GLUE_BEFORE.fullmatch(text, item.end, h.start)
-                                  for h in tails)
-                if after_head or before_tail:
-                    found.append(item)
+            # "exosomes from A, B and C" is a list of sources; "A exosomes and keratinocytes" is not, but
+            # "A-derived and B-derived exosomes" is one read back from the head at its end.
+            heads = [h for h in ours if not _ENDS_WITH_VESICLES.search(text, h.start, h.end)]
+            tails = [h for h in ours if h not in heads]
+            back = _read_back(text, items, tails, ours)
+            found.extend(back)
+            found.extend(_read_on(text, [i for i in items if i not in back], heads, [*ours, *back]))
         return found
 
     def _about_the_vesicles(self, hit: _Hit, text: str, previous: str) -> bool:
@@ -507,8 +500,35 @@ _LIST_GLUE = re.compile(
 )
 
 
+_HYPHEN_PAIR = re.compile(r"-(?:derived|secreted|released|based),\s+", re.IGNORECASE)
 _GLUE_BEFORE = re.compile(r"-?(?:derived|secreted|released|based)?,?\s+(?:and|or|and/or)\s+"
                           r"(?:(?:human|bovine|goat|camel|porcine|the)\s+){0,2}", re.IGNORECASE)
+
+
+def _overlaps(item: _Hit, others: list[_Hit]) -> bool:
+    return any(h.start <= item.start < h.end or item.start <= h.start < item.end for h in others)
+
+
+def _read_back(text: str, items: list[_Hit], tails: list[_Hit], taken: list[_Hit]) -> list[_Hit]:
+    """Items before a head that ends in the vesicles, right to left: "A-derived, B-derived and C-derived EVs"."""
+    found: list[_Hit] = []
+    for item in reversed(items):
+        joined = any(item.end <= h.start and _GLUE_BEFORE.fullmatch(text, item.end, h.start) for h in tails) or any(
+            item.end <= h.start and _HYPHEN_PAIR.fullmatch(text, item.end, h.start) for h in found)
+        if joined and not _overlaps(item, [*taken, *found]):
+            found.append(item)
+    return found
+
+
+def _read_on(text: str, items: list[_Hit], heads: list[_Hit], taken: list[_Hit]) -> list[_Hit]:
+    """Items after a head that ends in a source, left to right: "exosomes from A, B and C"."""
+    found: list[_Hit] = []
+    for item in items:
+        if _overlaps(item, [*taken, *found]):
+            continue  # already named by a full pattern, or inside an item read before
+        if any(h.end <= item.start and _LIST_GLUE.fullmatch(text, h.end, item.start) for h in [*heads, *found]):
+            found.append(item)
+    return found
 
 
 def _yields(hit: _Hit, hits: list[_Hit]) -> bool:
