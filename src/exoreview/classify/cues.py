@@ -42,11 +42,14 @@ _DEFERRED = re.compile(
     r"\b(?:future|further (?:[\w-]+ ){0,2}?(?:studies|research|trials|work|investigations?|experiments|validation)"
     r"|(?:is|are|remains?) (?:still |urgently |now |therefore |thus )?(?:needed|required|warranted|lacking|necessary"
     r"|awaited)|requir(?:es|e|ing) (?:further |additional )?(?:confirmation|validation|verification)"
-    r"|awaits? confirmation"
+    r"|awaits? confirmation|requir(?:es|e|ing) (?:further |additional )?(?:testing|evaluation|study|studies)"
+    r"|candidates? for"
     r"|should (?:\w+ )?be|will (?:be )?need|need(?:s|ed)? to be|remains? to be|yet to be|not yet"
     r"|will (?:next |now |then |further |also )?be (?:examined|tested|evaluated|assessed|studied|investigated|explored)"
     r"|(?:is|are) (?:now |currently )?planned|(?:providing|provides|provide) a basis for|alternatives? to"
     r"|(?:is|are) (?:now |currently )?(?:underway|under way|ongoing|in progress)"
+    r"|(?:supports?|justif(?:y|ies)|warrants?|paves? the way for|a rationale for)"
+    r" (?:an? |the |further |future |larger )?(?:first-in-human|clinical|human|controlled|randomi[sz]ed|validation)"
     r"|will (?:next |now |then |further |also )?be (?:performed|conducted|carried out|undertaken|done))\b",
     re.IGNORECASE,
 )

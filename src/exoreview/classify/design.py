@@ -143,6 +143,7 @@ def _decide(candidates: list[Label], levels: dict[str, int | None], key: Callabl
         best = min(secondary, key=key)
         return DesignDecision(replace(best, detail=_level_detail(levels.get(SECONDARY_OTHER))), None)
     primary = [c for c in primary if c.value != SECONDARY_OTHER]
+    studied = _without_animal_patients(studied)
     reviews = _own_reviews(designs, primary)
     ruled_out: frozenset[str] = frozenset()
     if not reviews and _trial_of_animals(primary, studied):
@@ -176,6 +177,33 @@ def _trial_of_animals(primary: list[Label], studied: list[Label]) -> bool:
     return all((c.evidence.sentence, c.evidence.match) in design_words for c in studied if c.value == "human")
 
 
+# Companion animals seen in a veterinary clinic are that clinic's "patients".
+_VETERINARY = re.compile(
+    r"\b(?:dogs?|cats?|horses?|canine|feline|equine|client-owned|owned|veterinary|mares?|ponies)\b", re.IGNORECASE)
+_ONLY_PATIENTS = re.compile(r"(?:\d+ (?:of \d+ )?|all |the |these )?(?:[\w-]+ )?(?:patients|cases)", re.IGNORECASE)
+
+
+def _without_animal_patients(studied: list[Label]) -> list[Label]:
+    """Human cues that only say "patients" or "cases", dropped when the patients are dogs, cats or horses."""
+    if not any(c.value == "animal" and _VETERINARY.search(c.evidence.match or "") for c in studied):
+        return studied
+    return [c for c in studied if not (c.value == "human" and _ONLY_PATIENTS.fullmatch(c.evidence.match or ""))]
+
+
+# A histology or staining sentence names cells of the tissue examined, not cells in culture.
+_TISSUE_SECTION = re.compile(r"\b(?:histolog\w*|immunohisto\w*|biops(?:y|ies)|sections?|staining|stained)\b",
+                             re.IGNORECASE)
+_CULTURE = re.compile(r"\b(?:cultur\w*|in vitro|cell lines?|incubated|seeded|passage)\b", re.IGNORECASE)
+
+
+def names_tissue_cells(candidate: Label) -> bool:
+    """An in-vitro cue ("in Ki-67-positive basal keratinocytes") in a sentence about tissue sections."""
+    if not (candidate.facet == SUBJECTS and candidate.value == "in_vitro"):
+        return False
+    sentence = candidate.evidence.sentence
+    return bool(_TISSUE_SECTION.search(sentence)) and not _CULTURE.search(sentence)
+
+
 def is_tissue_ex_vivo(candidate: Label) -> bool:
     """An animal's tissue used ex vivo ("an ex vivo test on porcine skin") names no animal model."""
     if not _names_who(candidate, ("animal",)):
@@ -198,6 +226,10 @@ _DONOR = re.compile(
     re.IGNORECASE,
 )
 # Samples taken from people around a treatment they received in the study: they took part.
+# "discarded during hair transplantation surgery in 7 men": people named as the surgery's patients.
+_SURGERY_DONOR = re.compile(
+    r"\b(?:surger(?:y|ies)|transplantation|abdominoplast(?:y|ies)|blepharoplast(?:y|ies)|face-?lifts?|reductions?"
+    r"|circumcisions?|excisions?|operations?|procedures)(?: [\w-]+){0,2}? (?:in|of|from) $", re.IGNORECASE)
 _SAMPLED_IN_THE_STUDY = re.compile(
     r"\b(?:before and after|at baseline|after (?:\w+ ){0,3}?(?:weeks?|months?|sessions?|treatments?|application)"
     r"|post-?treatment|pre-? and post-?treatment|following (?:the )?(?:treatment|application|injections?))\b",
@@ -240,7 +272,9 @@ def names_a_donor(candidate: Label) -> bool:
         return False
     sentence, match = candidate.evidence.sentence, candidate.evidence.match
     at = sentence.find(match) if match else -1
-    return at > 0 and bool(_DONOR.search(sentence[:at])) and not _SAMPLED_IN_THE_STUDY.search(sentence)
+    before = sentence[:at]
+    return at > 0 and bool(_DONOR.search(before) or _SURGERY_DONOR.search(before)) \
+        and not _SAMPLED_IN_THE_STUDY.search(sentence)
 
 
 # "murine RAW 264.7 macrophages", "rat tail collagen", "BALB/c 3T3 fibroblasts", "bovine milk": an animal word

@@ -31,6 +31,7 @@ from exoreview.classify.design import (
     is_tissue_ex_vivo,
     names_a_donor,
     names_a_material,
+    names_tissue_cells,
 )
 from exoreview.classify.details import detail_labels
 from exoreview.classify.scope import BACKGROUND, FINDING_TOLD_AS_DONE, STUDY, sentence_scopes
@@ -68,9 +69,11 @@ except ImportError:  # pragma: no cover - other Python versions
     _parser = None  # type: ignore[assignment]
 # A sentence that refers back to the one before ("They...", "...incorporated them into...").
 # The words between a treatment and its route when the treatment is the subject: "bleomycin was injected ",
+# "5% minoxidil solution applied ",
 # "Evans blue dye was injected ", "C. acnes (1 x 10^7 CFU) was intradermally ".
 _SUBJECT_OF_ROUTE = re.compile(
-    r"(?:\s*\([^()]{0,40}\))?(?:\s+[\w-]+){0,2}?\s+(?:was|were)\s+(?:\w+ly\s+)?(?:[a-z]+ed\s+)?",
+    r"(?:\s*\([^()]{0,40}\))?(?:\s+[\w-]+){0,2}?\s+(?:(?:was|were)\s+(?:\w+ly\s+)?(?:[a-z]+ed\s+)?"
+    r"|(?:applied|given|injected|administered|delivered|sprayed)\s+)",
                                re.IGNORECASE)
 _PHRASE_BREAK = re.compile(r"[,;]|\b(?:and|or|versus|vs|whereas|while|but)\b", re.IGNORECASE)
 # "GDNVs (1 mg/mL) or 3% ": the vesicles and another treatment as joint subjects of one verb.
@@ -207,7 +210,7 @@ class RuleClassifier:
         implied = self._implied(candidates) + _species_as_animals(candidates)
         background.update(id(i) for i, source in implied if id(source) in background)
         return [c for c in [*candidates, *(i for i, _ in implied)] if not is_tissue_ex_vivo(c) and not names_a_donor(c)
-                and not is_cell_model(c) and not names_a_material(c)]
+                and not is_cell_model(c) and not names_a_material(c) and not names_tissue_cells(c)]
 
     def _in_scope(self, candidates: list[Label], background: set[int], decision: DesignDecision) -> list[Label]:
         """The candidates each facet may take: this study's own sentences where the facet asks for them.
@@ -485,8 +488,8 @@ def _rank(label: Label) -> tuple[int, int, int, int]:
 
 
 _ENDS_WITH_VESICLES = re.compile(r"(?:exo\w*|EVs?|vesicles?|particles?|exosome-like)$", re.IGNORECASE)
-SET_ASIDE_FACETS = frozenset({"ev_source", DELIVERY})
-_SET_ASIDE = re.compile(r"\b(?:alternatives? to|instead of|rather than|unlike|in place of|replac(?:e|es|ing))"
+SET_ASIDE_FACETS = frozenset({"ev_source", DELIVERY, SUBJECTS, SPECIES})
+_SET_ASIDE = re.compile(r"\b(?:alternatives? to|instead of|rather than(?: in)?|unlike|in place of|replac(?:e|es|ing))"
                         r"(?: the| an?| conventional| current)?(?: [\w-]+){0,2} $", re.IGNORECASE)
 # What may stand between two items of one list: "adipose tissue, bone marrow and umbilical cord",
 # "ADSCs (n = 8), followed by dermal papilla cells", "platelet lysate, as well as from canine keratinocytes".

@@ -84,7 +84,8 @@ _OUR_EARLIER_WORK = re.compile(
     r"\b(?:we|our (?:group|laboratory|lab|team)) (?:have|has|had) (?:previously|recently|already|earlier) "
     r"(?:shown|reported|demonstrated|found|described|observed)\b"
     r"|\bin (?:our|a) (?:previous|earlier|prior) (?:work|study|report|investigation)\b"
-    r"|\bour (?:previous|earlier|prior) (?:work|study|studies|report|findings)\b",
+    r"|\bour (?:previous|earlier|prior) (?:work|study|studies|report|findings)\b"
+    r"|\b(?:previous|earlier|prior) (?:work|studies|research) (?:from|by|of) our (?:group|laboratory|lab|team)\b",
     re.IGNORECASE,
 )
 
