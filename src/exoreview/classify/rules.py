@@ -127,6 +127,7 @@ class RuleClassifier:
         self._modifiers: set[tuple[str, str]] = set()
         self._yields_to: dict[tuple[str, str], frozenset[str]] = {}
         self._listed: dict[str, list[_Rule]] = {}  # facet -> rules of names read only as list items
+        self._listed_joined: dict[str, re.Pattern[str]] = {}
         self.levels: dict[str, int | None] = {}
         self._anchors = _joined_patterns(taxonomy.anchors, "anchors")
         self._comparators = _joined_patterns(taxonomy.comparators, "comparators")
@@ -336,6 +337,14 @@ class RuleClassifier:
                                 hedged=hit.hedged, detail=expansion.note(hit.start, hit.end)))
         return labels
 
+    def _listed_pattern(self, facet: str) -> re.Pattern[str]:
+        """The facet's list-item patterns as one alternation, a group per rule, compiled once."""
+        pattern = self._listed_joined.get(facet)
+        if pattern is None:
+            joined = "|".join(f"({rule.pattern.pattern})" for rule in self._listed[facet])
+            pattern = self._listed_joined[facet] = re.compile(joined, re.IGNORECASE)
+        return pattern
+
     def _listed_hits(self, text: str, hits: list[_Hit]) -> list[_Hit]:
         """Names read as items of a list that a hit of the same facet heads.
 
@@ -349,8 +358,8 @@ class RuleClassifier:
             ours = [h for h in hits if h.rule.facet == facet]
             if not ours:
                 continue
-            items = sorted((_Hit(rule, m.start(), m.end()) for rule in rules for m in rule.pattern.finditer(text)
-                            if m.end() > m.start()), key=lambda h: h.start)
+            items = [_Hit(rules[m.lastindex - 1], m.start(), m.end())  # one pass: the item's group names its rule
+                     for m in self._listed_pattern(facet).finditer(text) if m.end() > m.start()]
             # "exosomes from A, B and C" is a list of sources; "A exosomes and keratinocytes" is not, but
             # "A-derived and B-derived exosomes" is one read back from the head at its end.
             heads = [h for h in ours if not _ENDS_WITH_VESICLES.search(text, h.start, h.end)]
