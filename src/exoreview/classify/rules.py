@@ -506,6 +506,7 @@ _LIST_GLUE = re.compile(
     r"(?:\s*\([^()]{0,40}\))?(?:\s*(?:in \d+(?: (?:studies|trials|papers|articles))?|\d+))?"
     r"(?:\s*,\s*(?:(?:and|or|as well as|followed by|together with|plus|and/or)\s+)?"
     r"|\s+(?:and|or|as well as|followed by|together with|plus|and/or)\s+)"
+    r"(?:(?:(?:less|more) (?:often|frequently|commonly)|rarely|occasionally|also|in a few cases),?\s+)?"
     r"(?:(?:from|of|by|in)\s+)?(?:(?:the|human|bovine|canine|equine|porcine|murine|mouse|rat|goat|camel|cow|"
     r"activated|young|healthy|primary|cultured|various|several|edible|different)\s+){0,3}",
     re.IGNORECASE,

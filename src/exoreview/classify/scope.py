@@ -71,6 +71,8 @@ _CITED_WORK = re.compile(
     r"|found|documented|observed|suggested|proposed|linked|implicated)\b"
     r"|\b(?:it is|it has been) (?:well[- ])?(?:known|established|reported)\b"
     r"|\b(?:studies|reports|evidence) (?:have|has) (?:shown|demonstrated|reported|suggested|indicated)\b"
+    r"|\b(?:studies|reports|trials|experiments) (?:in|on|with|using) (?:[\w-]+ ){1,3}?"
+    r"(?:show|suggest|indicate|demonstrate|report)\b"
     r"|\bto date\b|\bthus far\b|\bso far\b"
     r"|\b(?:a|one|an(?:other)?) (?:previous|prior|earlier|recent|published) (?:[\w-]+ )?"
     r"(?:study|report|trial|work|paper|article)\b"
