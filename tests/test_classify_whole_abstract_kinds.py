@@ -207,3 +207,29 @@ def test_more_ways_of_saying_how_the_vesicles_were_given(sentence: str, expected
 ])
 def test_a_dressing_that_only_covers_the_site_is_not_the_vehicle(sentence: str) -> None:
     assert "hydrogel_scaffold" not in values(record("Vesicles on skin", sentence), "delivery")
+
+
+# -- found in review: what the rules above must not do ----------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "Since vesicles accelerated wound closure in rats, a split-face trial in volunteers is planned.",
+    "Vesicles improved hair growth in mice, so a randomized controlled trial in patients is now needed.",
+])
+def test_a_trial_announced_after_an_animal_finding_is_future_work(sentence: str) -> None:
+    rec = record("Vesicles in rodents", sentence)
+    assert design(rec) == "animal"
+    assert values(rec, "subjects") == {"animal"}
+
+
+def test_a_route_set_aside_keeps_the_people_who_received_the_other() -> None:
+    rec = record("Vesicles for melasma",
+                 "Vesicles were applied topically rather than injected in 24 women with melasma.")
+    assert values(rec, "subjects") == {"human"}
+    assert values(rec, "delivery") == {"topical"}
+
+
+def test_cells_treated_after_a_list_of_sources_end_the_list() -> None:
+    rec = record("Vesicles in co-culture",
+                 "Vesicles derived from adipose stem cells and keratinocytes were co-cultured.")
+    assert values(rec, "ev_source") == {"adipose_msc"}

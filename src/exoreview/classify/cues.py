@@ -54,6 +54,8 @@ _DEFERRED = re.compile(
     re.IGNORECASE,
 )
 
+_NEW_PHRASE = re.compile(r",|\b(?:so|thus|therefore|hence)\b", re.IGNORECASE)
+
 _HARD_BREAK = re.compile(
     r"[;:]|,?\s+(?:but|however|whereas|while|although|though|yet|except|unlike|despite)\b|,\s*which\b",
     re.IGNORECASE,
@@ -146,7 +148,10 @@ class CueScanner:
         clause_start = self._segment_starts[segment] if self._segment_starts else 0
         if any(cue < start for cue in deferrals):
             return True
-        return not done.search(self.text, clause_start, start)
+        # The finding must lead straight to the phrase: "Since exosomes healed rats, a trial is planned"
+        # and "... in mice, so a trial is needed" start a new phrase after the comma or "so".
+        lead_in = max([clause_start, *(m.end() for m in _NEW_PHRASE.finditer(self.text, clause_start, start))])
+        return not done.search(self.text, lead_in, start)
 
 
 def _pattern(pattern: re.Pattern[str], flags: int) -> re.Pattern[str]:

@@ -134,34 +134,37 @@ def _weak_decision(fallback: list[Label], levels: dict[str, int | None], key: Ca
 
 
 def _decide(candidates: list[Label], levels: dict[str, int | None], key: Callable[[Label], tuple]) -> DesignDecision:
-    """The design from the strong cues: a review of its own, else the strongest primary design."""
+    """The design from the strong cues: a letter or editorial, a review of its own, else the primary design."""
     designs = [c for c in candidates if c.facet == DESIGN and not c.negated]
-    primary = [c for c in designs if c.value not in REVIEW_DESIGNS and not c.hedged]
-    studied = [c for c in candidates if c.facet == SUBJECTS and not c.negated and not c.hedged]
     secondary = [c for c in designs if c.value == SECONDARY_OTHER and not c.hedged]
     if secondary:  # a letter, editorial or bibliometric study, whatever studies it discusses
         best = min(secondary, key=key)
         return DesignDecision(replace(best, detail=_level_detail(levels.get(SECONDARY_OTHER))), None)
-    primary = [c for c in primary if c.value != SECONDARY_OTHER]
-    studied = _without_animal_patients(studied)
+    primary = [c for c in designs if c.value not in REVIEW_DESIGNS and c.value != SECONDARY_OTHER and not c.hedged]
+    studied = _without_animal_patients(
+        [c for c in candidates if c.facet == SUBJECTS and not c.negated and not c.hedged])
     reviews = _own_reviews(designs, primary)
+    if reviews:
+        best = _best_evidence(reviews, chosen := _review_kind(reviews), key)
+        return DesignDecision(Label(best.record_id, DESIGN, chosen, best.evidence,
+                                    detail=_level_detail(levels.get(chosen))), levels.get(chosen))
+    return _primary_decision(primary, studied, levels, key)
+
+
+def _primary_decision(primary: list[Label], studied: list[Label], levels: dict[str, int | None],
+                      key: Callable[[Label], tuple]) -> DesignDecision:
+    """A primary study's design and subjects; a trial's words about animals only make an animal study."""
     ruled_out: frozenset[str] = frozenset()
-    if not reviews and _trial_of_animals(primary, studied):
+    if _trial_of_animals(primary, studied):
         primary = [c for c in primary if c.value not in HUMAN_DESIGNS]
         studied = [c for c in studied if c.value != "human"]
         ruled_out = frozenset({"human"})
-    if reviews:
-        chosen: str | None = _review_kind(reviews)
-        pool = reviews
-    else:
-        chosen, pool = _primary_design(primary, studied)
+    chosen, pool = _primary_design(primary, studied)
     if chosen is None:
         return DesignDecision(None, None)
     best = _best_evidence(pool, chosen, key)
     level = levels.get(chosen)
     label = Label(best.record_id, DESIGN, chosen, best.evidence, detail=_level_detail(level))
-    if chosen in REVIEW_DESIGNS:
-        return DesignDecision(label, level)
     return replace(_with_subjects(label, level, studied), ruled_out=ruled_out)
 
 

@@ -341,7 +341,7 @@ class RuleClassifier:
         """The facet's list-item patterns as one alternation, a group per rule, compiled once."""
         pattern = self._listed_joined.get(facet)
         if pattern is None:
-            joined = "|".join(f"({rule.pattern.pattern})" for rule in self._listed[facet])
+            joined = "|".join(f"(?P<r{i}>{rule.pattern.pattern})" for i, rule in enumerate(self._listed[facet]))
             pattern = self._listed_joined[facet] = re.compile(joined, re.IGNORECASE)
         return pattern
 
@@ -358,8 +358,8 @@ class RuleClassifier:
             ours = [h for h in hits if h.rule.facet == facet]
             if not ours:
                 continue
-            items = [_Hit(rules[m.lastindex - 1], m.start(), m.end())  # one pass: the item's group names its rule
-                     for m in self._listed_pattern(facet).finditer(text) if m.end() > m.start()]
+            items = [_Hit(rules[int(m.lastgroup[1:])], m.start(), m.end())  # one pass: the named group is the rule
+                     for m in self._listed_pattern(facet).finditer(text) if m.end() > m.start() and m.lastgroup]
             # "exosomes from A, B and C" is a list of sources; "A exosomes and keratinocytes" is not, but
             # "A-derived and B-derived exosomes" is one read back from the head at its end.
             heads = [h for h in ours if not _ENDS_WITH_VESICLES.search(text, h.start, h.end)]
@@ -391,26 +391,7 @@ class RuleClassifier:
         anchors = [m.span() for m in anchor.finditer(text)]
         if not anchors:
             return bool(previous and _REFERS_BACK.search(text) and anchor.search(previous))
-        part = _span_holding(hard_clause_spans(text), hit.start)
-        clause = _span_holding(clause_spans(text), hit.start)
-        if clause[0] < part[0]:
-            clause = (part[0], clause[1])
-        # A treatment named after the route, past a comma or "and", begins another phrase: "Exosomes were
-        # applied topically, and dexamethasone ..." leaves the route to the exosomes.
-        near = [c for c in comparators if clause[0] <= c[0] < clause[1]
-                and not (c[0] >= hit.end and _PHRASE_BREAK.search(text, hit.end, c[0]))]
-        if not near:
-            return True
-        first = min(c[0] for c in near)
-        shared = any(part[0] <= a[0] and a[1] <= first and _SHARED_SUBJECT.fullmatch(text, a[1], first)
-                     for a in anchors)
-        if any(c[1] <= hit.start and _SUBJECT_OF_ROUTE.fullmatch(text, c[1], hit.start) for c in near):
-            return shared
-        nearest = min(_gap(hit, c) for c in near)
-        anchored = [a for a in anchors if clause[0] <= a[0] < clause[1]]
-        if anchored:
-            return nearest > COMPARATOR_REACH or min(_gap(hit, a) for a in anchored) < nearest
-        return nearest > COMPARATOR_REACH or shared
+        return _route_stays_with_vesicles(hit, text, comparators, anchors)
 
     # -- MeSH and publication types -------------------------------------------------------------------
 
@@ -467,6 +448,29 @@ def _fallback_outranked(value: str, others: set[str], yields_to: frozenset[str])
     return bool(others & yields_to) if yields_to else bool(others)
 
 
+def _route_stays_with_vesicles(hit: _Hit, text: str, comparators: list[tuple[int, int]],
+                               anchors: list[tuple[int, int]]) -> bool:
+    """The clause rules of `_about_the_vesicles`, once the sentence names both the vesicles and another treatment."""
+    part = _span_holding(hard_clause_spans(text), hit.start)
+    clause = _span_holding(clause_spans(text), hit.start)
+    clause = (max(clause[0], part[0]), clause[1])
+    # A treatment named after the route, past a comma or "and", begins another phrase: "Exosomes were
+    # applied topically, and dexamethasone ..." leaves the route to the exosomes.
+    near = [c for c in comparators if clause[0] <= c[0] < clause[1]
+            and not (c[0] >= hit.end and _PHRASE_BREAK.search(text, hit.end, c[0]))]
+    if not near:
+        return True
+    first = min(c[0] for c in near)
+    shared = any(part[0] <= a[0] and a[1] <= first and _SHARED_SUBJECT.fullmatch(text, a[1], first) for a in anchors)
+    if any(c[1] <= hit.start and _SUBJECT_OF_ROUTE.fullmatch(text, c[1], hit.start) for c in near):
+        return shared
+    nearest = min(_gap(hit, c) for c in near)
+    anchored = [a for a in anchors if clause[0] <= a[0] < clause[1]]
+    if anchored:
+        return nearest > COMPARATOR_REACH or min(_gap(hit, a) for a in anchored) < nearest
+    return nearest > COMPARATOR_REACH or shared
+
+
 def _span_holding(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
     return next(((s, e) for s, e in spans if s <= position < e), (0, spans[-1][1] if spans else position))
 
@@ -498,8 +502,11 @@ def _rank(label: Label) -> tuple[int, int, int, int]:
 
 _ENDS_WITH_VESICLES = re.compile(r"(?:exo\w*|EVs?|vesicles?|particles?|exosome-like)$", re.IGNORECASE)
 SET_ASIDE_FACETS = frozenset({"ev_source", DELIVERY, SUBJECTS, SPECIES})
-_SET_ASIDE = re.compile(r"\b(?:alternatives? to|instead of|rather than(?: in)?|unlike|in place of|replac(?:e|es|ing))"
-                        r"(?: the| an?| conventional| current)?(?: [\w-]+){0,2} $", re.IGNORECASE)
+# The phrase must lead straight to what it sets aside: no verb or preposition between ("rather than
+# injected in 24 women" sets the injection aside, not the women).
+_SET_ASIDE = re.compile(r"\b(?:alternatives? to|instead of|rather than(?: in)?|unlike|in place of)"
+                        r"(?: the| an?| conventional| current)?"
+                        r"(?: (?!(?:in|into|on|with|of|to|by)\b)[\w-]+(?<!ed)){0,2} $", re.IGNORECASE)
 # What may stand between two items of one list: "adipose tissue, bone marrow and umbilical cord",
 # "ADSCs (n = 8), followed by dermal papilla cells", "platelet lysate, as well as from canine keratinocytes".
 _LIST_GLUE = re.compile(
@@ -513,6 +520,8 @@ _LIST_GLUE = re.compile(
 )
 
 
+_TREATED_AFTER = re.compile(r"\s+(?:were|was)\s+(?:\w+ly\s+)?(?:co-?cultured|cultured|treated|incubated|exposed|seeded"
+                            r"|stimulated|pretreated)\b", re.IGNORECASE)
 _HYPHEN_PAIR = re.compile(r"-(?:derived|secreted|released|based),\s+", re.IGNORECASE)
 _GLUE_BEFORE = re.compile(r"-?(?:derived|secreted|released|based)?,?\s+(?:and|or|and/or)\s+"
                           r"(?:(?:human|bovine|goat|camel|porcine|the)\s+){0,2}", re.IGNORECASE)
@@ -539,6 +548,8 @@ def _read_on(text: str, items: list[_Hit], heads: list[_Hit], taken: list[_Hit])
     for item in items:
         if _overlaps(item, [*taken, *found]):
             continue  # already named by a full pattern, or inside an item read before
+        if _TREATED_AFTER.match(text, item.end):
+            break  # "... from stem cells and keratinocytes were co-cultured": the cells the vesicles met
         if any(h.end <= item.start and _LIST_GLUE.fullmatch(text, h.end, item.start) for h in [*heads, *found]):
             found.append(item)
     return found

@@ -42,7 +42,8 @@ def serve(review: Path = typer.Argument(Path("."), help="The review folder."),
           host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default; "
                                    "for a team, put it behind a reverse proxy with TLS)."),
           port: int = typer.Option(8000, "--port", help="Port to listen on.")) -> None:
-    """Open the review in the browser: dashboard, included studies, checking each label with its sentence."""
+    """Open the review in the browser: dashboard, screening (title/abstract, full text, eligibility; blind if the
+    protocol says so), included studies, checking each label with its sentence."""
     import uvicorn
 
     from exoreview.web.app import create_app

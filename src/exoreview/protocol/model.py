@@ -299,6 +299,10 @@ class ScreeningSpec(_Strict):
     # is the name earlier protocol files gave logistic regression alone.
     ranker: Literal["ensemble", "lr", "svm", "nb", "sgd"] = "ensemble"
     seed: int = 1  # the learner's random state: the same decisions give the same order
+    # Blind screening: in the browser no one sees another person's screening decisions (which record
+    # they included or excluded, their notes) until an owner unblinds the review (`POST /screen/unblind`,
+    # kept in the store). Off by default; `blind = true` under [screening] turns it on.
+    blind: bool = False
 
     @field_validator("ranker", mode="before")
     @classmethod
@@ -340,5 +344,7 @@ class Protocol(_Strict):
             del data["taxonomy"]["report"]
         if not self.taxonomy.facets_from:
             del data["taxonomy"]["facets_from"]  # as for the layout: older protocols keep their hashes
+        if not self.screening.blind:
+            del data["screening"]["blind"]  # the same: a protocol that never said blind keeps its hash
         canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()

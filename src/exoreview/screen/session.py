@@ -12,7 +12,7 @@ any point resumes where it stopped.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 
 from exoreview.protocol import Protocol
@@ -131,10 +131,40 @@ class ScreeningSession:
         if last.id is not None:
             self.store.undo_decision(last.id)
         self.rerank()
-        if last.record_id in self._queue:
-            self._queue.remove(last.record_id)
-            self._queue.insert(0, last.record_id)
+        self.bring_forward(last.record_id)
         return last
+
+    # -- the queue, for front ends that decide out of order (the browser) -------------------------
+
+    def queue(self) -> tuple[int, ...]:
+        """The records waiting for this reviewer, next first."""
+        return tuple(self._queue)
+
+    def bring_forward(self, record_id: int) -> bool:
+        """Put a queued record first (the one on screen, or one an undo freed); False if it is not queued."""
+        if record_id not in self._queue:
+            return False
+        self._queue.remove(record_id)
+        self._queue.insert(0, record_id)
+        return True
+
+    def follow_store(self, still_waiting: Callable[[Decision], bool] = lambda d: False) -> bool:
+        """Without retraining: the queue less what is decided now, plus what is undecided again.
+
+        `still_waiting` keeps a decided record queued (a row that is a finding, not a judgement).
+        True when the queue changed.
+        """
+        decided = {i for i, d in self.mine().items() if not still_waiting(d)}
+        before = list(self._queue)
+        queued = set(before)
+        freed = [i for i in self._ids if i not in decided and i not in queued]
+        self._queue = freed + [i for i in before if i not in decided]
+        return self._queue != before
+
+    def restrict(self, allowed: set[int], also: Set[int] = frozenset()) -> None:
+        """Keep only queued records in `allowed`, adding those of `also` (in `allowed`) not yet queued."""
+        queued = set(self._queue)
+        self._queue = [i for i in self._queue if i in allowed] + sorted((also & allowed) - queued)
 
     def note(self, text: str) -> None:
         """A note for the record on screen, saved with the decision that follows."""

@@ -98,10 +98,12 @@ class Store:
     # -- lifecycle -------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, must_exist: bool = False) -> Store:
+    def open(cls, path: str | Path, *, must_exist: bool = False, any_thread: bool = False) -> Store:
         """Open (or create) a review file; a damaged one is refused before anything is written to it.
 
         `must_exist`: a missing file is an error (a mistyped path), not a new empty review.
+        `any_thread`: the connection may be used from a thread other than the one that opened it; the
+        caller then lets one thread at a time use it (the web app's screening sessions hold a lock).
         """
         path = Path(path)
         existed = path.exists()
@@ -110,7 +112,7 @@ class Store:
         if existed and path.is_dir():
             raise StoreError(f"{path}: is a folder, not a review store")
         path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+        connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=not any_thread)
         try:
             connection.row_factory = sqlite3.Row
             if existed:

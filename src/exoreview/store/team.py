@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ from exoreview.store.database import Store, utc_now
 ROLES = ("owner", "reviewer", "viewer")
 VERDICTS = ("accepted", "rejected", "added")
 SESSION_HOURS = 12
+UNBLINDED = "screening_unblinded"  # meta key: who lifted blind screening, and when
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # OWASP's floor for scrypt; about 50 ms a check here
 
 
@@ -155,3 +157,29 @@ def added_label(check: LabelCheck) -> Label:
     """The label a reviewer added, standing on the words they selected."""
     assert check.evidence is not None
     return Label(check.record_id, check.facet, check.value, check.evidence)
+
+
+@dataclass(frozen=True, slots=True)
+class Unblinding:
+    owner: str
+    at: str
+
+
+def unblind(store: Store, owner: User) -> Unblinding:
+    """Lift blind screening for good (the first owner to do so is the one kept); only an owner may."""
+    if owner.role != "owner":
+        raise TeamError(f"{owner.name} is a {owner.role}: only an owner unblinds screening")
+    done = unblinding(store)
+    if done is None:
+        done = Unblinding(owner.name, utc_now())
+        store.set_meta(UNBLINDED, json.dumps({"owner": done.owner, "at": done.at}))
+    return done
+
+
+def unblinding(store: Store) -> Unblinding | None:
+    """Who unblinded screening and when; None while it stays blind (or never was)."""
+    stored = store.get_meta(UNBLINDED)
+    if not stored:
+        return None
+    data = json.loads(stored)
+    return Unblinding(str(data["owner"]), str(data["at"]))

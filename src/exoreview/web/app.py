@@ -12,9 +12,11 @@ import secrets
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 import jinja2
@@ -28,10 +30,15 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from exoreview.protocol import Protocol
+from exoreview.results import TITLE_ABSTRACT
 from exoreview.review import ReviewFolder
 from exoreview.store import Store
 from exoreview.store.team import Session, authenticate, close_session, find_session, open_session
-from exoreview.web import pages
+from exoreview.web import pages, screen_pages
+from exoreview.web.screening import Screenings
+
+if TYPE_CHECKING:
+    from exoreview.classify import StudyClassifier
 
 COOKIE = "exoreview_session"
 SECURITY_HEADERS = {
@@ -74,12 +81,15 @@ class ReviewApp:
 
     Every endpoint is async, so every request runs on the event loop's thread, which opens the
     connection on first use and keeps it (SQLite connections stay in the thread that opened them).
+    Screening sessions (`web.screening`) have connections of their own, used in worker threads.
     """
 
     def __init__(self, folder: ReviewFolder) -> None:
         self.folder = folder
         self.protocol: Protocol = folder.protocol()
         self.throttle = LoginThrottle()
+        self.screenings = Screenings(folder.store_file, self.protocol)
+        self.classifier: StudyClassifier | None = None  # built on first need (web.screen_pages._labeler)
         self._store: Store | None = None
         templates = resources.files("exoreview.web") / "templates"
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
@@ -149,6 +159,8 @@ async def login(app: ReviewApp, request: Request) -> Response:
         return app.render("login.html", status=401, error="Wrong name or password.")
     app.throttle.succeeded(key)
     token, _ = open_session(app.store(), user)
+    if user.can_write:
+        app.screenings.of(user.name, TITLE_ABSTRACT)  # starts ranking their queue while they read the dashboard
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https",
                         path="/")
@@ -203,8 +215,21 @@ def create_app(folder: ReviewFolder | Path) -> Starlette:
         Route("/studies", page(review, pages.studies), methods=["GET"]),
         Route("/studies/{record_id:int}", page(review, pages.study), methods=["GET"]),
         Route("/studies/{record_id:int}/check", page(review, pages.check, writes=True), methods=["POST"]),
+        Route("/screen", page(review, screen_pages.screen_title_abstract), methods=["GET"]),
+        Route("/screen/eligibility", page(review, screen_pages.screen_eligibility), methods=["GET"]),
+        Route("/screen/decide", page(review, screen_pages.decide, writes=True), methods=["POST"]),
+        Route("/screen/undo", page(review, screen_pages.undo, writes=True), methods=["POST"]),
+        Route("/screen/unblind", page(review, screen_pages.unblind_screening, writes=True), methods=["POST"]),
+        Route("/fulltext", page(review, screen_pages.fulltext), methods=["GET"]),
+        Route("/fulltext/retrieval", page(review, screen_pages.retrieval, writes=True), methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(static)), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        await asyncio.to_thread(review.screenings.close)  # lets a retrain finish, then closes its connections
+
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)], lifespan=lifespan)
     app.state.review = review
     return app

@@ -14,9 +14,19 @@ from exoreview.classify.sentences import field_text, split_sentences
 from exoreview.protocol import Taxonomy
 from exoreview.records import Record
 from exoreview.results import Evidence, Label
-from exoreview.store.team import LabelCheck, Session, TeamError, add_check, added_label, checks, users
+from exoreview.store.team import (
+    LabelCheck,
+    Session,
+    TeamError,
+    add_check,
+    added_label,
+    checks,
+    unblinding,
+    users,
+)
 from exoreview.synthesis.prisma import compute_flow
 from exoreview.synthesis.tables import class_label, facet_names
+from exoreview.web.screening import STAGES, is_blind, team_progress
 
 if TYPE_CHECKING:
     from exoreview.web.app import ReviewApp
@@ -40,35 +50,54 @@ class LabelRow:
     machine: bool
 
 
+def flow_hidden(app: ReviewApp, session: Session) -> bool:
+    """While screening is blind, people who screen do not see counts that follow from the others' decisions."""
+    return session.user.can_write and is_blind(app.protocol, app.store())
+
+
 async def dashboard(app: ReviewApp, request: Request, session: Session) -> Response:
     store = app.store()
     flow = compute_flow(store, app.protocol)
     included = set(flow.included)
     all_checks = checks(store)
     by_reviewer = Counter(c.reviewer for c in all_checks)
-    boxes = [("Records identified", len(flow.identified_ids)), ("Duplicates removed", len(flow.duplicates)),
-             ("Records screened", len(flow.screened)), ("Excluded at screening", len(flow.excluded_screening)),
-             ("Awaiting screening", len(flow.awaiting_screening)), ("Reports assessed", len(flow.assessed)),
-             ("Studies included", len(included))]
-    rows = facet_checks(store.labels(), all_checks, included)
+    hidden = flow_hidden(app, session)
+    boxes = [("Records identified", len(flow.identified_ids)), ("Duplicates removed", len(flow.duplicates))]
+    if not hidden:
+        boxes += [("Records screened", len(flow.screened)), ("Excluded at screening", len(flow.excluded_screening)),
+                  ("Awaiting screening", len(flow.awaiting_screening)), ("Reports assessed", len(flow.assessed)),
+                  ("Studies included", len(included))]
+    rows = facet_checks(store.labels(), all_checks, included) if not hidden else []
     machine = sum(r.machine for r in rows)
     verified = sum(r.accepted + r.rejected for r in rows)
+    accounts = users(store)
+    roles = {u.name: u.role for u in accounts}
+    progress = team_progress(store, app.protocol, [u.name for u in accounts], session.user.name)
+    team = [(name, roles.get(name, ""), stages, by_reviewer.get(name, 0)) for name, stages in progress.items()]
     return app.render("dashboard.html", session=session, boxes=boxes, rows=rows, machine=machine,
-                      verified=verified, team=[(u, by_reviewer.get(u.name, 0)) for u in users(store)],
+                      verified=verified, team=team, stages=STAGES, hidden=hidden,
+                      blind=app.protocol.screening.blind, unblinded=unblinding(store),
                       names=facet_names(app.protocol.taxonomy))
 
 
 async def studies(app: ReviewApp, request: Request, session: Session) -> Response:
     store = app.store()
+    if flow_hidden(app, session):  # which studies are included follows from the other screeners' decisions
+        return app.render("studies.html", session=session, rows=[], hidden=True)
     included = compute_flow(store, app.protocol).included
     verdicts = standing(checks(store))
     machine = Counter(label.record_id for label in store.labels())
     checked = Counter(key[0] for key, c in verdicts.items() if c.verdict in ("accepted", "rejected"))
     rows = [(i, store.record(i), machine.get(i, 0), checked.get(i, 0)) for i in sorted(included)]
-    return app.render("studies.html", session=session, rows=rows)
+    return app.render("studies.html", session=session, rows=rows, hidden=False)
+
+
+BLIND_REFUSAL = "hidden while screening is blind: which studies have labels follows from the others' decisions\n"
 
 
 async def study(app: ReviewApp, request: Request, session: Session, error: str = "", status: int = 200) -> Response:
+    if flow_hidden(app, session):
+        return PlainTextResponse(BLIND_REFUSAL, status_code=403)
     record_id = int(request.path_params["record_id"])
     store = app.store()
     if not store.has_record(record_id):
@@ -89,6 +118,8 @@ async def study(app: ReviewApp, request: Request, session: Session, error: str =
 
 async def check(app: ReviewApp, request: Request, session: Session) -> Response:
     """Accept or reject a label, or add one standing on words the reviewer selected in the record."""
+    if flow_hidden(app, session):
+        return PlainTextResponse(BLIND_REFUSAL, status_code=403)
     record_id = int(request.path_params["record_id"])
     form: dict[str, str] = request.state.form
     store = app.store()

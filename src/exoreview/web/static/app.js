@@ -29,3 +29,55 @@ document.addEventListener("DOMContentLoaded", () => {
     follow();
   }
 });
+
+// Screening keys: i include, e exclude (the reason list takes focus; the reason's number or Enter then
+// excludes), m maybe, u undo, n note (Escape leaves the note, which is saved with the next decision).
+// Keys typed into a field belong to the field. Without this script the buttons do the same.
+document.addEventListener("DOMContentLoaded", () => {
+  const decide = document.getElementById("decide");
+  const undo = document.getElementById("undo");
+  if (!decide && !undo) return;
+  const reason = document.getElementById("reason");
+  const note = document.getElementById("note");
+  let sent = false;  // one decision per page: a key held down or pressed twice must not decide the next record
+  const send = (form, button) => {
+    if (sent || !form) return;
+    sent = true;
+    form.requestSubmit(button);
+  };
+  const decideAs = (label) => send(decide, decide?.querySelector(`button[value="${label}"]`));
+  const excludeWithReason = (key) => {
+    if (/^[1-9]$/.test(key)) {
+      const option = reason.options[Number(key)];  // option 0 is "(choose when excluding)"
+      if (!option) return false;
+      reason.value = option.value;
+    } else if (key !== "Enter" || !reason.value) {
+      return false;
+    }
+    decideAs("exclude");
+    return true;
+  };
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    if (reason && target === reason) {
+      if (excludeWithReason(event.key)) event.preventDefault();
+      else if (event.key === "Escape") reason.blur();
+      return;
+    }
+    if (target instanceof Element && target.closest("input, textarea, select")) {
+      if (event.key === "Escape") target.blur();
+      return;
+    }
+    const key = event.key.toLowerCase();
+    if (key === "u") send(undo, undo?.querySelector("button"));
+    else if (!decide) return;
+    else if (key === "i") decideAs("include");
+    else if (key === "m") decideAs("maybe");
+    else if (key === "e" && reason && reason.options.length > 1) reason.focus();
+    else if (key === "e") decideAs("exclude");
+    else if (key === "n" && note) note.focus();
+    else return;
+    event.preventDefault();
+  });
+});

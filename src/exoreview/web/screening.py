@@ -1,0 +1,301 @@
+"""Screening in the browser: the terminal's ScreeningSession, one per reviewer and stage, kept in the app.
+
+A decision is written by `ScreeningSession.decide` (the same rows as `exoreview screen`) and answered
+as soon as it is on disk; the learner then retrains in a background thread. The next page waits a
+moment for that ranking (it is usually there: tens of milliseconds) and otherwise shows the record
+next in the ranking before. A decision posted while a retrain runs waits for it to finish (the
+session's lock): tens of milliseconds on a review of a few hundred records, up to about a second on
+one of 2,000 before the first include and exclude (the keyword ranking re-scores every record).
+Each session has its own store connection and a lock: one thread at a time (a request or the
+retrain) touches it.
+
+Blind screening: `ScreeningSession` reads only its reviewer's rows, so a queue is blind by
+construction; `visible` is the one rule every page applies to other people's decisions.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from exoreview.errors import BadInput
+from exoreview.protocol import Protocol
+from exoreview.records import Record
+from exoreview.results import ELIGIBILITY, EXCLUDE, INCLUDE, MAYBE, TITLE_ABSTRACT, Decision
+from exoreview.screen.fulltext import awaiting_retrieval
+from exoreview.screen.reviewers import is_person
+from exoreview.screen.session import Progress, ScreeningSession
+from exoreview.store import Store
+from exoreview.store.team import unblinding
+
+STAGES = (TITLE_ABSTRACT, ELIGIBILITY)
+BUILD_WAIT = 2.0  # seconds a page waits for a new session (features of the whole collection) before "preparing"
+FRESH_WAIT = 0.5  # seconds a page waits for the retrain after a decision before showing the ranking before
+# The row `screen.fulltext.record_retrieval` writes for the person who retrieved a report: a finding,
+# not their eligibility judgement, so the report still waits for that judgement in their queue.
+RETRIEVAL_FINDING = "full text retrieved"
+
+
+class NotQueued(BadInput, LookupError):
+    """The record posted is not waiting for this reviewer's decision (decided already, or out of scope)."""
+
+
+def is_blind(protocol: Protocol, store: Store) -> bool:
+    return protocol.screening.blind and unblinding(store) is None
+
+
+def visible(decision: Decision, viewer: str, blind: bool) -> bool:
+    """Whether `viewer` may see this decision: their own and the machines' always, other people's once unblind."""
+    return not blind or decision.reviewer == viewer or not is_person(decision.reviewer)
+
+
+def not_retrieved_criteria(protocol: Protocol) -> set[str]:
+    return {c.id for c in protocol.exclude if c.stage == ELIGIBILITY and c.requires_full_text}
+
+
+def visible_inclusions(store: Store, protocol: Protocol, reviewer: str) -> set[int]:
+    """Records included at title/abstract by the decisions this reviewer may see (all of them once unblind)."""
+    blind = is_blind(protocol, store)
+    latest = {d.record_id: d for d in store.decisions(TITLE_ABSTRACT, history=True)
+              if visible(d, reviewer, blind)}  # in id order: the latest visible one stands
+    return {i for i, d in latest.items() if d.label == INCLUDE}
+
+
+def eligibility_scope(store: Store, protocol: Protocol, reviewer: str) -> set[int]:
+    """Reports to assess for eligibility: included at title/abstract (by what this reviewer may see),
+    neither awaiting retrieval nor recorded as not retrieved."""
+    lost = not_retrieved_criteria(protocol)
+    gone = {d.record_id for d in store.decisions(ELIGIBILITY) if d.reason_id in lost}
+    return visible_inclusions(store, protocol, reviewer) - set(awaiting_retrieval(store)) - gone
+
+
+def is_finding(decision: Decision) -> bool:
+    return decision.label == MAYBE and decision.note.startswith(RETRIEVAL_FINDING)
+
+
+class BrowserScreening(ScreeningSession):
+    """The terminal's session, with three things the browser needs and nothing else changed.
+
+    - `deferred`: while set, `rerank` only drops what is decided (and brings back what an undo
+      freed) and marks the ranking stale; the full rerank (the learner's) runs later, off the request.
+    - `front`: the record an undo brought back stays first after a later rerank, as in the terminal
+      where nothing reranks between the undo and the next key.
+    - `scope`: at eligibility, only the reports that reached it are queued.
+    """
+
+    def __init__(self, store: Store, protocol: Protocol, reviewer: str, stage: str,
+                 scope: Callable[[], set[int]] | None = None) -> None:
+        self.scope = scope  # set before the base class ranks for the first time
+        self.deferred = False
+        self.stale = False
+        self.front: int | None = None
+        super().__init__(store, protocol, reviewer, stage)
+
+    def rerank(self) -> None:
+        if self.deferred:
+            self.follow_store()
+            self.stale = True
+        else:
+            super().rerank()
+            self.stale = False
+            self._keep_in_scope()
+        if self.front is not None:
+            self.bring_forward(self.front)
+
+    def follow_store(self, still_waiting: Callable[[Decision], bool] = is_finding) -> bool:
+        before = list(self.queue())
+        super().follow_store(still_waiting)  # a retrieval finding still waits for judgement
+        self._keep_in_scope()
+        return self.queue() != before  # compared after the scope: records outside it come back every time
+
+    def _keep_in_scope(self) -> None:
+        if self.scope is not None:
+            self.restrict(self.scope(), {i for i, d in self.mine().items() if is_finding(d)})
+
+    def pin(self, record_id: int) -> None:
+        """Put the record the reviewer is looking at first, so the decision is about it."""
+        if not self.bring_forward(record_id):
+            raise NotQueued(f"record {record_id} is not waiting for {self.reviewer}'s decision at {self.stage}")
+
+    def reasons(self) -> list[tuple[str, str]]:
+        """The stage's exclusion reasons, without 'not retrieved': that one is recorded on the full-text page."""
+        lost = not_retrieved_criteria(self.protocol)
+        return [(i, text) for i, text in super().reasons() if i not in lost]
+
+    def progress(self) -> Progress:
+        if self.scope is None:
+            return super().progress()
+        allowed = self.scope()
+        judged = [d for i, d in self.mine().items() if i in allowed and not is_finding(d)]
+        counts = {label: sum(d.label == label for d in judged) for label in (INCLUDE, EXCLUDE, MAYBE)}
+        return Progress(len(judged), len(allowed), counts[INCLUDE], counts[EXCLUDE], counts[MAYBE], None)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What a screening page shows, taken under the session's lock so that it holds together."""
+
+    current: tuple[int, Record] | None
+    progress: Progress
+    reasons: list[tuple[str, str]]
+    recent: list[Decision]  # this reviewer's latest decisions at the stage, newest first
+
+
+class LiveScreening:
+    """One reviewer's session at one stage, built in the background and retrained off the request."""
+
+    def __init__(self, path: Path, protocol: Protocol, reviewer: str, stage: str, pool: ThreadPoolExecutor) -> None:
+        self.path, self.protocol, self.reviewer, self.stage, self.pool = path, protocol, reviewer, stage, pool
+        self.lock = threading.Lock()
+        self.ready = threading.Event()
+        self.fresh = threading.Event()  # set while the ranking reflects every decision
+        self.session: BrowserScreening | None = None
+        self.view: View | None = None
+        self.error = ""
+        self._retraining = False
+        pool.submit(self._build)
+
+    def _build(self) -> None:
+        try:
+            store = Store.open(self.path, must_exist=True, any_thread=True)
+            scope = (lambda: eligibility_scope(store, self.protocol, self.reviewer)) if self.stage == ELIGIBILITY \
+                else None
+            with self.lock:
+                self.session = BrowserScreening(store, self.protocol, self.reviewer, self.stage, scope)
+                self.view = self._snapshot()
+            self.fresh.set()
+        except Exception as exc:  # shown on the page: a session that cannot start must say why
+            self.error = f"screening could not start for {self.reviewer}: {exc}"
+        finally:
+            self.ready.set()
+
+    @contextmanager
+    def _changing(self) -> Iterator[BrowserScreening]:
+        """The session, under the lock, with reranking deferred; the retrain is scheduled on the way out."""
+        assert self.session is not None
+        self.fresh.wait(FRESH_WAIT)  # a decision made on a ranking still being retrained waits for it briefly
+        with self.lock:
+            self.session.deferred = True
+            try:
+                yield self.session
+            finally:
+                self.session.deferred = False
+                self.view = self._snapshot()
+                self._schedule()
+
+    def decide(self, record_id: int, label: str, reason_id: str, note: str) -> Decision:
+        with self._changing() as session:
+            session.pin(record_id)
+            if note.strip():
+                session.note(note)  # the terminal's n: kept for, and saved with, this decision
+            decision = session.decide(label, reason_id)
+            session.front = None
+            return decision
+
+    def undo(self) -> Decision | None:
+        with self._changing() as session:
+            undone = session.undo()
+            session.front = undone.record_id if undone else None
+            return undone
+
+    def look(self) -> View | None:
+        """The page's view: after the retrain if it ends soon, in step with the store, never waiting long."""
+        fresh = self.fresh.wait(FRESH_WAIT)
+        if self.session is None or not fresh or not self.lock.acquire(timeout=0.05):
+            return self.view  # still retraining: the ranking before, as it stood after the last decision
+        try:
+            if self.session.follow_store():  # decisions made elsewhere (the terminal, a retrieval) count
+                self.session.stale = True
+                self._schedule()
+            self.view = self._snapshot()
+        finally:
+            self.lock.release()
+        return self.view
+
+    def _schedule(self) -> None:
+        """Called under the lock: one retrain at a time per session, repeated while decisions keep coming."""
+        assert self.session is not None
+        if self.session.stale:
+            self.fresh.clear()
+            if not self._retraining:
+                self._retraining = True
+                self.pool.submit(self._retrain)
+
+    def _retrain(self) -> None:
+        assert self.session is not None
+        while True:
+            with self.lock:
+                if not self.session.stale:
+                    self._retraining = False
+                    self.fresh.set()
+                    return
+                try:
+                    self.session.rerank()  # the learner's full rerank (warm-started)
+                    self.view = self._snapshot()
+                except Exception as exc:  # keep the ranking before; say why on the page, and stop retraining
+                    self.session.stale = False
+                    self.error = f"retraining failed for {self.reviewer}; the ranking before stays: {exc}"
+
+    def _snapshot(self) -> View:
+        assert self.session is not None
+        session = self.session
+        recent = session.store.decisions(self.stage, reviewer=self.reviewer, history=True)[-5:][::-1]
+        return View(session.current(), session.progress(), session.reasons(), recent)
+
+    def close(self) -> None:
+        with self.lock:
+            if self.session is not None:
+                self.session.store.close()
+
+
+@dataclass
+class Screenings:
+    """Every live session of the app, by (reviewer, stage); the pool retrains and builds them."""
+
+    path: Path
+    protocol: Protocol
+    pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2, thread_name_prefix="screening"))
+    live: dict[tuple[str, str], LiveScreening] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def of(self, reviewer: str, stage: str) -> LiveScreening:
+        with self.lock:
+            key = (reviewer, stage)
+            live = self.live.get(key)
+            if live is None or (live.ready.is_set() and live.session is None):  # a failed build is tried again
+                live = self.live[key] = LiveScreening(self.path, self.protocol, reviewer, stage, self.pool)
+            return live
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        for live in self.live.values():
+            live.close()
+
+
+@dataclass(frozen=True, slots=True)
+class StageCount:
+    decided: int
+    labels: dict[str, int] | None  # include/exclude/maybe; None while blind keeps them from the viewer
+
+
+def team_progress(store: Store, protocol: Protocol, names: list[str], viewer: str) -> dict[str, dict[str, StageCount]]:
+    """Each person's standing decisions per stage (people with an account, and anyone else who screened).
+
+    While screening is blind everyone sees how far the others are, never how they decided.
+    """
+    blind = is_blind(protocol, store)
+    by_stage = {stage: [d for d in store.decisions(stage) if is_person(d.reviewer)] for stage in STAGES}
+    everyone = list(dict.fromkeys([*names, *sorted({d.reviewer for ds in by_stage.values() for d in ds})]))
+    table: dict[str, dict[str, StageCount]] = {}
+    for name in everyone:
+        table[name] = {}
+        for stage, decisions in by_stage.items():
+            own = [d for d in decisions if d.reviewer == name]
+            shown = not blind or name == viewer
+            labels = {label: sum(d.label == label for d in own) for label in (INCLUDE, EXCLUDE, MAYBE)}
+            table[name][stage] = StageCount(len(own), labels if shown else None)
+    return table
