@@ -42,6 +42,7 @@ from exoreview.results import Evidence, Label
 
 SPECIES, SAFETY, DELIVERY = "species", "safety", "delivery"
 NO_ROUTE_DESIGNS = frozenset({"in_vitro", "ex_vivo"})
+LIST_REACH = 300  # characters around a source's hit in which its list's other items are looked for
 COMPARATOR_REACH = 12  # characters: "topical minoxidil", "injected with triamcinolone", "5% minoxidil applied"
 # What a study did (its design, subjects, route, methods) is hedged only by a call for future work
 # ("RCTs are needed"); "this trial suggests" still reports a trial.
@@ -128,6 +129,7 @@ class RuleClassifier:
         self._yields_to: dict[tuple[str, str], frozenset[str]] = {}
         self._listed: dict[str, list[_Rule]] = {}  # facet -> rules of names read only as list items
         self._listed_joined: dict[str, re.Pattern[str]] = {}
+        self._span_memo: dict[tuple[str, str], list[tuple[int, int]]] = {}
         self.levels: dict[str, int | None] = {}
         self._anchors = _joined_patterns(taxonomy.anchors, "anchors")
         self._comparators = _joined_patterns(taxonomy.comparators, "comparators")
@@ -358,8 +360,11 @@ class RuleClassifier:
             ours = [h for h in hits if h.rule.facet == facet]
             if not ours:
                 continue
-            items = [_Hit(rules[int(m.lastgroup[1:])], m.start(), m.end())  # one pass: the named group is the rule
-                     for m in self._listed_pattern(facet).finditer(text) if m.end() > m.start() and m.lastgroup]
+            # One pass, near the facet's hits only (a list runs a few hundred characters at most).
+            window = (max(0, min(h.start for h in ours) - LIST_REACH), max(h.end for h in ours) + LIST_REACH)
+            found_in = self._listed_pattern(facet).finditer(text, *window)
+            items = [_Hit(rules[int(m.lastgroup[1:])], m.start(), m.end())  # the named group is the rule
+                     for m in found_in if m.end() > m.start() and m.lastgroup]
             # "exosomes from A, B and C" is a list of sources; "A exosomes and keratinocytes" is not, but
             # "A-derived and B-derived exosomes" is one read back from the head at its end.
             heads = [h for h in ours if not _ENDS_WITH_VESICLES.search(text, h.start, h.end)]
@@ -382,16 +387,26 @@ class RuleClassifier:
         A sentence that only refers back ("They were then injected") takes its anchor from the one before.
         """
         facet = hit.rule.facet
-        comparators = [m.span() for m in self._comparators[facet].finditer(text)]
+        comparators = self._spans(self._comparators[facet], text)
         if not comparators:
             return True
         anchor = self._anchors.get(facet)
         if anchor is None:
             return False
-        anchors = [m.span() for m in anchor.finditer(text)]
+        anchors = self._spans(anchor, text)
         if not anchors:
             return bool(previous and _REFERS_BACK.search(text) and anchor.search(previous))
         return _route_stays_with_vesicles(hit, text, comparators, anchors)
+
+    def _spans(self, pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+        """Spans of a comparator or anchor pattern in a sentence, found once per sentence however many routes it has."""
+        key = (pattern.pattern, text)
+        spans = self._span_memo.get(key)
+        if spans is None:
+            if len(self._span_memo) > 64:
+                self._span_memo.clear()
+            spans = self._span_memo[key] = [m.span() for m in pattern.finditer(text)]
+        return spans
 
     # -- MeSH and publication types -------------------------------------------------------------------
 
