@@ -10,6 +10,7 @@ import base64
 import contextlib
 import json
 import os
+import select
 import shutil
 import subprocess
 from pathlib import Path
@@ -81,8 +82,14 @@ class Browser:
         self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         self.call("Page.enable")
 
+    read_timeout: float | None = None  # seconds to wait for Chromium's next message; None waits for ever
+
     def _read(self) -> dict:
         while b"\0" not in self._buffer:
+            if self.read_timeout is not None:
+                ready, _, _ = select.select([self._from_child], [], [], self.read_timeout)
+                if not ready:
+                    raise TimeoutError(f"Chromium sent nothing for {self.read_timeout:g} s")
             chunk = os.read(self._from_child, 1 << 16)
             if not chunk:
                 raise RuntimeError("Chromium closed its DevTools pipe")

@@ -8,10 +8,7 @@ run` would, so some reports wait for their full text. The protocol screens blind
 from __future__ import annotations
 
 import io
-import json
-import os
 import re
-import select
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -130,17 +127,7 @@ def papers() -> list[Record]:
 class TimedBrowser(Browser):
     """The report tests' Chromium, with a deadline on every answer: a key that fails to navigate fails the test."""
 
-    def _read(self) -> dict:
-        while b"\0" not in self._buffer:
-            ready, _, _ = select.select([self._from_child], [], [], 20)
-            if not ready:
-                raise TimeoutError("Chromium sent nothing for 20 s (a key that should have navigated did not?)")
-            chunk = os.read(self._from_child, 1 << 16)
-            if not chunk:
-                raise RuntimeError("Chromium closed its DevTools pipe")
-            self._buffer += chunk
-        message, self._buffer = self._buffer.split(b"\0", 1)
-        return json.loads(message)
+    read_timeout = 20.0
 
 
 @pytest.fixture(scope="module")
