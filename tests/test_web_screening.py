@@ -23,7 +23,7 @@ from exoreview.protocol import load_protocol
 from exoreview.records import AbstractSection, Author, Journal, PubDate, Record
 from exoreview.results import ELIGIBILITY, EXCLUDE, INCLUDE, MAYBE, TITLE_ABSTRACT, Decision
 from exoreview.screen.fulltext import awaiting_retrieval
-from exoreview.screen.session import ScreeningSession
+from exoreview.screen.session import Collection, ScreeningSession
 from exoreview.screen.stage import screen_records
 from exoreview.screen.terminal import run_screener
 from exoreview.store import Store
@@ -358,7 +358,8 @@ def test_full_text_retrieved_or_not_then_eligibility(server: Server, review: Pat
 def test_a_decision_is_answered_before_the_learner_retrains(review: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     protocol = load_protocol(review / "protocol.toml")
     pool = ThreadPoolExecutor(1)
-    live = LiveScreening(review / "review.sqlite", protocol, "gina", TITLE_ABSTRACT, pool)
+    live = LiveScreening(review / "review.sqlite", protocol, "gina", TITLE_ABSTRACT, pool,
+                         lambda store: Collection.of(store, protocol))
     try:
         assert live.ready.wait(20) and live.view is not None and live.view.current is not None
         retrain = ScreeningSession.rerank
@@ -431,3 +432,15 @@ def test_blind_screening_hides_the_others_until_an_owner_unblinds(server: Server
         assert re.search(r'data-reviewer="bob".*?\(2 include · 0 exclude', again.get("/").text, re.S)
     finally:
         restarted.close()
+
+
+def test_sessions_built_on_one_shared_collection_rank_as_a_session_alone(review: Path) -> None:
+    """The app builds the records' features once for every reviewer; the ranking must not change."""
+    protocol = load_protocol(review / "protocol.toml")
+    with Store.open(review / "review.sqlite") as store:
+        shared = Collection.of(store, protocol)
+        alone = ScreeningSession(store, protocol, "nobody-yet")
+        first = ScreeningSession(store, protocol, "nobody-yet", collection=shared)
+        second = ScreeningSession(store, protocol, "nobody-else", collection=shared)
+        assert first.queue() == alone.queue() == second.queue()
+        assert first._learner.X_ is second._learner.X_  # one matrix in memory, not one per reviewer

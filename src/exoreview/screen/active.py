@@ -83,11 +83,16 @@ class ActiveLearner:
         self._sgd: SGDClassifier | None = None
         self._sgd_seen: set[int] = set()
         self._queries = 0
+        self._prior: np.ndarray | None = None  # keyword scores of the collection, counted once
 
     # --- data -----------------------------------------------------------------
     def set_documents(self, records_or_texts: Sequence[Record | Fields | str],
-                      features: sp.csr_matrix | None = None) -> ActiveLearner:
-        """Build (or take) the feature matrix of the collection; `fit` calls this when the collection changes."""
+                      features: sp.csr_matrix | None = None, prior: np.ndarray | None = None) -> ActiveLearner:
+        """Build (or take) the feature matrix of the collection; `fit` calls this when the collection changes.
+
+        `features` and `prior` (the keyword scores) may come from another learner over the same collection
+        with the same keywords, so many reviewers' sessions share them.
+        """
         self._docs = records_or_texts
         self._fields = [fields_of(d) for d in records_or_texts]
         self.X_ = features if features is not None else build_features(self._fields, self.feature_config)
@@ -95,6 +100,7 @@ class ActiveLearner:
             raise ValueError(f"feature matrix has {self.X_.shape[0]} rows for {len(records_or_texts)} records")
         self._lr = self._sgd = None
         self._sgd_seen = set()
+        self._prior = prior
         return self
 
     # --- learning -------------------------------------------------------------
@@ -160,8 +166,20 @@ class ActiveLearner:
         self._sgd_seen.update(int(i) for i in idx)
         return self._sgd.coef_[0], float(self._sgd.intercept_[0])
 
+    def prior_scores(self) -> np.ndarray:
+        """The keyword scores of the collection (what ranks it before both classes are labelled)."""
+        return self._prior_scores()
+
     def _prior_scores(self) -> np.ndarray:
-        """Without both classes labelled: protocol keywords if any, else input order (all scores equal)."""
+        """Without both classes labelled: protocol keywords if any, else input order (all scores equal).
+
+        They depend on the collection alone, so they are counted once per collection, not per retrain.
+        """
+        if self._prior is None or len(self._prior) != len(self._fields):
+            self._prior = self._keyword_scores()
+        return self._prior.copy()
+
+    def _keyword_scores(self) -> np.ndarray:
         n = len(self._fields)
         if not self.keywords:
             return np.zeros(n)

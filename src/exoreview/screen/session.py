@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
+from typing import Any
 
 from exoreview.protocol import Protocol
 from exoreview.records import Record
@@ -57,21 +58,46 @@ class Progress:
         return self.total - self.screened
 
 
+def _learner_for(protocol: Protocol) -> ActiveLearner:
+    # Before both an include and an exclude exist, the learner ranks by the protocol's terms.
+    return ActiveLearner(protocol.screening.ranker, random_state=protocol.screening.seed,
+                         keywords=[t.replace("*", "").strip('"') for t in protocol_terms(protocol)])
+
+
+@dataclass(frozen=True)
+class Collection:
+    """The records to screen with their features and keyword scores, built once and shared by sessions."""
+
+    records: dict[int, Record]
+    ids: list[int]
+    features: Any  # the learner's sparse feature matrix, one row per id
+    prior: Any  # the keyword scores, one per id
+
+    @classmethod
+    def of(cls, store: Store, protocol: Protocol) -> Collection:
+        records = dict(store.iter_records(store.unique_record_ids()))
+        ids = sorted(records)
+        learner = _learner_for(protocol).set_documents([records[i] for i in ids])
+        return cls(records, ids, learner.X_, learner.prior_scores())
+
+
 class ScreeningSession:
     # The learner retrains after every decision; it warm-starts, so each step stays interactive.
-    def __init__(self, store: Store, protocol: Protocol, reviewer: str, stage: str = TITLE_ABSTRACT) -> None:
+    def __init__(self, store: Store, protocol: Protocol, reviewer: str, stage: str = TITLE_ABSTRACT,
+                 collection: Collection | None = None) -> None:
         self.store = store
         self.protocol = protocol
         self.reviewer = reviewer
         self.stage = stage
         self.pattern = terms_pattern(protocol_terms(protocol))
-        self._records: dict[int, Record] = dict(store.iter_records(store.unique_record_ids()))
-        self._ids = sorted(self._records)
+        self._records: dict[int, Record] = collection.records if collection else dict(
+            store.iter_records(store.unique_record_ids()))
+        self._ids = collection.ids if collection else sorted(self._records)
         self._row = {record_id: row for row, record_id in enumerate(self._ids)}
         self._documents = [self._records[i] for i in self._ids]
-        # Before both an include and an exclude exist, the learner ranks by the protocol's terms.
-        self._learner = ActiveLearner(protocol.screening.ranker, random_state=protocol.screening.seed,
-                                      keywords=[t.replace("*", "").strip('"') for t in protocol_terms(protocol)])
+        self._learner = _learner_for(protocol)
+        if collection is not None:
+            self._learner.set_documents(self._documents, collection.features, collection.prior)
         self._queue: list[int] = []
         self._scores: dict[int, float] = {}
         self.pending_note = ""

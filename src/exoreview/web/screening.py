@@ -28,7 +28,7 @@ from exoreview.records import Record
 from exoreview.results import ELIGIBILITY, EXCLUDE, INCLUDE, MAYBE, TITLE_ABSTRACT, Decision
 from exoreview.screen.fulltext import awaiting_retrieval
 from exoreview.screen.reviewers import is_person
-from exoreview.screen.session import Progress, ScreeningSession
+from exoreview.screen.session import Collection, Progress, ScreeningSession
 from exoreview.store import Store
 from exoreview.store.team import unblinding
 
@@ -88,12 +88,12 @@ class BrowserScreening(ScreeningSession):
     """
 
     def __init__(self, store: Store, protocol: Protocol, reviewer: str, stage: str,
-                 scope: Callable[[], set[int]] | None = None) -> None:
+                 scope: Callable[[], set[int]] | None = None, collection: Collection | None = None) -> None:
         self.scope = scope  # set before the base class ranks for the first time
         self.deferred = False
         self.stale = False
         self.front: int | None = None
-        super().__init__(store, protocol, reviewer, stage)
+        super().__init__(store, protocol, reviewer, stage, collection)
 
     def rerank(self) -> None:
         if self.deferred:
@@ -148,8 +148,10 @@ class View:
 class LiveScreening:
     """One reviewer's session at one stage, built in the background and retrained off the request."""
 
-    def __init__(self, path: Path, protocol: Protocol, reviewer: str, stage: str, pool: ThreadPoolExecutor) -> None:
+    def __init__(self, path: Path, protocol: Protocol, reviewer: str, stage: str, pool: ThreadPoolExecutor,
+                 collection: Callable[[Store], Collection]) -> None:
         self.path, self.protocol, self.reviewer, self.stage, self.pool = path, protocol, reviewer, stage, pool
+        self.collection = collection
         self.lock = threading.Lock()
         self.ready = threading.Event()
         self.fresh = threading.Event()  # set while the ranking reflects every decision
@@ -165,7 +167,8 @@ class LiveScreening:
             scope = (lambda: eligibility_scope(store, self.protocol, self.reviewer)) if self.stage == ELIGIBILITY \
                 else None
             with self.lock:
-                self.session = BrowserScreening(store, self.protocol, self.reviewer, self.stage, scope)
+                self.session = BrowserScreening(store, self.protocol, self.reviewer, self.stage, scope,
+                                                self.collection(store))
                 self.view = self._snapshot()
             self.fresh.set()
         except Exception as exc:  # shown on the page: a session that cannot start must say why
@@ -261,13 +264,23 @@ class Screenings:
     pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2, thread_name_prefix="screening"))
     live: dict[tuple[str, str], LiveScreening] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    shared: Collection | None = None  # the records and their features, built once for every session
+    building: threading.Lock = field(default_factory=threading.Lock)
+
+    def collection(self, store: Store) -> Collection:
+        """The collection every session screens, built by the first session that needs it."""
+        with self.building:
+            if self.shared is None:
+                self.shared = Collection.of(store, self.protocol)
+            return self.shared
 
     def of(self, reviewer: str, stage: str) -> LiveScreening:
         with self.lock:
             key = (reviewer, stage)
             live = self.live.get(key)
             if live is None or (live.ready.is_set() and live.session is None):  # a failed build is tried again
-                live = self.live[key] = LiveScreening(self.path, self.protocol, reviewer, stage, self.pool)
+                live = self.live[key] = LiveScreening(self.path, self.protocol, reviewer, stage, self.pool,
+                                                      self.collection)
             return live
 
     def close(self) -> None:
