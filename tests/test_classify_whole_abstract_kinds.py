@@ -233,3 +233,21 @@ def test_cells_treated_after_a_list_of_sources_end_the_list() -> None:
     rec = record("Vesicles in co-culture",
                  "Vesicles derived from adipose stem cells and keratinocytes were co-cultured.")
     assert values(rec, "ev_source") == {"adipose_msc"}
+
+
+def test_a_source_list_in_parentheses_after_source() -> None:
+    rec = record("Stromal cell vesicles in wounds", "The MSC source (adipose, bone marrow or umbilical cord) "
+                                                    "did not modify the effect.")
+    assert values(rec, "ev_source") == {"adipose_msc", "bone_marrow_msc", "umbilical_cord_msc"}
+
+
+def test_a_short_form_defined_with_hereafter_and_amniotic_stem_cells_are_amnion() -> None:
+    rec = record("Vesicles on explants", "We studied vesicles of human amniotic epithelial stem cells "
+                                         "(hereafter ASCs; ASC-Exos) on skin explants. ASC-Exos were applied to them.")
+    assert values(rec, "ev_source") == {"amnion"}
+
+
+def test_volunteers_named_only_as_future_work_are_not_studied() -> None:
+    rec = record("Plant vesicles", "Vesicles lowered melanin in B16F10 cells. "
+                                   "Clinical evaluation in human volunteers will be necessary.")
+    assert values(rec, "subjects") == {"in_vitro"}

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 _PAREN = re.compile(r"\(([^()]{1,120})\)")
 _WORD = re.compile(r"\S+")
+_NAMING = re.compile(r"^(?:hereafter|henceforth|hereinafter|referred to as|termed|called|named)\s+", re.IGNORECASE)
 _PLURAL = re.compile(r"(?<=[A-Z0-9])s$")  # "ASCs" defines "ASC" too
 
 
@@ -38,6 +39,7 @@ def find_definitions(text: str) -> list[Definition]:
     for paren in _PAREN.finditer(text):
         inside = paren.group(1).strip()
         inside = re.split(r"[;,]\s", inside, maxsplit=1)[0].strip()  # "(ASC, n = 12)" -> "ASC"
+        inside = _NAMING.sub("", inside)  # "(hereafter ASCs)" -> "ASCs"
         words_inside = inside.split()
         if _is_short_form(inside) and len(words_inside) <= 2:
             definition = _long_before(text, paren.start(), inside)
@@ -187,6 +189,8 @@ def _edits(text: str, meanings: dict[str, str]) -> list[tuple[int, int, str, str
     if "from" in text or " of " in text:
         edits.extend((m.start(), m.end(), "derived from", "") for m in _DERIVED_FROM.finditer(text))
         edits.extend((m.start(), m.end(), "", "") for m in _MEDIUM_OF.finditer(text))
+    if "source" in text:
+        edits.extend((m.start(), m.end(), "derived from ", "") for m in _SOURCE_LIST.finditer(text))
     return edits
 
 
@@ -202,6 +206,8 @@ _SCARE_QUOTES = re.compile(
     r"(?<![\w'\u2019])(['\u2018\"\u201c])([\w-]+(?: [\w-]+){0,2})(['\u2019\"\u201d])(?![\w'\u2019])")
 # Ways of saying where vesicles came from that mean "derived from".
 _DERIVED_FROM = re.compile(r"\b(?:originat(?:ed|ing)|stemm(?:ed|ing)|sourced|coming|came|come) from\b", re.IGNORECASE)
+# "the MSC source (adipose, bone marrow or umbilical cord)" reads as "the MSC derived from adipose, ...".
+_SOURCE_LIST = re.compile(r"\bsources? \((?=[a-z])", re.IGNORECASE)
 # "from the conditioned medium of HEK293T cells" reads as "from HEK293T cells": the medium is the cells'.
 _MEDIUM_OF = re.compile(
     r"(?<=\bfrom )(?:the )?(?:(?:serum-free |exosome-free |EV-depleted )?(?:conditioned (?:culture )?(?:medium|media)"

@@ -111,12 +111,21 @@ class ScreeningSession:
 
     def rerank(self) -> None:
         decided = self.mine()
+        self.apply_ranking(self.train(decided), decided)
+
+    def train(self, decided: dict[int, Decision]) -> tuple[list[int], Any]:
+        """Retrain on `decided` and rank: (record ids, next first; scores by row). Touches only the learner,
+        so a front end may run it without holding up decisions and apply the ranking after."""
         # Maybes stay out of training: the learner sees only what the reviewer called include or exclude.
         labelled = {self._row[i]: d.label == INCLUDE for i, d in decided.items() if d.label != MAYBE}
         # The collection's features are built on the first fit and reused after.
         self._learner.fit(self._documents if getattr(self._learner, "X_", None) is None else None, labelled)
-        scores = self._learner.scores_
-        ranked = [self._ids[row] for row in self._learner.rank()]
+        return [self._ids[row] for row in self._learner.rank()], self._learner.scores_.copy()
+
+    def apply_ranking(self, ranking: tuple[list[int], Any], decided: dict[int, Decision] | None = None) -> None:
+        """The queue in a ranking's order, less what is decided (now, unless `decided` is given)."""
+        ranked, scores = ranking
+        decided = self.mine() if decided is None else decided
         self._queue = [i for i in ranked if i not in decided]
         self._scores = {i: round(float(scores[self._row[i]]), 4) for i in self._queue}
 

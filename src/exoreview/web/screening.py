@@ -3,11 +3,10 @@
 A decision is written by `ScreeningSession.decide` (the same rows as `exoreview screen`) and answered
 as soon as it is on disk; the learner then retrains in a background thread. The next page waits a
 moment for that ranking (it is usually there: tens of milliseconds) and otherwise shows the record
-next in the ranking before. A decision posted while a retrain runs waits for it to finish (the
-session's lock): tens of milliseconds on a review of a few hundred records, up to about a second on
-one of 2,000 before the first include and exclude (the keyword ranking re-scores every record).
-Each session has its own store connection and a lock: one thread at a time (a request or the
-retrain) touches it.
+next in the ranking before. The learner trains without the session's lock (only the retrain thread
+touches it), so a decision never waits for a retrain; the ranking is applied under the lock, less
+the decisions made meanwhile. Each session has its own store connection and a lock: one thread at
+a time (a request or the retrain) touches the session's queue and store.
 
 Blind screening: `ScreeningSession` reads only its reviewer's rows, so a queue is blind by
 construction; `visible` is the one rule every page applies to other people's decisions.
@@ -21,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from exoreview.errors import BadInput
 from exoreview.protocol import Protocol
@@ -106,6 +106,13 @@ class BrowserScreening(ScreeningSession):
         if self.front is not None:
             self.bring_forward(self.front)
 
+    def apply(self, ranking: tuple[list[int], Any]) -> None:
+        """A ranking trained off the lock, applied under it: decisions made meanwhile stay out of the queue."""
+        self.apply_ranking(ranking)
+        self.follow_store()
+        if self.front is not None:
+            self.bring_forward(self.front)
+
     def follow_store(self, still_waiting: Callable[[Decision], bool] = is_finding) -> bool:
         before = list(self.queue())
         super().follow_store(still_waiting)  # a retrieval finding still waits for judgement
@@ -180,8 +187,7 @@ class LiveScreening:
     def _changing(self) -> Iterator[BrowserScreening]:
         """The session, under the lock, with reranking deferred; the retrain is scheduled on the way out."""
         assert self.session is not None
-        self.fresh.wait(FRESH_WAIT)  # a decision made on a ranking still being retrained waits for it briefly
-        with self.lock:
+        with self.lock:  # the record decided on is pinned from the form: no need to wait for a fresh ranking
             self.session.deferred = True
             try:
                 yield self.session
@@ -229,19 +235,25 @@ class LiveScreening:
                 self.pool.submit(self._retrain)
 
     def _retrain(self) -> None:
-        assert self.session is not None
+        """Retrain until the ranking reflects every decision; the training itself runs without the lock."""
+        session = self.session
+        assert session is not None
         while True:
             with self.lock:
-                if not self.session.stale:
+                if not session.stale:
                     self._retraining = False
                     self.fresh.set()
                     return
-                try:
-                    self.session.rerank()  # the learner's full rerank (warm-started)
-                    self.view = self._snapshot()
-                except Exception as exc:  # keep the ranking before; say why on the page, and stop retraining
-                    self.session.stale = False
-                    self.error = f"retraining failed for {self.reviewer}; the ranking before stays: {exc}"
+                session.stale = False  # decisions made while this trains set it again
+                decided = session.mine()
+            try:
+                ranking = session.train(decided)  # only this thread touches the learner
+            except Exception as exc:  # keep the ranking before; say why on the page, and stop retraining
+                self.error = f"retraining failed for {self.reviewer}; the ranking before stays: {exc}"
+                continue
+            with self.lock:
+                session.apply(ranking)
+                self.view = self._snapshot()
 
     def _snapshot(self) -> View:
         assert self.session is not None
