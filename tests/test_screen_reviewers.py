@@ -113,7 +113,7 @@ def test_queue_starts_from_protocol_terms_then_learns(tmp_path: Path):
         assert (progress.included, progress.excluded, progress.remaining) == (1, 2, len(ids) - 3)
         assert progress.recall is not None and 0.0 <= progress.recall.low <= progress.recall.high <= 1.0
         # With an include and an exclude, the learner's scores order the rest of the queue.
-        scores = [session._scores[i] for i in session._queue]
+        scores = [session.score_of(i) for i in session.queue()]
         assert scores == sorted(scores, reverse=True) and len(set(scores)) > 1
 
 

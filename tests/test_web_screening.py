@@ -23,7 +23,7 @@ from exoreview.protocol import load_protocol
 from exoreview.records import AbstractSection, Author, Journal, PubDate, Record
 from exoreview.results import ELIGIBILITY, EXCLUDE, INCLUDE, MAYBE, TITLE_ABSTRACT, Decision
 from exoreview.screen.fulltext import awaiting_retrieval
-from exoreview.screen.session import Collection, ScreeningSession
+from exoreview.screen.session import Collection, Ranking, ScreeningSession
 from exoreview.screen.stage import screen_records
 from exoreview.screen.terminal import run_screener
 from exoreview.store import Store
@@ -229,8 +229,18 @@ def press(browser: Browser, key: str, *, navigates: bool) -> None:
                  wait_event="Page.loadEventFired" if navigates else "")
 
 
+def ranked_on_every_decision(browser: Browser) -> None:
+    """Reload until the page says its order reflects every decision (the terminal reranks before each key)."""
+    deadline = time.monotonic() + 30
+    while browser.evaluate("document.getElementById('ranking').dataset.current") != "true":
+        assert time.monotonic() < deadline, "the ranking never caught up with the decisions"
+        time.sleep(0.05)
+        browser.call("Page.reload", wait_event="Page.loadEventFired")
+
+
 def screen_with_keys(browser: Browser) -> None:
     for keys in KEYS:
+        ranked_on_every_decision(browser)
         if keys == "n":
             press(browser, "n", navigates=False)
             assert browser.evaluate("document.activeElement.id") == "note"
@@ -362,13 +372,13 @@ def test_a_decision_is_answered_before_the_learner_retrains(review: Path, monkey
                          lambda store: Collection.of(store, protocol))
     try:
         assert live.ready.wait(20) and live.view is not None and live.view.current is not None
-        retrain = ScreeningSession.rerank
+        train = ScreeningSession.train
 
-        def slow(self: ScreeningSession) -> None:  # a retrain as slow as a large review's first ones
+        def slow(self: ScreeningSession, decided: dict[int, Decision]) -> Ranking:  # as slow as a large review's
             time.sleep(1.0)
-            retrain(self)
+            return train(self, decided)
 
-        monkeypatch.setattr(ScreeningSession, "rerank", slow)
+        monkeypatch.setattr(ScreeningSession, "train", slow)
         first = live.view.current[0]
         started = time.monotonic()
         live.decide(first, INCLUDE, "", "")
@@ -379,6 +389,8 @@ def test_a_decision_is_answered_before_the_learner_retrains(review: Path, monkey
         assert view is not None and view.current is not None and view.current[0] != first
         assert view.progress.screened == 1
         assert live.fresh.wait(5)  # then the retrain ends and the next page has its ranking
+        monkeypatch.setattr(ScreeningSession, "train", train)
+        assert live.look() is not None and live.fresh.is_set()  # a page that changes nothing starts no retrain
     finally:
         pool.shutdown(wait=True)
         live.close()

@@ -12,7 +12,7 @@ any point resumes where it stopped.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,11 +74,36 @@ class Collection:
     prior: Any  # the keyword scores, one per id
 
     @classmethod
-    def of(cls, store: Store, protocol: Protocol) -> Collection:
-        records = dict(store.iter_records(store.unique_record_ids()))
-        ids = sorted(records)
-        learner = _learner_for(protocol).set_documents([records[i] for i in ids])
-        return cls(records, ids, learner.X_, learner.prior_scores())
+    def of(cls, store: Store, protocol: Protocol, ids: Sequence[int] | None = None) -> Collection:
+        """The store's unique records (or exactly `ids`, so another process builds the same collection)."""
+        records = dict(store.iter_records(list(ids) if ids is not None else store.unique_record_ids()))
+        ordered = sorted(records)
+        learner = _learner_for(protocol).set_documents([records[i] for i in ordered])
+        return cls(records, ordered, learner.X_, learner.prior_scores())
+
+
+Ranking = tuple[list[int], Any]  # record ids, next first; the scores by row of the collection
+
+
+class Ranker:
+    """The active learner over one collection for one reviewer: train on decisions, rank, nothing else.
+
+    It touches no store, so a front end may run it off its request threads, or in another process
+    (`web.ranking`). It warm-starts, so each retrain after a decision stays short.
+    """
+
+    def __init__(self, protocol: Protocol, collection: Collection) -> None:
+        self.ids = collection.ids
+        self.row = {record_id: row for row, record_id in enumerate(self.ids)}
+        self.learner = _learner_for(protocol)
+        self.learner.set_documents([collection.records[i] for i in self.ids], collection.features, collection.prior)
+
+    def rank(self, labels: Mapping[int, str]) -> Ranking:
+        """Retrain on the labels by record id and rank every record."""
+        # Maybes stay out of training: the learner sees only what the reviewer called include or exclude.
+        labelled = {self.row[i]: label == INCLUDE for i, label in labels.items() if label != MAYBE and i in self.row}
+        self.learner.fit(None, labelled)
+        return [self.ids[row] for row in self.learner.rank()], self.learner.scores_.copy()
 
 
 class ScreeningSession:
@@ -90,44 +115,53 @@ class ScreeningSession:
         self.reviewer = reviewer
         self.stage = stage
         self.pattern = terms_pattern(protocol_terms(protocol))
-        self._records: dict[int, Record] = collection.records if collection else dict(
-            store.iter_records(store.unique_record_ids()))
-        self._ids = collection.ids if collection else sorted(self._records)
-        self._row = {record_id: row for row, record_id in enumerate(self._ids)}
-        self._documents = [self._records[i] for i in self._ids]
-        self._learner = _learner_for(protocol)
-        if collection is not None:
-            self._learner.set_documents(self._documents, collection.features, collection.prior)
+        collection = collection or Collection.of(store, protocol)
+        self._records = collection.records
+        self._ids = collection.ids
+        self._all = frozenset(self._ids)
+        self._ranker = Ranker(protocol, collection)
+        self._row = self._ranker.row
+        self._learner = self._ranker.learner
         self._queue: list[int] = []
-        self._scores: dict[int, float] = {}
+        self._ranked_scores: Any = None
+        self._scored: frozenset[int] = frozenset()  # the records the last ranking scored
         self.pending_note = ""
+        self.known_recall: tuple[tuple[bool, ...], RecallEstimate] | None = None  # (labels, their estimate)
+        self._mine: tuple[tuple[int, int], dict[int, Decision]] | None = None  # (store version, decisions)
         self.rerank()
 
     # -- the queue -------------------------------------------------------------------------------
 
     def mine(self) -> dict[int, Decision]:
-        return {i: d for i, d in reviewer_decisions(self.store, self.reviewer, self.stage).items()
-                if i in self._records}
+        """This reviewer's standing decisions at the stage, oldest first; read again only after a commit."""
+        version = self.store.version()
+        if self._mine is None or self._mine[0] != version:
+            self._mine = (version, {i: d for i, d in reviewer_decisions(self.store, self.reviewer, self.stage).items()
+                                    if i in self._records})
+        return dict(self._mine[1])
 
     def rerank(self) -> None:
         decided = self.mine()
         self.apply_ranking(self.train(decided), decided)
 
-    def train(self, decided: dict[int, Decision]) -> tuple[list[int], Any]:
-        """Retrain on `decided` and rank: (record ids, next first; scores by row). Touches only the learner,
-        so a front end may run it without holding up decisions and apply the ranking after."""
-        # Maybes stay out of training: the learner sees only what the reviewer called include or exclude.
-        labelled = {self._row[i]: d.label == INCLUDE for i, d in decided.items() if d.label != MAYBE}
-        # The collection's features are built on the first fit and reused after.
-        self._learner.fit(self._documents if getattr(self._learner, "X_", None) is None else None, labelled)
-        return [self._ids[row] for row in self._learner.rank()], self._learner.scores_.copy()
+    def train(self, decided: dict[int, Decision]) -> Ranking:
+        """Retrain on `decided` and rank. Touches only the learner, so a front end may run it without
+        holding up decisions and apply the ranking after."""
+        return self._ranker.rank({i: d.label for i, d in decided.items()})
 
-    def apply_ranking(self, ranking: tuple[list[int], Any], decided: dict[int, Decision] | None = None) -> None:
+    def apply_ranking(self, ranking: Ranking, decided: dict[int, Decision] | None = None) -> None:
         """The queue in a ranking's order, less what is decided (now, unless `decided` is given)."""
         ranked, scores = ranking
         decided = self.mine() if decided is None else decided
         self._queue = [i for i in ranked if i not in decided]
-        self._scores = {i: round(float(scores[self._row[i]]), 4) for i in self._queue}
+        self._ranked_scores = scores  # by row; a decision reads its record's score (a dict of all costs a pass)
+        self._scored = frozenset(self._queue)
+
+    def score_of(self, record_id: int) -> float | None:
+        """The learner's score of a record in the last ranking; None for one it did not rank (undecided since)."""
+        if record_id not in self._scored:
+            return None
+        return round(float(self._ranked_scores[self._row[record_id]]), 4)
 
     def term_hits(self, record: Record) -> int:
         if self.pattern is None:
@@ -151,7 +185,7 @@ class ScreeningSession:
         record_id, _ = item
         text = " ".join(n for n in (self.pending_note, note) if n)
         decision = Decision(record_id, self.stage, label, self.reviewer, reason_id, text,
-                            self._scores.get(record_id))
+                            self.score_of(record_id))
         self.store.add_decisions([decision])
         self.pending_note = ""
         self.rerank()
@@ -191,8 +225,7 @@ class ScreeningSession:
         """
         decided = {i for i, d in self.mine().items() if not still_waiting(d)}
         before = list(self._queue)
-        queued = set(before)
-        freed = [i for i in self._ids if i not in decided and i not in queued]
+        freed = sorted(self._all - decided - set(before), key=self._row.__getitem__)  # in collection order
         self._queue = freed + [i for i in before if i not in decided]
         return self._queue != before
 
@@ -211,14 +244,30 @@ class ScreeningSession:
 
     # -- where the reviewer stands -----------------------------------------------------------------
 
-    def progress(self) -> Progress:
-        ordered = self.store.decisions(self.stage, reviewer=self.reviewer)
-        ordered = [d for d in ordered if d.record_id in self._records]
+    def progress(self, fresh_recall: bool = True) -> Progress:
+        """Counts now; the recall estimate for these decisions, or with `fresh_recall` off the last one
+        worked out (its `screened` says for how many), since the estimate is the costly part."""
+        ordered = sorted(self.mine().values(), key=lambda d: d.id or 0)
         counts = {INCLUDE: 0, EXCLUDE: 0, MAYBE: 0}
         for d in ordered:
             counts[d.label] += 1
-        recall = None
-        if ordered:
-            # A 'maybe' is treated as relevant: the conservative reading for a recall estimate.
-            recall = estimate_recall([d.label != EXCLUDE for d in ordered], len(self._records))
-        return Progress(len(ordered), len(self._records), counts[INCLUDE], counts[EXCLUDE], counts[MAYBE], recall)
+        # A 'maybe' is treated as relevant: the conservative reading for a recall estimate.
+        labels = tuple(d.label != EXCLUDE for d in ordered)
+        recall = self.recall_of(labels) if fresh_recall else self.known_recall[1] if self.known_recall else None
+        return Progress(len(ordered), len(self._records), counts[INCLUDE], counts[EXCLUDE], counts[MAYBE],
+                        recall if ordered else None)
+
+    def recall_labels(self) -> tuple[bool, ...]:
+        """This reviewer's decisions in order as the recall estimate reads them (relevant unless excluded)."""
+        return tuple(d.label != EXCLUDE for d in sorted(self.mine().values(), key=lambda d: d.id or 0))
+
+    def recall_of(self, labels: tuple[bool, ...]) -> RecallEstimate | None:
+        """The estimate for these labels, worked out once; a front end may call it off its lock."""
+        if not labels:
+            return None
+        known = self.known_recall
+        if known is not None and known[0] == labels:
+            return known[1]
+        estimate = estimate_recall(list(labels), len(self._records))
+        self.known_recall = (labels, estimate)
+        return estimate

@@ -30,6 +30,8 @@ def progress_line(progress: Progress) -> str:
     if progress.recall is not None:
         r = progress.recall
         line += f" · estimated recall {r.estimate:.2f} (95% interval {r.low:.2f}–{r.high:.2f})"
+        if r.screened != progress.screened:  # a front end that estimates in the background
+            line += f" after {r.screened} screened"
     return line
 
 

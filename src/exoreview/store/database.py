@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -22,6 +23,17 @@ from exoreview.store.schema import MIGRATIONS
 
 SCHEMA_VERSION = len(MIGRATIONS)
 COMMIT_EVERY = 1000  # records per import transaction: what a killed import can lose at most
+
+
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
+def _writer_of(path: Path) -> threading.RLock:
+    """The one write lock of this process for a review file (reentrant: a transaction may nest a call)."""
+    key = str(Path(path).resolve())
+    with _WRITERS_GUARD:
+        return _WRITERS.setdefault(key, threading.RLock())
 
 
 class StoreError(BadInput, RuntimeError):
@@ -94,6 +106,7 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self.db = connection
         self.path = path
+        self._writer = _writer_of(path)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -124,7 +137,10 @@ class Store:
             store._migrate()
         except sqlite3.DatabaseError as exc:
             connection.close()
-            raise StoreError(f"{path}: not a readable review store ({exc}); nothing was written to it. "
+            # SQLite says "malformed" when a page it needs is scribbled over: a damaged review store, not
+            # some other file given by mistake
+            what = "the review store is damaged" if "malformed" in str(exc) else "not a readable review store"
+            raise StoreError(f"{path}: {what} ({exc}); nothing was written to it. "
                              "Restore it from a backup, or start a new review") from exc
         except BaseException:
             connection.close()
@@ -142,13 +158,16 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+        # Connections of one process to one file take turns here first: a waiting writer wakes the
+        # moment the last one commits, instead of sleeping through SQLite's busy back-off.
+        with self._writer:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
 
     def schema_version(self) -> int:
         has_meta = self.db.execute(
@@ -428,29 +447,42 @@ class Store:
                 ],
             )
 
-    def decisions(self, stage: str, *, reviewer: str | None = None, history: bool = False,
-                  include_undone: bool = False) -> list[Decision]:
+    def decisions(self, stage: str, *, reviewer: str | None = None, record_id: int | None = None,
+                  history: bool = False, include_undone: bool = False, last: int | None = None) -> list[Decision]:
         """The latest standing decision per (record, reviewer) at a stage; every row with `history`.
 
         A decision its reviewer undid no longer stands, so the one before it (if any) counts again;
-        `include_undone` keeps undone rows in a history listing.
+        `include_undone` keeps undone rows in a history listing. `reviewer` and `record_id` narrow
+        the rows read (both by index), so one person's queue never reads the whole team's decisions;
+        `last` keeps only the newest rows (still oldest first).
         """
-        standing = "" if include_undone else " AND undone_at=''"
-        sql = "SELECT * FROM decisions WHERE stage=?" + standing
+        where = "stage=?" + ("" if include_undone else " AND undone_at=''")
         args: list[object] = [stage]
-        if reviewer is not None:
-            sql += " AND reviewer=?"
-            args.append(reviewer)
-        if not history:
-            sql += (" AND id IN (SELECT MAX(id) FROM decisions WHERE stage=? AND undone_at=''"
-                    " GROUP BY record_id, reviewer)")
-            args.append(stage)
-        sql += " ORDER BY id"
-        return [
+        for column, value in (("reviewer", reviewer), ("record_id", record_id)):
+            if value is not None:
+                where += f" AND {column}=?"
+                args.append(value)
+        sql = f"SELECT * FROM decisions WHERE {where}"
+        if not history:  # the latest standing row per (record, reviewer), among the same rows
+            latest = where + (" AND undone_at=''" if include_undone else "")
+            sql += f" AND id IN (SELECT MAX(id) FROM decisions WHERE {latest} GROUP BY record_id, reviewer)"
+            args += args
+        if last is not None:
+            sql += " ORDER BY id DESC LIMIT ?"
+            args.append(last)
+        else:
+            sql += " ORDER BY id"
+        found = [
             Decision(r["record_id"], r["stage"], r["label"], r["reviewer"], r["reason_id"], r["note"],
                      r["score"], r["decided_at"], r["id"], r["undone_at"])
             for r in self.db.execute(sql, args)
         ]
+        return found[::-1] if last is not None else found
+
+    def version(self) -> tuple[int, int]:
+        """Changes when anyone commits to the file (SQLite's data_version for others, total_changes for this
+        connection): a reader may keep what it read while the version stands."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes
 
     def undo_decision(self, decision_id: int) -> None:
         """Take a decision back; the row stays, marked with the time it was undone."""

@@ -51,6 +51,9 @@ SECURITY_HEADERS = {
 FAILURES_ALLOWED = 5  # wrong passwords per name and address in the window before logins are slowed
 FAILURE_WINDOW = 300.0  # seconds
 SLOW_DOWN = 1.0  # seconds each further wrong attempt waits
+# Seconds a session found in the store is trusted from memory: every click of every reviewer then
+# costs no query on the event loop. Logging out forgets it at once; an expiry shows within this time.
+SESSION_RECHECK = 30.0
 
 
 class LoginThrottle:
@@ -88,8 +91,9 @@ class ReviewApp:
         self.folder = folder
         self.protocol: Protocol = folder.protocol()
         self.throttle = LoginThrottle()
-        self.screenings = Screenings(folder.store_file, self.protocol)
+        self.screenings = Screenings(folder.store_file, self.protocol, folder.root)
         self.classifier: StudyClassifier | None = None  # built on first need (web.screen_pages._labeler)
+        self.sessions: dict[str, tuple[Session, float]] = {}  # token -> (session, when read from the store)
         self._store: Store | None = None
         templates = resources.files("exoreview.web") / "templates"
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
@@ -113,7 +117,17 @@ async def form_of(request: Request) -> dict[str, str]:
 
 def _session(app: ReviewApp, request: Request) -> Session | None:
     token = request.cookies.get(COOKIE, "")
-    return find_session(app.store(), token) if token else None
+    if not token:
+        return None
+    known = app.sessions.get(token)
+    if known is not None and time.monotonic() - known[1] < SESSION_RECHECK:
+        return known[0]
+    session = find_session(app.store(), token)
+    if session is None:
+        app.sessions.pop(token, None)
+    else:
+        app.sessions[token] = (session, time.monotonic())
+    return session
 
 
 Handler = Callable[[ReviewApp, Request, Session], Awaitable[Response]]
@@ -168,7 +182,9 @@ async def login(app: ReviewApp, request: Request) -> Response:
 
 
 async def logout(app: ReviewApp, request: Request, session: Session) -> Response:
-    close_session(app.store(), request.cookies.get(COOKIE, ""))
+    token = request.cookies.get(COOKIE, "")
+    app.sessions.pop(token, None)
+    close_session(app.store(), token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response

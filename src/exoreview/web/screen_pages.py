@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
+import time
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -22,7 +24,7 @@ from exoreview.screen.rules import Labeler
 from exoreview.screen.terminal import progress_line
 from exoreview.store.team import Session, TeamError, unblind
 from exoreview.web.pages import flow_hidden
-from exoreview.web.screening import BUILD_WAIT, LiveScreening, NotQueued, View, is_blind, visible_inclusions
+from exoreview.web.screening import BUILD_WAIT, FRESH_WAIT, LiveScreening, NotQueued, View, is_blind, visible_inclusions
 
 if TYPE_CHECKING:
     from exoreview.web.app import ReviewApp
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 PAGES = {TITLE_ABSTRACT: "/screen", ELIGIBILITY: "/screen/eligibility"}
 HEADINGS = {TITLE_ABSTRACT: "Screening titles and abstracts", ELIGIBILITY: "Eligibility of full texts"}
 PMC_ARTICLE = "https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
+POLL = 0.01  # seconds between looks at a session that is being built or retrained
 
 
 def marked(text: str, pattern: re.Pattern[str] | None) -> list[tuple[str, bool]]:
@@ -49,11 +52,22 @@ def marked(text: str, pattern: re.Pattern[str] | None) -> list[tuple[str, bool]]
     return pieces
 
 
-def _ready_view(live: LiveScreening) -> View | None:
-    """Runs in a worker thread: the session's view, or None while it is still being built."""
-    if not live.ready.wait(BUILD_WAIT):
+async def _waited(event: threading.Event, seconds: float) -> bool:
+    """Whether the event is set within `seconds`, polled from the event loop so no thread sits waiting:
+    twenty people waiting on retrains must not use up the threads that answer everyone's clicks."""
+    deadline = time.monotonic() + seconds
+    while not event.is_set() and time.monotonic() < deadline:
+        await asyncio.sleep(POLL)
+    return event.is_set()
+
+
+async def _ready_view(live: LiveScreening) -> View | None:
+    """The session's view, or None while it is still being built."""
+    if not await _waited(live.ready, BUILD_WAIT):
         return None
-    return live.look()
+    if live.worth_waiting():
+        await _waited(live.fresh, FRESH_WAIT)
+    return await asyncio.to_thread(live.look)
 
 
 async def screen_title_abstract(app: ReviewApp, request: Request, session: Session) -> Response:
@@ -70,12 +84,12 @@ async def screen_page(app: ReviewApp, session: Session, stage: str, error: str =
     if not session.user.can_write:
         return app.render("screen.html", status=status, view=None, preparing=False, viewer=True, **common)
     live = app.screenings.of(session.user.name, stage)
-    view = await asyncio.to_thread(_ready_view, live)
+    view = await _ready_view(live)
     if view is None:
         return app.render("screen.html", status=503 if live.error else status, view=None, viewer=False,
                           preparing=not live.error, **{**common, "error": error or live.error})
     context: dict[str, object] = {"view": view, "progress": progress_line(view.progress), "viewer": False,
-                                  "preparing": False, "others": None}
+                                  "preparing": False, "others": None, "ranked_now": live.fresh.is_set()}
     if view.current is not None:
         record_id, record = view.current
         pattern = live.session.pattern if live.session else None
@@ -90,7 +104,7 @@ def _others(app: ReviewApp, session: Session, stage: str, record_id: int) -> lis
     store = app.store()
     if is_blind(app.protocol, store):
         return None
-    return [d for d in store.decisions(stage) if d.record_id == record_id and d.reviewer != session.user.name
+    return [d for d in store.decisions(stage, record_id=record_id) if d.reviewer != session.user.name
             and is_person(d.reviewer)]
 
 
@@ -101,7 +115,7 @@ def _stage_of(form: dict[str, str]) -> str | None:
 
 async def _live(app: ReviewApp, session: Session, stage: str) -> LiveScreening | None:
     live = app.screenings.of(session.user.name, stage)
-    ready = await asyncio.to_thread(live.ready.wait, BUILD_WAIT)
+    ready = await _waited(live.ready, BUILD_WAIT)
     return live if ready and live.session is not None else None
 
 

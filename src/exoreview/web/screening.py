@@ -1,12 +1,13 @@
 """Screening in the browser: the terminal's ScreeningSession, one per reviewer and stage, kept in the app.
 
-A decision is written by `ScreeningSession.decide` (the same rows as `exoreview screen`) and answered
-as soon as it is on disk; the learner then retrains in a background thread. The next page waits a
-moment for that ranking (it is usually there: tens of milliseconds) and otherwise shows the record
-next in the ranking before. The learner trains without the session's lock (only the retrain thread
-touches it), so a decision never waits for a retrain; the ranking is applied under the lock, less
-the decisions made meanwhile. Each session has its own store connection and a lock: one thread at
-a time (a request or the retrain) touches the session's queue and store.
+A decision is written by `ScreeningSession.decide` (the same rows as `exoreview screen`) and
+answered as soon as it is on disk; the learner then retrains in a background thread. The next page
+waits a moment for that ranking (FRESH_WAIT, holding no thread: on a small review it is there in
+tens of milliseconds) and otherwise shows the record next in the ranking before. The learner trains
+without the session's lock (only the retrain thread touches it), so a decision never waits for a
+retrain; the ranking is applied under the lock, less the decisions made meanwhile. Each session has
+its own store connection and a lock: one thread at a time (a request or the retrain) touches the
+session's queue and store.
 
 Blind screening: `ScreeningSession` reads only its reviewer's rows, so a queue is blind by
 construction; `visible` is the one rule every page applies to other people's decisions.
@@ -15,6 +16,7 @@ construction; `visible` is the one rule every page applies to other people's dec
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -28,13 +30,14 @@ from exoreview.records import Record
 from exoreview.results import ELIGIBILITY, EXCLUDE, INCLUDE, MAYBE, TITLE_ABSTRACT, Decision
 from exoreview.screen.fulltext import awaiting_retrieval
 from exoreview.screen.reviewers import is_person
-from exoreview.screen.session import Collection, Progress, ScreeningSession
+from exoreview.screen.session import Collection, Progress, Ranking, ScreeningSession
 from exoreview.store import Store
 from exoreview.store.team import unblinding
+from exoreview.web.ranking import RankingProcess
 
 STAGES = (TITLE_ABSTRACT, ELIGIBILITY)
 BUILD_WAIT = 2.0  # seconds a page waits for a new session (features of the whole collection) before "preparing"
-FRESH_WAIT = 0.5  # seconds a page waits for the retrain after a decision before showing the ranking before
+FRESH_WAIT = 0.1  # seconds a page waits for the retrain after a decision before showing the ranking before
 # The row `screen.fulltext.record_retrieval` writes for the person who retrieved a report: a finding,
 # not their eligibility judgement, so the report still waits for that judgement in their queue.
 RETRIEVAL_FINDING = "full text retrieved"
@@ -114,7 +117,7 @@ class BrowserScreening(ScreeningSession):
             self.bring_forward(self.front)
 
     def follow_store(self, still_waiting: Callable[[Decision], bool] = is_finding) -> bool:
-        before = list(self.queue())
+        before = self.queue()
         super().follow_store(still_waiting)  # a retrieval finding still waits for judgement
         self._keep_in_scope()
         return self.queue() != before  # compared after the scope: records outside it come back every time
@@ -133,9 +136,10 @@ class BrowserScreening(ScreeningSession):
         lost = not_retrieved_criteria(self.protocol)
         return [(i, text) for i, text in super().reasons() if i not in lost]
 
-    def progress(self) -> Progress:
+    def progress(self, fresh_recall: bool = False) -> Progress:
+        """Counts now; the recall estimate as the retrain thread last worked it out (see LiveScreening)."""
         if self.scope is None:
-            return super().progress()
+            return super().progress(fresh_recall)
         allowed = self.scope()
         judged = [d for i, d in self.mine().items() if i in allowed and not is_finding(d)]
         counts = {label: sum(d.label == label for d in judged) for label in (INCLUDE, EXCLUDE, MAYBE)}
@@ -156,9 +160,10 @@ class LiveScreening:
     """One reviewer's session at one stage, built in the background and retrained off the request."""
 
     def __init__(self, path: Path, protocol: Protocol, reviewer: str, stage: str, pool: ThreadPoolExecutor,
-                 collection: Callable[[Store], Collection]) -> None:
+                 collection: Callable[[Store], Collection],
+                 remote: Callable[[], RankingProcess | None] | None = None) -> None:
         self.path, self.protocol, self.reviewer, self.stage, self.pool = path, protocol, reviewer, stage, pool
-        self.collection = collection
+        self.collection, self.remote = collection, remote
         self.lock = threading.Lock()
         self.ready = threading.Event()
         self.fresh = threading.Event()  # set while the ranking reflects every decision
@@ -166,6 +171,8 @@ class LiveScreening:
         self.view: View | None = None
         self.error = ""
         self._retraining = False
+        self.retrain_seconds = 0.0  # how long a ranking takes lately to catch up (moving average, queue included)
+        self._stale_since = 0.0
         pool.submit(self._build)
 
     def _build(self) -> None:
@@ -176,6 +183,8 @@ class LiveScreening:
             with self.lock:
                 self.session = BrowserScreening(store, self.protocol, self.reviewer, self.stage, scope,
                                                 self.collection(store))
+                if scope is None:  # before the first page: the estimate for decisions made in earlier runs
+                    self.session.recall_of(self.session.recall_labels())
                 self.view = self._snapshot()
             self.fresh.set()
         except Exception as exc:  # shown on the page: a session that cannot start must say why
@@ -211,10 +220,16 @@ class LiveScreening:
             session.front = undone.record_id if undone else None
             return undone
 
+    def worth_waiting(self) -> bool:
+        """Whether a page should wait (up to FRESH_WAIT) for the running retrain: only when retrains end
+        well within it, as on a small review; under load they take longer, and waiting in vain would
+        cost every page the whole wait, so the page shows the order before."""
+        behind = 0.0 if self.fresh.is_set() else time.monotonic() - self._stale_since  # still catching up
+        return max(self.retrain_seconds, behind) <= FRESH_WAIT / 2
+
     def look(self) -> View | None:
-        """The page's view: after the retrain if it ends soon, in step with the store, never waiting long."""
-        fresh = self.fresh.wait(FRESH_WAIT)
-        if self.session is None or not fresh or not self.lock.acquire(timeout=0.05):
+        """The page's view, in step with the store; while a retrain runs, the one after the last decision."""
+        if self.session is None or not self.fresh.is_set() or not self.lock.acquire(timeout=0.05):
             return self.view  # still retraining: the ranking before, as it stood after the last decision
         try:
             if self.session.follow_store():  # decisions made elsewhere (the terminal, a retrieval) count
@@ -229,25 +244,31 @@ class LiveScreening:
         """Called under the lock: one retrain at a time per session, repeated while decisions keep coming."""
         assert self.session is not None
         if self.session.stale:
+            if self.fresh.is_set():
+                self._stale_since = time.monotonic()
             self.fresh.clear()
             if not self._retraining:
                 self._retraining = True
                 self.pool.submit(self._retrain)
 
     def _retrain(self) -> None:
-        """Retrain until the ranking reflects every decision; the training itself runs without the lock."""
+        """Retrain until the ranking reflects every decision; the training itself runs without the lock,
+        in the ranking process when the app has one (see web.ranking), else in this thread."""
         session = self.session
         assert session is not None
         while True:
             with self.lock:
                 if not session.stale:
                     self._retraining = False
+                    caught_up = time.monotonic() - self._stale_since
+                    self.retrain_seconds = 0.7 * self.retrain_seconds + 0.3 * caught_up
                     self.fresh.set()
                     return
                 session.stale = False  # decisions made while this trains set it again
                 decided = session.mine()
+                labels = session.recall_labels() if session.scope is None else ()
             try:
-                ranking = session.train(decided)  # only this thread touches the learner
+                ranking = self._trained(session, decided, labels)
             except Exception as exc:  # keep the ranking before; say why on the page, and stop retraining
                 self.error = f"retraining failed for {self.reviewer}; the ranking before stays: {exc}"
                 continue
@@ -255,10 +276,21 @@ class LiveScreening:
                 session.apply(ranking)
                 self.view = self._snapshot()
 
+    def _trained(self, session: BrowserScreening, decided: dict[int, Decision], labels: tuple[bool, ...]) -> Ranking:
+        remote = self.remote() if self.remote else None
+        if remote is None:
+            ranking = session.train(decided)  # only this thread touches the learner
+            session.recall_of(labels)  # the costly part of progress, here rather than on a request
+            return ranking
+        ranking, estimate = remote.retrain(self.reviewer, self.stage, {i: d.label for i, d in decided.items()}, labels)
+        if estimate is not None:
+            session.known_recall = (labels, estimate)
+        return ranking
+
     def _snapshot(self) -> View:
         assert self.session is not None
         session = self.session
-        recent = session.store.decisions(self.stage, reviewer=self.reviewer, history=True)[-5:][::-1]
+        recent = session.store.decisions(self.stage, reviewer=self.reviewer, history=True, last=5)[::-1]
         return View(session.current(), session.progress(), session.reasons(), recent)
 
     def close(self) -> None:
@@ -269,14 +301,20 @@ class LiveScreening:
 
 @dataclass
 class Screenings:
-    """Every live session of the app, by (reviewer, stage); the pool retrains and builds them."""
+    """Every live session of the app, by (reviewer, stage); the pool builds them and waits on retrains.
+
+    With `folder` set, the learners train in one ranking process (web.ranking) started with the
+    collection; without it (tests of one session), in the pool's threads.
+    """
 
     path: Path
     protocol: Protocol
+    folder: Path | None = None
     pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2, thread_name_prefix="screening"))
     live: dict[tuple[str, str], LiveScreening] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     shared: Collection | None = None  # the records and their features, built once for every session
+    ranking: RankingProcess | None = None
     building: threading.Lock = field(default_factory=threading.Lock)
 
     def collection(self, store: Store) -> Collection:
@@ -284,6 +322,8 @@ class Screenings:
         with self.building:
             if self.shared is None:
                 self.shared = Collection.of(store, self.protocol)
+                if self.folder is not None:
+                    self.ranking = RankingProcess(self.folder, self.shared.ids)
             return self.shared
 
     def of(self, reviewer: str, stage: str) -> LiveScreening:
@@ -292,11 +332,13 @@ class Screenings:
             live = self.live.get(key)
             if live is None or (live.ready.is_set() and live.session is None):  # a failed build is tried again
                 live = self.live[key] = LiveScreening(self.path, self.protocol, reviewer, stage, self.pool,
-                                                      self.collection)
+                                                      self.collection, lambda: self.ranking)
             return live
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.ranking is not None:
+            self.ranking.close()
         for live in self.live.values():
             live.close()
 
