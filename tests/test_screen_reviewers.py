@@ -142,3 +142,21 @@ def test_an_unknown_ranker_is_a_protocol_error():
     text = 'name = "x"\ntitle = "x"\nquestion = "x"\n[screening]\nranker = "bert"\n[report]\ntitle = "x"\n'
     with pytest.raises(ProtocolError, match=r"screening\.ranker"):
         parse_protocol(text, "protocol.toml")
+
+
+def test_a_reviewers_decisions_follow_their_own_rows_wherever_they_were_made(review):
+    # mine() reads again only the rows new since its last read, unless one was undone; decisions made
+    # by the same reviewer in another session (the terminal, a second tab) and undone there count.
+    folder, store, ids = review
+    protocol = folder.protocol()
+    alice = ScreeningSession(store, protocol, "alice")
+    elsewhere = ScreeningSession(store, protocol, "alice")
+    decide(store, "alice", {ids[0]: INCLUDE, ids[1]: EXCLUDE})
+    assert {i: d.label for i, d in alice.mine().items()} == {ids[0]: INCLUDE, ids[1]: EXCLUDE}
+    decide(store, "bob", {ids[2]: INCLUDE})  # another reviewer's rows leave hers as they were
+    decide(store, "alice", {ids[0]: EXCLUDE})  # she changes her mind: the newer row stands
+    assert {i: d.label for i, d in alice.mine().items()} == {ids[0]: EXCLUDE, ids[1]: EXCLUDE}
+    assert list(alice.mine()) == [ids[1], ids[0]]  # oldest first, by the standing row
+    elsewhere.undo()  # her latest row, undone in the other session: the include before it stands again
+    assert {i: d.label for i, d in alice.mine().items()} == {ids[0]: INCLUDE, ids[1]: EXCLUDE}
+    assert alice.mine() == {d.record_id: d for d in store.decisions(TITLE_ABSTRACT, reviewer="alice")}

@@ -127,18 +127,32 @@ class ScreeningSession:
         self._scored: frozenset[int] = frozenset()  # the records the last ranking scored
         self.pending_note = ""
         self.known_recall: tuple[tuple[bool, ...], RecallEstimate] | None = None  # (labels, their estimate)
-        self._mine: tuple[tuple[int, int], dict[int, Decision]] | None = None  # (store version, decisions)
+        self._mine: tuple[tuple[int, int, int], dict[int, Decision]] | None = None  # (marks, decisions)
         self.rerank()
 
     # -- the queue -------------------------------------------------------------------------------
 
     def mine(self) -> dict[int, Decision]:
-        """This reviewer's standing decisions at the stage, oldest first; read again only after a commit."""
-        version = self.store.version()
-        if self._mine is None or self._mine[0] != version:
-            self._mine = (version, {i: d for i, d in reviewer_decisions(self.store, self.reviewer, self.stage).items()
-                                    if i in self._records})
-        return dict(self._mine[1])
+        """This reviewer's standing decisions at the stage, oldest first.
+
+        Read again only when this reviewer's rows change (others' decisions leave them be), and then
+        only the new rows, unless one was undone: the decision before an undone one stands again.
+        """
+        marks = self.store.decision_marks(self.stage, self.reviewer)
+        known = self._mine
+        if known is not None and known[0] == marks:
+            return dict(known[1])
+        if known is not None and known[0][2] == marks[2] and known[0][1] <= marks[1]:
+            found = dict(known[1])
+            for d in self.store.decisions(self.stage, reviewer=self.reviewer, history=True, after_id=known[0][1]):
+                if d.record_id in self._records:
+                    found.pop(d.record_id, None)  # re-inserted: the dict stays oldest first
+                    found[d.record_id] = d
+        else:
+            found = {i: d for i, d in reviewer_decisions(self.store, self.reviewer, self.stage).items()
+                     if i in self._records}
+        self._mine = (marks, found)
+        return dict(found)
 
     def rerank(self) -> None:
         decided = self.mine()

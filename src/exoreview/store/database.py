@@ -448,16 +448,17 @@ class Store:
             )
 
     def decisions(self, stage: str, *, reviewer: str | None = None, record_id: int | None = None,
-                  history: bool = False, include_undone: bool = False, last: int | None = None) -> list[Decision]:
+                  history: bool = False, include_undone: bool = False, last: int | None = None,
+                  after_id: int = 0) -> list[Decision]:
         """The latest standing decision per (record, reviewer) at a stage; every row with `history`.
 
         A decision its reviewer undid no longer stands, so the one before it (if any) counts again;
         `include_undone` keeps undone rows in a history listing. `reviewer` and `record_id` narrow
         the rows read (both by index), so one person's queue never reads the whole team's decisions;
-        `last` keeps only the newest rows (still oldest first).
+        `last` keeps only the newest rows (still oldest first); `after_id` only rows newer than that id.
         """
-        where = "stage=?" + ("" if include_undone else " AND undone_at=''")
-        args: list[object] = [stage]
+        where = "stage=?" + ("" if include_undone else " AND undone_at=''") + (" AND id>?" if after_id else "")
+        args: list[object] = [stage, after_id] if after_id else [stage]
         for column, value in (("reviewer", reviewer), ("record_id", record_id)):
             if value is not None:
                 where += f" AND {column}=?"
@@ -479,10 +480,12 @@ class Store:
         ]
         return found[::-1] if last is not None else found
 
-    def version(self) -> tuple[int, int]:
-        """Changes when anyone commits to the file (SQLite's data_version for others, total_changes for this
-        connection): a reader may keep what it read while the version stands."""
-        return self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes
+    def decision_marks(self, stage: str, reviewer: str) -> tuple[int, int, int]:
+        """(rows, newest id, undone rows) of one reviewer at a stage, read from the index alone: while
+        they stand, that reviewer's decisions are as they were, whatever the rest of the team does."""
+        row = self.db.execute("""SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(undone_at != ''), 0)
+                                 FROM decisions WHERE stage=? AND reviewer=?""", (stage, reviewer)).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
 
     def undo_decision(self, decision_id: int) -> None:
         """Take a decision back; the row stays, marked with the time it was undone."""

@@ -203,7 +203,7 @@ MIGRATIONS: list[str] = [
     # 5: one reviewer's decisions found without reading every reviewer's; an owner's resolution of
     # two reviewers' differing checks of a label is a check that says so
     """
-    CREATE INDEX decisions_stage_reviewer ON decisions(stage, reviewer, record_id);
+    CREATE INDEX decisions_stage_reviewer ON decisions(stage, reviewer, undone_at, record_id);
     ALTER TABLE label_checks ADD COLUMN resolves INTEGER NOT NULL DEFAULT 0;
     """,
 ]
