@@ -169,8 +169,21 @@ def csrf_of(client: httpx.Client, path: str = "/") -> str:
     return found.group(1)
 
 
+def ready_page(client: httpx.Client, path: str) -> httpx.Response:
+    """The page once the reviewer's queue is built: a page asked for while it is still being built ("being
+    prepared", reloading itself) is asked for again, as the browser would; on a busy machine the build of
+    the collection's features can outlast the page's own wait."""
+    deadline = time.monotonic() + 60
+    while True:
+        page = client.get(path)
+        preparing = page.status_code == 503 or 'http-equiv="refresh"' in page.text  # the page reloads itself
+        if not preparing or time.monotonic() > deadline:
+            return page
+        time.sleep(0.2)
+
+
 def current_record(client: httpx.Client, path: str = "/screen") -> int:
-    found = re.search(r'name="record_id" value="(\d+)"', client.get(path).text)
+    found = re.search(r'name="record_id" value="(\d+)"', ready_page(client, path).text)
     assert found, f"no record on {path}"
     return int(found.group(1))
 
@@ -353,7 +366,7 @@ def test_full_text_retrieved_or_not_then_eligibility(server: Server, review: Pat
         (found, MAYBE, "", "full text retrieved: from the library"), (lost, EXCLUDE, "NR", "author did not answer")]
 
     # The retrieved report waits for frank's eligibility judgement; the one not retrieved does not.
-    page = frank.get("/screen/eligibility").text
+    page = ready_page(frank, "/screen/eligibility").text
     assert 'value="NR"' not in page  # "not retrieved" is said on the full-text page, not here
     shown = current_record(frank, "/screen/eligibility")
     assert shown == found
@@ -413,7 +426,7 @@ def test_blind_screening_hides_the_others_until_an_owner_unblinds(server: Server
                                             "label": INCLUDE}).status_code == 303
 
     def totals(client: httpx.Client) -> int:
-        found = re.search(r'data-total="(\d+)"', client.get("/screen/eligibility").text)
+        found = re.search(r'data-total="(\d+)"', ready_page(client, "/screen/eligibility").text)
         assert found
         return int(found.group(1))
 
@@ -439,7 +452,7 @@ def test_blind_screening_hides_the_others_until_an_owner_unblinds(server: Server
     restarted = Server(review)  # stored in the review: it holds after a restart
     try:
         again = logged_in(restarted, "dave")
-        page = again.get("/screen").text
+        page = ready_page(again, "/screen").text
         assert 'id="others"' in page and secret in page and 'data-reviewer="bob"' in page
         assert re.search(r'data-reviewer="bob".*?\(2 include · 0 exclude', again.get("/").text, re.S)
     finally:

@@ -6,7 +6,8 @@ only what is new, so `run` doubles as `update`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from exoreview.review import ReviewFolder
@@ -15,9 +16,9 @@ from exoreview.sources.archive import ARCHIVE_DIR, ResponseArchive
 from exoreview.sources.pubmed import PubMedClient
 from exoreview.stages import AFTER_RUN, STAGES, RunContext, RunSummary
 from exoreview.stages.context import Say
-from exoreview.store import open_for_writing
+from exoreview.store import Store, open_for_writing
 
-__all__ = ["RunSummary", "run_review"]
+__all__ = ["RunSummary", "run_review", "write_review_report"]
 
 
 def run_review(
@@ -60,3 +61,21 @@ def _run_stages(context: RunContext, command: str) -> None:
         context.summary.log_file = write_run_log(store, run_id, context.folder.logs)
         write_search_log(store, context.folder.root)  # PRISMA-S: search-log.json and search-log.md
 
+
+
+def write_review_report(folder: ReviewFolder, formats: Iterable[str] = (),
+                        out_dir: Path | None = None) -> dict[str, Path]:
+    """Write the report from the store (the protocol's formats unless given) and record each file built,
+    with its SHA-256, against the latest run; `exoreview report` and the web app both build it here."""
+    from exoreview.report.write import write_report  # the report's libraries load only when one is built
+    from exoreview.synthesis.build import build_synthesis
+
+    protocol = folder.protocol()
+    with Store.open(folder.store_file) as store:
+        outputs = write_report(build_synthesis(store, protocol, base_dir=folder.root), out_dir or folder.root,
+                               formats=tuple(formats) or tuple(protocol.report.formats))
+        runs = [r["id"] for r in store.runs()]
+        for name, path in outputs.items():
+            store.add_report_build(runs[-1] if runs else None, name, str(path),
+                                   hashlib.sha256(path.read_bytes()).hexdigest())
+    return outputs

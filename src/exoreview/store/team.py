@@ -55,6 +55,7 @@ class LabelCheck:
     evidence: Evidence | None
     checked_at: str
     id: int = 0
+    resolves: bool = False  # an owner's decision between reviewers who checked this label differently
 
 
 def hash_password(password: str) -> str:
@@ -135,21 +136,22 @@ def add_check(store: Store, check: LabelCheck) -> int:
     evidence = check.evidence or Evidence("", 0, 0, "", "")
     cursor = store.db.execute(
         """INSERT INTO label_checks(record_id, facet, value, verdict, reviewer, sentence, field, start, end, match,
-                                    checked_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
+                                    checked_at, resolves) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
         (check.record_id, check.facet, check.value, check.verdict, check.reviewer, evidence.sentence,
-         evidence.field_name, evidence.start, evidence.end, evidence.match, check.checked_at or utc_now()))
+         evidence.field_name, evidence.start, evidence.end, evidence.match, check.checked_at or utc_now(),
+         int(check.resolves)))
     return int(cursor.lastrowid or 0)
 
 
 def checks(store: Store, record_id: int | None = None) -> list[LabelCheck]:
-    """Every check in the order made (the latest of a reviewer's checks of one label stands)."""
+    """Every check in the order made (the latest of a reviewer's checks of one label is theirs)."""
     sql = "SELECT * FROM label_checks" + (" WHERE record_id=?" if record_id is not None else "") + " ORDER BY id"
     found = []
     for r in store.db.execute(sql, (record_id,) if record_id is not None else ()):
         evidence = (Evidence(r["sentence"], r["start"], r["end"], r["field"], f"reviewer:{r['reviewer']}", r["match"])
                     if r["sentence"] else None)
         found.append(LabelCheck(r["record_id"], r["facet"], r["value"], r["verdict"], r["reviewer"], evidence,
-                                r["checked_at"], r["id"]))
+                                r["checked_at"], r["id"], bool(r["resolves"])))
     return found
 
 

@@ -34,7 +34,7 @@ from exoreview.results import TITLE_ABSTRACT
 from exoreview.review import ReviewFolder
 from exoreview.store import Store
 from exoreview.store.team import Session, authenticate, close_session, find_session, open_session
-from exoreview.web import pages, screen_pages
+from exoreview.web import owner_pages, pages, screen_pages
 from exoreview.web.screening import Screenings
 
 if TYPE_CHECKING:
@@ -238,6 +238,11 @@ def create_app(folder: ReviewFolder | Path) -> Starlette:
         Route("/screen/unblind", page(review, screen_pages.unblind_screening, writes=True), methods=["POST"]),
         Route("/fulltext", page(review, screen_pages.fulltext), methods=["GET"]),
         Route("/fulltext/retrieval", page(review, screen_pages.retrieval, writes=True), methods=["POST"]),
+        Route("/studies/{record_id:int}/resolve", page(review, pages.resolve, writes=True), methods=["POST"]),
+        Route("/conflicts", page(review, owner_pages.conflicts_page), methods=["GET"]),
+        Route("/screen/resolve", page(review, owner_pages.resolve_screening, writes=True), methods=["POST"]),
+        Route("/report", page(review, owner_pages.report_page), methods=["GET"]),
+        Route("/report", page(review, owner_pages.build_report, writes=True), methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(static)), name="static"),
     ]
 

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from exoreview.checking import LabelKey, facet_checks, standing
+from exoreview.checking import (
+    LabelKey,
+    each_reviewers,
+    extraction_agreement,
+    extractors,
+    facet_checks,
+    judgements,
+    label_conflicts,
+    resolve_label,
+    standing,
+)
 from exoreview.classify.sentences import field_text, split_sentences
 from exoreview.protocol import Taxonomy
 from exoreview.records import Record
@@ -45,9 +55,11 @@ class LabelRow:
     match: str
     after: str
     field: str
-    verdict: str  # the standing check, "" while unchecked
+    verdict: str  # the check this person sees (see `verdicts_seen`), "" while unchecked
     reviewer: str
     machine: bool
+    others: tuple[tuple[str, str], ...] = ()  # (reviewer, verdict) of every reviewer, for an owner
+    conflict: bool = False  # reviewers checked it differently and no owner has resolved it
 
 
 def flow_hidden(app: ReviewApp, session: Session) -> bool:
@@ -68,6 +80,9 @@ async def dashboard(app: ReviewApp, request: Request, session: Session) -> Respo
                   ("Awaiting screening", len(flow.awaiting_screening)), ("Reports assessed", len(flow.assessed)),
                   ("Studies included", len(included))]
     rows = facet_checks(store.labels(), all_checks, included) if not hidden else []
+    checkers = extractors(all_checks)
+    agreements = [] if hidden else [a for i, first in enumerate(checkers) for second in checkers[i + 1:]
+                                    for a in extraction_agreement(all_checks, first, second)]
     machine = sum(r.machine for r in rows)
     verified = sum(r.accepted + r.rejected for r in rows)
     accounts = users(store)
@@ -77,7 +92,8 @@ async def dashboard(app: ReviewApp, request: Request, session: Session) -> Respo
     return app.render("dashboard.html", session=session, boxes=boxes, rows=rows, machine=machine,
                       verified=verified, team=team, stages=STAGES, hidden=hidden,
                       blind=app.protocol.screening.blind, unblinded=unblinding(store),
-                      names=facet_names(app.protocol.taxonomy))
+                      names=facet_names(app.protocol.taxonomy), agreements=agreements,
+                      disputed=sum(r.disputed for r in rows))
 
 
 async def studies(app: ReviewApp, request: Request, session: Session) -> Response:
@@ -104,16 +120,57 @@ async def study(app: ReviewApp, request: Request, session: Session, error: str =
         return PlainTextResponse(f"no record {record_id} in this review\n", status_code=404)
     record = store.record(record_id)
     taxonomy = app.protocol.taxonomy
-    verdicts = standing(checks(store, record_id))
+    record_checks = checks(store, record_id)
+    verdicts = verdicts_seen(session, record_checks)
     rows = [_row(label, verdicts, taxonomy, machine=True) for label in store.labels(record_id)]
     made = {(r.facet, r.value) for r in rows}
     rows += [_row(added_label(c), verdicts, taxonomy, machine=False)
              for (_, facet, value), c in verdicts.items() if c.verdict == "added" and (facet, value) not in made]
+    if session.user.role != "reviewer":
+        rows = _with_reviewers(rows, record_checks)
     facets = {facet: [(value, spec.label) for value, spec in classes.items()]
               for facet, classes in taxonomy.facets.items()}
     return app.render("study.html", status=status, session=session, record_id=record_id, record=record,
                       rows=sorted(rows, key=lambda r: (r.facet, r.value)), facets=facets, error=error,
                       names=facet_names(taxonomy))
+
+
+def verdicts_seen(session: Session, record_checks: list[LabelCheck]) -> dict[LabelKey, LabelCheck]:
+    """A reviewer sees their own checks only, so two people extract independently; an owner and a viewer
+    see what stands (agreed, resolved, or checked by one), and an owner also each reviewer's verdict."""
+    if session.user.role == "reviewer":
+        return each_reviewers(record_checks).get(session.user.name, {})
+    shown = standing(record_checks)
+    for conflict in label_conflicts(record_checks):  # an added label in dispute still shows, to be resolved
+        added = next((c for c in conflict.checks.values() if c.verdict == "added"), None)
+        if added is not None and conflict.key not in shown:
+            shown[conflict.key] = replace(added, verdict="added", reviewer="")
+    return shown
+
+
+def _with_reviewers(rows: list[LabelRow], record_checks: list[LabelCheck]) -> list[LabelRow]:
+    by_label = {key[1:]: tuple(verdicts.items()) for key, verdicts in judgements(each_reviewers(record_checks)).items()}
+    disputed = {c.key[1:] for c in label_conflicts(record_checks)}
+    return [replace(r, others=tuple(by_label.get((r.facet, r.value), ())), conflict=(r.facet, r.value) in disputed,
+                    verdict="" if (r.facet, r.value) in disputed else r.verdict)
+            for r in rows]
+
+
+async def resolve(app: ReviewApp, request: Request, session: Session) -> Response:
+    """An owner keeps or drops a label two reviewers checked differently."""
+    record_id = int(request.path_params["record_id"])
+    form: dict[str, str] = request.state.form
+    store = app.store()
+    if not store.has_record(record_id):
+        return PlainTextResponse(f"no record {record_id} in this review\n", status_code=404)
+    if session.user.role != "owner":
+        return PlainTextResponse("only an owner resolves reviewers' conflicts\n", status_code=403)
+    key = (record_id, form.get("facet", ""), form.get("value", ""))
+    try:
+        resolve_label(store, session.user, key, keep=form.get("keep") == "1")
+    except TeamError as exc:
+        return await study(app, request, session, str(exc), 400)
+    return RedirectResponse(f"/studies/{record_id}#facet-{key[1]}-{key[2]}", status_code=303)
 
 
 async def check(app: ReviewApp, request: Request, session: Session) -> Response:

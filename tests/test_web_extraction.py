@@ -1,0 +1,148 @@
+"""Two reviewers extract in the browser blind to each other; the owner resolves label and screening
+conflicts and builds the report from the app. A real uvicorn server on loopback over a real review
+(the layout test's two records, in our own words), driven over HTTP.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from exoreview.cli.app import main
+from exoreview.results import EXCLUDE, INCLUDE, TITLE_ABSTRACT, Decision
+from exoreview.store import Store
+from exoreview.store.team import checks
+from exoreview.web.owner_pages import REPORT_POLICY
+from tests.test_report_layout import PRP_PROTOCOL
+from tests.test_report_layout import RECORDS as LAYOUT_RECORDS
+from tests.test_web_app import PASSWORDS, Server
+
+RECORD_IDS = {"trial": "randomized trial", "series": "case series"}
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("extraction")
+    folder = root / "review"
+    assert main(["init", str(folder)]) == 0
+    shutil.copy(PRP_PROTOCOL, folder / "protocol.toml")
+    (root / "records.ris").write_text(LAYOUT_RECORDS, encoding="utf-8")
+    assert main(["run", str(folder), "--import", str(root / "records.ris")]) == 0
+    for name, (role, password) in PASSWORDS.items():
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("sys.stdin", io.StringIO(password + "\n"))
+            assert main(["user", "add", str(folder), name, "--role", role, "--password-stdin"]) == 0
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(review: Path) -> Iterator[Server]:
+    running = Server(review)
+    yield running
+    running.close()
+
+
+def logged_in(server: Server, name: str) -> httpx.Client:
+    client = httpx.Client(base_url=server.url, timeout=60)
+    assert client.post("/login", data={"name": name, "password": PASSWORDS[name][1]}).status_code == 303
+    return client
+
+
+def csrf(client: httpx.Client) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text)
+    assert found
+    return found.group(1)
+
+
+def record_of(review: Path, which: str) -> int:
+    with Store.open(review / "review.sqlite") as store:
+        return next(i for i in store.record_ids() if RECORD_IDS[which] in store.record(i).title)
+
+
+def article(page: str, facet: str, value: str) -> str:
+    found = re.search(rf'<article [^>]*data-facet="{facet}" data-value="{value}".*?</article>', page, re.S)
+    return found.group(0) if found else ""
+
+
+def test_two_reviewers_extract_blind_and_the_owner_resolves_what_they_differ_on(server: Server,
+                                                                                review: Path) -> None:
+    trial = record_of(review, "trial")
+    bob, dave, alice = (logged_in(server, n) for n in ("bob", "dave", "alice"))
+
+    def post(client: httpx.Client, **form: str) -> httpx.Response:
+        return client.post(f"/studies/{trial}/check", data={"csrf": csrf(client), **form})
+
+    assert article(bob.get(f"/studies/{trial}").text, "design", "rct"), "the machine labels the trial an RCT"
+    assert post(bob, facet="design", value="rct", verdict="accepted").status_code == 303
+    assert post(bob, facet="preparation", value="double_spin", verdict="accepted").status_code == 303
+    assert post(bob, facet="condition", value="alopecia_areata", verdict="added",
+                words="Hair density improved").status_code == 303
+    assert post(dave, facet="design", value="rct", verdict="rejected").status_code == 303
+    assert post(dave, facet="preparation", value="double_spin", verdict="accepted").status_code == 303
+    assert post(dave, facet="condition", value="androgenetic_alopecia", verdict="accepted").status_code == 303
+
+    # Blind to each other: dave sees his own verdicts, never bob's, nor the label bob added.
+    page = dave.get(f"/studies/{trial}").text
+    assert "You rejected it" in article(page, "design", "rct") and "bob" not in page.split("</header>", 1)[1]
+    assert not article(page, "condition", "alopecia_areata")
+
+    dashboard = alice.get("/").text
+    assert 'data-disputed="2"' in dashboard  # the RCT label, and the label bob added where dave saw none
+    assert re.search(r'data-pair="bob\+dave" data-facet="preparation" data-kappa=""', dashboard)
+    assert 'data-disputed="2"' in bob.get("/").text and "/conflicts" not in bob.get("/").text
+    conflicts = alice.get("/conflicts").text
+    assert 'id="label-count" data-open="2"' in conflicts and "dave not added" in conflicts
+    owner_page = alice.get(f"/studies/{trial}").text
+    rct = article(owner_page, "design", "rct")
+    assert 'data-conflict="1"' in rct and 'data-reviewer="bob" data-verdict="accepted"' in rct
+    assert 'data-reviewer="dave" data-verdict="rejected"' in rct
+
+    refused = bob.post(f"/studies/{trial}/resolve", data={"csrf": csrf(bob), "facet": "design", "value": "rct",
+                                                          "keep": "1"})
+    assert refused.status_code == 403 and bob.get("/conflicts").status_code == 403
+    for value, facet, keep in (("rct", "design", "1"), ("alopecia_areata", "condition", "0")):
+        answer = alice.post(f"/studies/{trial}/resolve", data={"csrf": csrf(alice), "facet": facet, "value": value,
+                                                               "keep": keep})
+        assert answer.status_code == 303
+    again = alice.post(f"/studies/{trial}/resolve", data={"csrf": csrf(alice), "facet": "preparation",
+                                                          "value": "double_spin", "keep": "1"})
+    assert again.status_code == 400 and "nothing to resolve" in again.text  # they agreed on it
+    assert 'data-disputed="0"' in alice.get("/").text
+    with Store.open(review / "review.sqlite") as store:
+        resolutions = [(c.facet, c.value, c.verdict) for c in checks(store) if c.resolves]
+    assert resolutions == [("design", "rct", "accepted"), ("condition", "alopecia_areata", "rejected")]
+    assert "Accepted by alice" in article(alice.get(f"/studies/{trial}").text, "design", "rct")
+
+
+def test_the_owner_resolves_a_screening_conflict_and_builds_the_report(server: Server, review: Path) -> None:
+    series = record_of(review, "series")
+    with Store.open(review / "review.sqlite") as store:
+        store.add_decisions([Decision(series, TITLE_ABSTRACT, INCLUDE, "bob"),
+                             Decision(series, TITLE_ABSTRACT, EXCLUDE, "dave", "E1")])
+    alice, carol = logged_in(server, "alice"), logged_in(server, "carol")
+    page = alice.get("/conflicts").text
+    assert f'data-record="{series}" data-stage="{TITLE_ABSTRACT}"' in page
+    wrong = alice.post("/screen/resolve", data={"csrf": csrf(alice), "stage": TITLE_ABSTRACT,
+                                                "record_id": str(series), "label": EXCLUDE, "reason": "nonsense"})
+    assert wrong.status_code == 400 and "reasons" in wrong.text
+    answer = alice.post("/screen/resolve", data={"csrf": csrf(alice), "stage": TITLE_ABSTRACT,
+                                                 "record_id": str(series), "label": INCLUDE})
+    assert answer.status_code == 303
+    assert 'id="screening-count" data-open="0"' in alice.get("/conflicts").text
+    with Store.open(review / "review.sqlite") as store:
+        [settled] = [d for d in store.decisions(TITLE_ABSTRACT, reviewer="consensus")]
+    assert settled.label == INCLUDE and settled.note == "resolved by alice in the browser"
+
+    assert carol.post("/report", data={"csrf": csrf(carol)}).status_code == 403  # a viewer builds nothing
+    built = alice.post("/report", data={"csrf": csrf(alice)})
+    assert built.status_code == 303 and built.headers["location"] == "/report"
+    report = carol.get("/report")
+    assert report.status_code == 200 and report.headers["content-security-policy"] == REPORT_POLICY
+    assert "<script" not in report.text and "machine labels" in report.text
+    assert (review / "report.html").read_bytes() == report.content
