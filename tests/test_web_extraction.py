@@ -8,6 +8,10 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +23,7 @@ from exoreview.results import EXCLUDE, INCLUDE, TITLE_ABSTRACT, Decision
 from exoreview.store import Store
 from exoreview.store.team import checks
 from exoreview.web.owner_pages import REPORT_POLICY
+from tests.report_tools import Browser, artifact
 from tests.test_report_layout import PRP_PROTOCOL
 from tests.test_report_layout import RECORDS as LAYOUT_RECORDS
 from tests.test_web_app import PASSWORDS, Server
@@ -146,3 +151,59 @@ def test_the_owner_resolves_a_screening_conflict_and_builds_the_report(server: S
     assert report.status_code == 200 and report.headers["content-security-policy"] == REPORT_POLICY
     assert "<script" not in report.text and "machine labels" in report.text
     assert (review / "report.html").read_bytes() == report.content
+
+
+def test_the_dashboard_follows_the_review_live_in_chromium(server: Server, review: Path, tmp_path: Path) -> None:
+    browser = Browser(tmp_path / "profile")
+    try:
+        browser.open(f"{server.url}/login", 1280, 900, mobile=False)
+        browser.call("Runtime.evaluate", {"expression": (
+            "document.getElementById('name').value='alice';"
+            f"document.getElementById('password').value='{PASSWORDS['alice'][1]}';"
+            "document.querySelector('form.login').submit()")}, wait_event="Page.loadEventFired")
+        assert browser.evaluate("document.querySelector('h1').textContent") == "Dashboard"
+        browser.evaluate("window.samepage = true")  # gone if the page were loaded again
+        assert browser.evaluate("document.querySelector('tr[data-reviewer=\"erin\"]')") is None
+        with Store.open(review / "review.sqlite") as store:  # erin screens from the terminal meanwhile
+            store.add_decisions([Decision(record_of(review, "trial"), TITLE_ABSTRACT, INCLUDE, "erin")])
+        deadline = time.monotonic() + 30
+        while not browser.evaluate("!!document.querySelector('tr[data-reviewer=\"erin\"] td[data-decided=\"1\"]')"):
+            assert time.monotonic() < deadline, "the dashboard did not show erin's decision"
+            time.sleep(0.5)
+        assert browser.evaluate("window.samepage") is True
+        browser.screenshot(artifact("web-dashboard-live.png"))
+    finally:
+        browser.close()
+
+
+def test_demo_serve_opens_the_demo_review_with_accounts_to_log_in_with(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    demo = subprocess.Popen([sys.executable, "-m", "exoreview.cli.app", "demo", "--out", str(tmp_path / "demo"),
+                             "--serve", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    try:
+        assert demo.stdout is not None
+        printed = []
+        for line in demo.stdout:
+            printed.append(line)
+            if line.startswith("Serving "):
+                break
+        accounts = dict(re.findall(r"Account (\w+) \(\w+\), password (\S+)", "".join(printed)))
+        assert set(accounts) == {"owner", "reviewer1", "reviewer2"}, "".join(printed)
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = client.post("/login", data={"name": "owner", "password": accounts["owner"]})
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        assert answer.status_code == 303
+        assert 'data-box="Studies included"' in client.get("/").text
+        assert client.get("/studies").text.count('href="/studies/') > 10  # the demo's included studies
+    finally:
+        demo.terminate()
+        demo.wait(timeout=30)

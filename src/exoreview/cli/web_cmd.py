@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 from getpass import getpass
 from pathlib import Path
@@ -44,15 +45,37 @@ def serve(review: Path = typer.Argument(Path("."), help="The review folder."),
           port: int = typer.Option(8000, "--port", help="Port to listen on.")) -> None:
     """Open the review in the browser: dashboard, screening (title/abstract, full text, eligibility; blind if the
     protocol says so), included studies, checking each label with its sentence."""
-    import uvicorn
-
-    from exoreview.web.app import create_app
-
     folder = ReviewFolder(review)
     with Store.open(folder.store_file, must_exist=True) as store:  # the schema migrated before serving
         if not store.db.execute("SELECT 1 FROM users LIMIT 1").fetchone():
             raise BadInput(f"{folder.root}: no users yet; add one with `exoreview user add {folder.root} NAME "
                            "--role owner`")
+    serve_folder(folder, host, port)
+
+
+def serve_folder(folder: ReviewFolder, host: str, port: int) -> None:
+    """Serve a review folder until Ctrl-C (uvicorn; Secure cookies behind a TLS proxy on loopback)."""
+    import uvicorn
+
+    from exoreview.web.app import create_app
+
     app = create_app(folder)
     out.print(Text(f"Serving {folder.root} at http://{host}:{port}/ (Ctrl-C stops)"))
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+
+
+DEMO_ACCOUNTS = (("owner", "owner"), ("reviewer1", "reviewer"), ("reviewer2", "reviewer"))
+
+
+def demo_accounts(folder: ReviewFolder) -> list[tuple[str, str, str]]:
+    """An owner and two reviewers for the demo review, each with a fresh random password, returned as
+    (name, role, password) to be shown once; a review that has accounts already keeps them (none returned)."""
+    with Store.open(folder.store_file, must_exist=True) as store:
+        if store.db.execute("SELECT 1 FROM users LIMIT 1").fetchone():
+            return []
+        made = []
+        for name, role in DEMO_ACCOUNTS:
+            password = secrets.token_urlsafe(12)
+            add_user(store, name, role, password)
+            made.append((name, role, password))
+    return made

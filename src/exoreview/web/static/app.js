@@ -81,3 +81,25 @@ document.addEventListener("DOMContentLoaded", () => {
     event.preventDefault();
   });
 });
+
+// Live dashboard: every few seconds the page is asked for again and each part marked data-live is
+// swapped for its new version (the PRISMA boxes, everyone's progress, label checks and conflicts),
+// unless the person is using a control inside it. Without this script a reload does the same.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!document.querySelector("[data-live]")) return;
+  const seconds = 5;
+  const refresh = async () => {
+    if (document.hidden) return;
+    const answer = await fetch(location.href, {credentials: "same-origin"});
+    if (!answer.ok || answer.redirected) return;  // logged out meanwhile: leave the page as it is
+    const fresh = new DOMParser().parseFromString(await answer.text(), "text/html");
+    for (const part of document.querySelectorAll("[data-live]")) {
+      const next = fresh.getElementById(part.id);
+      if (next && !part.contains(document.activeElement) && next.innerHTML !== part.innerHTML) {
+        part.replaceWith(document.importNode(next, true));
+      }
+    }
+    document.body.dataset.liveAt = String(Date.now());
+  };
+  setInterval(() => { refresh().catch(() => {}); }, seconds * 1000);
+});
