@@ -153,9 +153,11 @@ def test_the_owner_resolves_a_screening_conflict_and_builds_the_report(server: S
     assert (review / "report.html").read_bytes() == report.content
 
 
-def test_the_dashboard_follows_the_review_live_in_chromium(server: Server, review: Path, tmp_path: Path) -> None:
+def test_the_owner_watches_resolves_and_reports_in_chromium(server: Server, review: Path, tmp_path: Path) -> None:
+    trial = record_of(review, "trial")
     browser = Browser(tmp_path / "profile")
     try:
+        browser.call("Runtime.enable")
         browser.open(f"{server.url}/login", 1280, 900, mobile=False)
         browser.call("Runtime.evaluate", {"expression": (
             "document.getElementById('name').value='alice';"
@@ -164,16 +166,47 @@ def test_the_dashboard_follows_the_review_live_in_chromium(server: Server, revie
         assert browser.evaluate("document.querySelector('h1').textContent") == "Dashboard"
         browser.evaluate("window.samepage = true")  # gone if the page were loaded again
         assert browser.evaluate("document.querySelector('tr[data-reviewer=\"erin\"]')") is None
-        with Store.open(review / "review.sqlite") as store:  # erin screens from the terminal meanwhile
-            store.add_decisions([Decision(record_of(review, "trial"), TITLE_ABSTRACT, INCLUDE, "erin")])
+        with Store.open(review / "review.sqlite") as store:  # two people screen from the terminal meanwhile
+            store.add_decisions([Decision(trial, TITLE_ABSTRACT, INCLUDE, "erin"),
+                                 Decision(trial, TITLE_ABSTRACT, EXCLUDE, "frank", "E1")])
         deadline = time.monotonic() + 30
         while not browser.evaluate("!!document.querySelector('tr[data-reviewer=\"erin\"] td[data-decided=\"1\"]')"):
-            assert time.monotonic() < deadline, "the dashboard did not show erin's decision"
+            assert time.monotonic() < deadline, "the live dashboard did not show erin's decision"
             time.sleep(0.5)
         assert browser.evaluate("window.samepage") is True
         browser.screenshot(artifact("web-dashboard-live.png"))
+
+        browser.open(f"{server.url}/conflicts", 390, 844, mobile=True)
+        browser.screenshot(artifact("web-conflicts-phone.png"))
+        assert browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        browser.open(f"{server.url}/conflicts", 1280, 900, mobile=False)
+        browser.screenshot(artifact("web-conflicts-desktop.png"))
+        unlabeled = browser.evaluate(
+            "[...document.querySelectorAll('input:not([type=hidden]), select')]"
+            ".filter(e => !document.querySelector(`label[for='${e.id}']`)).length"
+            " + [...document.querySelectorAll('button')].filter(b => !b.textContent.trim()).length")
+        assert unlabeled == 0
+        button = f"article[data-record=\"{trial}\"][data-stage=\"{TITLE_ABSTRACT}\"] button[value=\"include\"]"
+        browser.call("Runtime.evaluate", {"expression": f"document.querySelector('{button}').click()"},
+                     wait_event="Page.loadEventFired")
+        assert browser.evaluate(f"document.querySelector('{button}')") is None  # resolved: gone from the list
+
+        browser.open(f"{server.url}/", 1280, 900, mobile=False)
+        browser.call("Runtime.evaluate", {"expression": "document.querySelector('form.build-report button').click()"},
+                     wait_event="Page.loadEventFired")
+        assert browser.evaluate("location.pathname") == "/report"
+        assert browser.evaluate("document.images.length") > 0 and browser.evaluate(
+            "[...document.images].every(i => i.complete && i.naturalWidth > 0)")  # inlined figures load
+        browser.screenshot(artifact("web-report-desktop.png"))
     finally:
         browser.close()
+    with Store.open(review / "review.sqlite") as store:
+        assert [d.label for d in store.decisions(TITLE_ABSTRACT, reviewer="consensus", record_id=trial)] == [INCLUDE]
+    kinds = {e["method"] for e in browser.events}
+    assert "Runtime.exceptionThrown" not in kinds
+    errors = [e for e in browser.events if e["method"] == "Runtime.consoleAPICalled"
+              and e["params"].get("type") == "error"]
+    assert not errors, errors
 
 
 def test_demo_serve_opens_the_demo_review_with_accounts_to_log_in_with(tmp_path: Path) -> None:
