@@ -239,3 +239,17 @@ def checks_sentence(rows: list[FacetChecks]) -> str:
         parts.append(f"{r.facet.replace('_', ' ')} {r.verified} verified, {r.unchecked} machine-only, "
                      f"agreement {r.agreement:.0%}")
     return f"{head} Per facet: {'; '.join(parts)}." if parts else head
+
+
+def verified_line(rows: list[FacetChecks]) -> str:
+    """The report's first page on its labels: all verified by people, some, or none (machine labels)."""
+    machine = sum(r.machine for r in rows)
+    checked = sum(r.accepted + r.rejected for r in rows)
+    if not machine and not any(r.added for r in rows):
+        return ""
+    if all(r.unchecked == 0 and r.disputed == 0 for r in rows):
+        return "Every label of the included studies was verified by a reviewer."
+    if not checked and not any(r.added for r in rows):
+        return "Its labels are machine labels that no person has checked yet (see Methods)."
+    return (f"Reviewers have checked {checked} of the {machine} machine labels of the included studies; "
+            "the rest stand as the machine gave them (see Methods).")

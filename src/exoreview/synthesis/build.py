@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exoreview.checking import checks_sentence, facet_checks, review_labels
+from exoreview.checking import checks_sentence, facet_checks, review_labels, verified_line
 from exoreview.classify.measured import load_measured
 from exoreview.protocol.model import Protocol, SourceSpec, Taxonomy
 from exoreview.records import Record
@@ -203,7 +203,9 @@ def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None =
             [CriterionRow(c.id, c.text, "include", c.stage, c.counts_as) for c in protocol.include]
             + [CriterionRow(c.id, c.text, "exclude", c.stage, c.counts_as) for c in protocol.exclude]
         ),
-        overview=_overview(flow, sections, facet_noun(taxonomy, taxonomy.report.group_by)),
+        overview=" ".join(filter(None, [_overview(flow, sections, facet_noun(taxonomy, taxonomy.report.group_by)),
+                                        verified_line(facet_checks(store.labels(), checks(store),
+                                                                   set(flow.included)))])),
         sections=tuple(sections),
         studies=ordered,
         references=tuple(references(ordered, records, synthetic_corpus=synthetic_corpus)),
