@@ -242,3 +242,49 @@ def test_the_date_window_applies_to_imported_records() -> None:
 ])
 def test_hard_negatives_are_excluded_for_the_right_reason(rec: Record, reason: str) -> None:
     assert _decide(rec) == (EXCLUDE, reason)
+
+
+# -- kinds found on the December 2026 additions to the real-paper set --------------------------------------
+
+
+@pytest.mark.parametrize("title", [
+    "Microvesicles from keratinocytes speed wound closure in mice",
+    "Secretory vesicles in the conditioned medium of antler stem cells promote hair regrowth in mice",
+    "Inflorescence vesicles of a brassica carry an antioxidant into UV-stressed keratinocytes",
+    "Apoptotic vesicles of stem cells heal skin wounds in rats",
+])
+def test_vesicles_named_otherwise_pass_the_not_about_vesicles_criterion(title: str) -> None:
+    assert _decide(record(title, "Treated animals or cells did better than untreated ones."))[1] != "E1"
+
+
+def test_skin_qualities_listed_as_measures_are_not_indications_of_their_own() -> None:
+    ageing = record("A milk-exosome serum for facial ageing: an open-label study",
+                    "Twenty women applied the serum twice daily for eight weeks.",
+                    "Instrument readings of wrinkles, elasticity, hydration and pigmentation all improved.")
+    assert values(ageing, "indication") == {"skin_rejuvenation"}
+    melasma = record("Exosomes for melasma: a pilot study", "Ten women with melasma applied exosomes daily.",
+                     "The melanin index, redness and hydration were measured every month.")
+    assert "pigmentation" in values(melasma, "indication")
+
+
+def test_vesicles_named_by_the_plant_part_they_come_from_are_plant_vesicles() -> None:
+    rec = record("Rhizome-derived vesicles lessen UVB damage in keratinocytes", "Cells were pretreated.")
+    assert values(rec, "ev_source") == {"plant"}
+
+
+def test_vesicles_found_non_cytotoxic_are_a_finding_of_no_harm() -> None:
+    rec = record("Loaded plant vesicles protect HaCaT cells", "The loaded vesicles were non-cytotoxic to HaCaT "
+                 "cells at every dose tested.")
+    assert {lab.value for lab in CLASSIFIER.classify(rec) if lab.facet == "safety"} == {"no_adverse_events"}
+
+
+def test_the_topical_microbiota_is_not_a_topical_route() -> None:
+    rec = record("Vesicles of skin bacteria in cosmetics: a review", "This review covers the vesicles released "
+                 "by the topical microbiota of human skin and their possible cosmetic uses.")
+    assert "topical" not in values(rec, "delivery")
+
+
+@pytest.mark.parametrize("model", ["contact hypersensitivity", "cutaneous delayed-type hypersensitivity"])
+def test_the_skins_allergic_reactions_as_models_are_inflammatory_skin(model: str) -> None:
+    rec = record(f"Exosomes of suppressor T cells dampen {model} in mice", "Mice received the exosomes orally.")
+    assert "inflammatory_skin" in values(rec, "indication")

@@ -318,6 +318,7 @@ class RuleClassifier:
         if not hits:
             return []
         hits.extend(self._listed_hits(expansion.text, hits))
+        hits = _without_measured_qualities(hits, expansion.text)
         # "an alternative to MSC exosomes", "unlike intravenous administration": named to be set aside.
         hits = [h for h in hits if h.rule.facet not in SET_ASIDE_FACETS
                 or not _SET_ASIDE.search(expansion.text, max(0, h.start - 60), h.start)]
@@ -516,6 +517,26 @@ def _rank(label: Label) -> tuple[int, int, int, int]:
 
 
 _ENDS_WITH_VESICLES = re.compile(r"(?:exo\w*|EVs?|vesicles?|particles?|exosome-like)$", re.IGNORECASE)
+# Skin qualities a study measures. A sentence that lists three or more ("wrinkles, elasticity,
+# hydration and pigmentation improved", "measures included melanin content, redness and pores") gives
+# the measures of skin quality, not indications of their own: of its indication matches inside the
+# list only skin rejuvenation (what such measures are of) stands.
+_SKIN_QUALITY = re.compile(
+    r"\b(?:wrinkl\w*|elasticity|hydration|moisture|(?:hyper)?pigmentation|melanin(?: content| index| levels?)?|"
+    r"redness|erythema(?: index)?|pores?|texture|roughness|sebum|TEWL|transepidermal water loss|firmness|"
+    r"radiance|brightness|skin tone|gloss|spots)\b", re.IGNORECASE)
+MEASURES_KEEP = frozenset({"skin_rejuvenation"})
+
+
+def _without_measured_qualities(hits: list[_Hit], text: str) -> list[_Hit]:
+    found = list(_SKIN_QUALITY.finditer(text))
+    if len({m.group(0).lower()[:5] for m in found}) < 3:
+        return hits
+    first, last = found[0].start(), found[-1].end()
+    return [h for h in hits if h.rule.facet != "indication" or h.rule.value in MEASURES_KEEP
+            or not (first <= h.start and h.end <= last)]
+
+
 SET_ASIDE_FACETS = frozenset({"ev_source", DELIVERY, SUBJECTS, SPECIES})
 # The phrase must lead straight to what it sets aside: no verb or preposition between ("rather than
 # injected in 24 women" sets the injection aside, not the women).
