@@ -288,3 +288,30 @@ def test_the_topical_microbiota_is_not_a_topical_route() -> None:
 def test_the_skins_allergic_reactions_as_models_are_inflammatory_skin(model: str) -> None:
     rec = record(f"Exosomes of suppressor T cells dampen {model} in mice", "Mice received the exosomes orally.")
     assert "inflammatory_skin" in values(rec, "indication")
+
+
+def test_progenitor_cells_from_cord_blood_are_not_cord_msc() -> None:
+    rec = record("Vesicles of cord blood progenitors and wound repair", "Exosomes derived from human umbilical "
+                 "cord blood-derived EPCs sped wound closure in diabetic rats.")
+    assert "umbilical_cord_msc" not in values(rec, "ev_source")
+
+
+def test_topically_injected_is_an_injection_not_a_topical_route() -> None:
+    rec = record("Antler stem cell exosomes and skin wounds in rats", "The exosomes were topically injected "
+                 "around full-thickness wounds of rats.")
+    assert values(rec, "delivery") == {"injection_unspecified"}
+
+
+def test_rejuvenation_of_wounds_is_repair_not_ageing_skin() -> None:
+    rec = record("A gel of adipose stem cell exosomes for skin wounds", "Mice with full-thickness wounds "
+                 "received the gel. It may serve the rejuvenation of skin wounds.")
+    assert "skin_rejuvenation" not in values(rec, "indication")
+
+
+def test_a_material_chosen_for_being_biocompatible_is_no_safety_finding() -> None:
+    chosen = record("Exosomes in a thermosensitive gel heal wounds in mice", "An injectable, biocompatible "
+                    "gel carried the exosomes onto the wounds of mice.")
+    assert not [lab for lab in CLASSIFIER.classify(chosen) if lab.facet == "safety"]  # nothing said of harms
+    found = record("Exosomes in a thermosensitive gel heal wounds in mice", "The gel carrying the exosomes "
+                   "proved biocompatible in the treated mice.")
+    assert {lab.value for lab in CLASSIFIER.classify(found) if lab.facet == "safety"} == {"no_adverse_events"}
