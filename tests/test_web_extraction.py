@@ -140,6 +140,10 @@ def test_the_owner_resolves_a_screening_conflict_and_builds_the_report(server: S
                                                  "record_id": str(series), "label": INCLUDE})
     assert answer.status_code == 303
     assert 'id="screening-count" data-open="0"' in alice.get("/conflicts").text
+    dashboard = alice.get("/").text  # each screener's estimated recall and the stopping rule's signal
+    assert re.search(r'<tr data-reviewer="dave">.*?<td class="recall" data-stop="0">\d+% \(95% interval from \d+%\); '
+                     r'keep screening</td>', dashboard, re.S)
+    assert re.search(r'id="last-search" data-added="2">Last search: an import of records.ris, ', dashboard)
     with Store.open(review / "review.sqlite") as store:
         [settled] = [d for d in store.decisions(TITLE_ABSTRACT, reviewer="consensus")]
     assert settled.label == INCLUDE and settled.note == "resolved by alice in the browser"
@@ -235,7 +239,9 @@ def test_demo_serve_opens_the_demo_review_with_accounts_to_log_in_with(tmp_path:
                 assert time.monotonic() < deadline
                 time.sleep(0.2)
         assert answer.status_code == 303
-        assert 'data-box="Studies included"' in client.get("/").text
+        dashboard = client.get("/").text
+        assert 'data-box="Studies included"' in dashboard
+        assert re.search(r'id="last-search" data-added="\d+">Last search: an? ', dashboard)
         assert client.get("/studies").text.count('href="/studies/') > 10  # the demo's included studies
     finally:
         demo.terminate()

@@ -258,6 +258,10 @@ class Store:
     def search(self, search_id: int) -> sqlite3.Row | None:
         return self.db.execute("SELECT * FROM searches WHERE id=?", (search_id,)).fetchone()
 
+    def records_first_stored_in(self, run_id: int) -> int:
+        """How many records a run added (stored for the first time), against those it only found again."""
+        return int(self.db.execute("SELECT COUNT(*) FROM records WHERE first_run_id=?", (run_id,)).fetchone()[0])
+
     def searches(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM searches ORDER BY id").fetchall()
 

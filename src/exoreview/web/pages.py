@@ -24,6 +24,7 @@ from exoreview.classify.sentences import field_text, split_sentences
 from exoreview.protocol import Taxonomy
 from exoreview.records import Record
 from exoreview.results import Evidence, Label
+from exoreview.store import Store
 from exoreview.store.team import (
     LabelCheck,
     Session,
@@ -87,13 +88,40 @@ async def dashboard(app: ReviewApp, request: Request, session: Session) -> Respo
     verified = sum(r.accepted + r.rejected for r in rows)
     accounts = users(store)
     roles = {u.name: u.role for u in accounts}
-    progress = team_progress(store, app.protocol, [u.name for u in accounts], session.user.name)
+    progress = team_progress(store, app.protocol, [u.name for u in accounts], session.user.name,
+                             len(flow.screened) + len(flow.awaiting_screening))
     team = [(name, roles.get(name, ""), stages, by_reviewer.get(name, 0)) for name, stages in progress.items()]
     return app.render("dashboard.html", session=session, boxes=boxes, rows=rows, machine=machine,
                       verified=verified, team=team, stages=STAGES, hidden=hidden,
                       blind=app.protocol.screening.blind, unblinded=unblinding(store),
                       names=facet_names(app.protocol.taxonomy), agreements=agreements,
-                      disputed=sum(r.disputed for r in rows))
+                      disputed=sum(r.disputed for r in rows), last_search=last_search(store))
+
+
+@dataclass(frozen=True, slots=True)
+class LastSearch:
+    source: str
+    query: str  # an import is logged as a search too: "file import: NAME"
+    at: str
+    found: int | None  # what the source said it holds for the query
+    added: int  # records the search's run stored for the first time
+
+    @property
+    def what(self) -> str:
+        """"an import of records.ris" or "a pubmed search (the query)"."""
+        if self.source.startswith("import:"):
+            return f"an import of {self.source.removeprefix('import:')}"
+        query = self.query if len(self.query) <= 120 else self.query[:117] + "..."
+        return f"a {self.source} search ({query})"
+
+
+def last_search(store: Store) -> LastSearch | None:
+    searches = store.searches()
+    if not searches:
+        return None
+    row = searches[-1]
+    return LastSearch(row["source"], row["query"], row["executed_at"], row["count"],
+                      store.records_first_stored_in(row["run_id"]))
 
 
 async def studies(app: ReviewApp, request: Request, session: Session) -> Response:

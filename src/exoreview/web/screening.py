@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from exoreview.results import ELIGIBILITY, EXCLUDE, INCLUDE, MAYBE, TITLE_ABSTRA
 from exoreview.screen.fulltext import awaiting_retrieval
 from exoreview.screen.reviewers import is_person
 from exoreview.screen.session import Collection, Progress, Ranking, ScreeningSession
+from exoreview.screen.stopping import RecallEstimate, estimate_recall
 from exoreview.store import Store
 from exoreview.store.team import unblinding
 from exoreview.web.ranking import RankingProcess
@@ -347,10 +349,20 @@ class Screenings:
 class StageCount:
     decided: int
     labels: dict[str, int] | None  # include/exclude/maybe; None while blind keeps them from the viewer
+    recall: RecallEstimate | None = None  # titles and abstracts: estimated recall and the stopping signal
 
 
-def team_progress(store: Store, protocol: Protocol, names: list[str], viewer: str) -> dict[str, dict[str, StageCount]]:
-    """Each person's standing decisions per stage (people with an account, and anyone else who screened).
+@lru_cache(maxsize=256)
+def _recall(labels: tuple[bool, ...], n_total: int) -> RecallEstimate | None:
+    """The stopping rule's estimate for one person's decisions in order (a maybe counts as relevant, as the
+    screener counts it); worked out once per set of decisions, since every dashboard view asks again."""
+    return estimate_recall(list(labels), n_total) if labels and len(labels) <= n_total else None
+
+
+def team_progress(store: Store, protocol: Protocol, names: list[str], viewer: str,
+                  to_screen: int = 0) -> dict[str, dict[str, StageCount]]:
+    """Each person's standing decisions per stage (people with an account, and anyone else who screened),
+    with, at titles and abstracts, the recall estimate over `to_screen` records.
 
     While screening is blind everyone sees how far the others are, never how they decided.
     """
@@ -364,5 +376,8 @@ def team_progress(store: Store, protocol: Protocol, names: list[str], viewer: st
             own = [d for d in decisions if d.reviewer == name]
             shown = not blind or name == viewer
             labels = {label: sum(d.label == label for d in own) for label in (INCLUDE, EXCLUDE, MAYBE)}
-            table[name][stage] = StageCount(len(own), labels if shown else None)
+            recall = None
+            if shown and stage == TITLE_ABSTRACT and to_screen:
+                recall = _recall(tuple(d.label != EXCLUDE for d in sorted(own, key=lambda d: d.id or 0)), to_screen)
+            table[name][stage] = StageCount(len(own), labels if shown else None, recall)
     return table
