@@ -315,3 +315,16 @@ def test_a_material_chosen_for_being_biocompatible_is_no_safety_finding() -> Non
     found = record("Exosomes in a thermosensitive gel heal wounds in mice", "The gel carrying the exosomes "
                    "proved biocompatible in the treated mice.")
     assert {lab.value for lab in CLASSIFIER.classify(found) if lab.facet == "safety"} == {"no_adverse_events"}
+
+
+def test_cells_the_vesicles_were_given_to_are_not_their_source() -> None:
+    rec = record("Vesicles of human fat tissue repair soft tissue in mice", "Small vesicles (fat-EVs) were isolated "
+                 "from human fat tissue. In culture, we treated adipose-derived stromal/stem cells (ASCs), endothelial "
+                 "cells (ECs), and macrophages with fat-EVs.")
+    assert values(rec, "ev_source") == {"adipose_msc"}
+
+
+def test_wharton_jelly_named_within_the_cord_is_wharton_jelly_alone() -> None:
+    rec = record("Stem cell exosomes and skin flaps", "Exosomes were extracted from human umbilical cord Wharton's "
+                 "jelly mesenchymal stem cells and injected into rat flaps.")
+    assert values(rec, "ev_source") == {"wharton_jelly_msc"}

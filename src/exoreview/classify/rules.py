@@ -319,6 +319,7 @@ class RuleClassifier:
             return []
         hits.extend(self._listed_hits(expansion.text, hits))
         hits = _without_measured_qualities(hits, expansion.text)
+        hits = _without_treated_cells(hits, expansion.text)
         # "an alternative to MSC exosomes", "unlike intravenous administration": named to be set aside.
         hits = [h for h in hits if h.rule.facet not in SET_ASIDE_FACETS
                 or not _SET_ASIDE.search(expansion.text, max(0, h.start - 60), h.start)]
@@ -535,6 +536,20 @@ def _without_measured_qualities(hits: list[_Hit], text: str) -> list[_Hit]:
     first, last = found[0].start(), found[-1].end()
     return [h for h in hits if h.rule.facet != "indication" or h.rule.value in MEASURES_KEEP
             or not (first <= h.start and h.end <= last)]
+
+
+# "We treated ASCs, endothelial cells and macrophages with the vesicles": the cells between the verb
+# and "with" are what the vesicles were given to, never where they came from.
+_TREATED_CELLS = re.compile(r"\b(?:treated|pretreated|incubated|co-?cultured|stimulated|exposed)\b"
+                            r"(?=([^.;:]{3,200}?)\b(?:with|to)\b)", re.IGNORECASE)
+
+
+def _without_treated_cells(hits: list[_Hit], text: str) -> list[_Hit]:
+    targets = [(m.end(), m.end() + len(m.group(1))) for m in _TREATED_CELLS.finditer(text)]
+    if not targets:
+        return hits
+    return [h for h in hits if h.rule.facet != "ev_source"
+            or not any(start <= h.start and h.end <= end for start, end in targets)]
 
 
 SET_ASIDE_FACETS = frozenset({"ev_source", DELIVERY, SUBJECTS, SPECIES})
