@@ -195,6 +195,28 @@ def test_the_owner_watches_resolves_and_reports_in_chromium(server: Server, revi
                      wait_event="Page.loadEventFired")
         assert browser.evaluate(f"document.querySelector('{button}')") is None  # resolved: gone from the list
 
+        # Correct the machine: reject a label, then add one by selecting the words that state it.
+        series = record_of(review, "series")
+        browser.open(f"{server.url}/studies/{series}", 1280, 900, mobile=False)
+        reject = browser.evaluate("(() => { const b = document.querySelector('article[data-facet=\"design\"] "
+                                  "button[value=\"rejected\"]'); return b ? b.getAttribute('aria-label') : ''; })()")
+        assert reject, "the case series has a design label to check"
+        browser.call("Runtime.evaluate", {"expression": "document.querySelector('article[data-facet=\"design\"] "
+                                                        "button[value=\"rejected\"]').click()"},
+                     wait_event="Page.loadEventFired")
+        browser.evaluate("(() => { const a = document.getElementById('abstract'); const r = document.createRange();"
+                         " const t = a.firstChild; const i = t.textContent.indexOf('alopecia areata');"
+                         " r.setStart(t, i); r.setEnd(t, i + 15); const s = window.getSelection();"
+                         " s.removeAllRanges(); s.addRange(r);"
+                         " a.dispatchEvent(new MouseEvent('mouseup', {bubbles: true})); })()")
+        assert browser.evaluate("document.getElementById('add-words').value") == "alopecia areata"
+        browser.evaluate("document.getElementById('add-facet').value = 'condition';"
+                         "document.getElementById('add-facet').dispatchEvent(new Event('change'));"
+                         "document.getElementById('add-value').value = 'alopecia_areata'")
+        browser.call("Runtime.evaluate", {"expression": "document.querySelector('form.add button').click()"},
+                     wait_event="Page.loadEventFired")
+        browser.screenshot(artifact("web-study-corrected.png"))
+
         browser.open(f"{server.url}/", 1280, 900, mobile=False)
         browser.call("Runtime.evaluate", {"expression": "document.querySelector('form.build-report button').click()"},
                      wait_event="Page.loadEventFired")
@@ -206,6 +228,10 @@ def test_the_owner_watches_resolves_and_reports_in_chromium(server: Server, revi
         browser.close()
     with Store.open(review / "review.sqlite") as store:
         assert [d.label for d in store.decisions(TITLE_ABSTRACT, reviewer="consensus", record_id=trial)] == [INCLUDE]
+        mine = [(c.facet, c.verdict, c.evidence.field_name if c.evidence else "") for c in checks(store, series)
+                if c.reviewer == "alice"]
+    # the words selected in the abstract stand on the abstract's sentence, though the title holds them too
+    assert ("design", "rejected", "") in mine and ("condition", "added", "abstract") in mine
     kinds = {e["method"] for e in browser.events}
     assert "Runtime.exceptionThrown" not in kinds
     errors = [e for e in browser.events if e["method"] == "Runtime.consoleAPICalled"

@@ -215,7 +215,8 @@ async def check(app: ReviewApp, request: Request, session: Session) -> Response:
         return await study(app, request, session, f"{facet}.{value}: the taxonomy has no such label", 400)
     evidence = None
     if verdict == "added":
-        evidence = words_evidence(store.record(record_id), form.get("words", ""), session.user.name)
+        evidence = words_evidence(store.record(record_id), form.get("words", ""), session.user.name,
+                                  form.get("field", ""))
         if evidence is None:
             return await study(app, request, session, "Select (or type) words of the title or abstract that state "
                                                       "the label: the words given are not in this record.", 400)
@@ -226,12 +227,13 @@ async def check(app: ReviewApp, request: Request, session: Session) -> Response:
     return RedirectResponse(f"/studies/{record_id}#facet-{facet}", status_code=303)
 
 
-def words_evidence(record: Record, words: str, reviewer: str) -> Evidence | None:
-    """The sentence of the title or abstract holding the selected words, as a label's evidence."""
+def words_evidence(record: Record, words: str, reviewer: str, field: str = "") -> Evidence | None:
+    """The sentence of the title or abstract holding the selected words, as a label's evidence; looked for
+    first in `field`, where the reviewer selected them (the same words may stand in the title too)."""
     words = " ".join(words.split())
     if len(words) < 3:
         return None
-    for field_name in CHECKED_FIELDS:
+    for field_name in sorted(CHECKED_FIELDS, key=lambda name: name != field):
         text = field_text(record, field_name)
         for sentence in split_sentences(text):
             at = " ".join(sentence.text.split()).find(words)

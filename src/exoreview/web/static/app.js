@@ -5,14 +5,17 @@ document.addEventListener("DOMContentLoaded", () => {
   const words = document.getElementById("add-words");
   const facet = document.getElementById("add-facet");
   const value = document.getElementById("add-value");
+  const field = document.getElementById("add-field");
   if (abstract && words) {
-    const take = () => {
+    const take = (where) => () => {
       const chosen = window.getSelection().toString().replace(/\s+/g, " ").trim();
-      if (chosen.length >= 3) words.value = chosen;
+      if (chosen.length < 3) return;
+      words.value = chosen;
+      if (field) field.value = where;  // the same words may stand in the title too: keep the sentence chosen
     };
-    abstract.addEventListener("mouseup", take);
-    abstract.addEventListener("keyup", take);
-    document.querySelector(".study-title")?.addEventListener("mouseup", take);
+    abstract.addEventListener("mouseup", take("abstract"));
+    abstract.addEventListener("keyup", take("abstract"));
+    document.querySelector(".study-title")?.addEventListener("mouseup", take("title"));
   }
   if (facet && value) {
     const follow = () => {
