@@ -328,3 +328,19 @@ def test_wharton_jelly_named_within_the_cord_is_wharton_jelly_alone() -> None:
     rec = record("Stem cell exosomes and skin flaps", "Exosomes were extracted from human umbilical cord Wharton's "
                  "jelly mesenchymal stem cells and injected into rat flaps.")
     assert values(rec, "ev_source") == {"wharton_jelly_msc"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Keloid fibroblasts were established from a surgical specimen and then given the vesicles.",
+    "Primary keratinocytes were kept in low-calcium medium and then given the vesicles.",
+])
+def test_skin_cells_established_or_kept_in_culture_are_cells_in_vitro(sentence: str) -> None:
+    assert values(record("Stem cell exosomes and skin cells", sentence), "subjects") == {"in_vitro"}
+
+
+def test_a_scars_width_measured_as_a_wounds_outcome_is_not_a_scar_indication() -> None:
+    wound = record("Exosomes for diabetic wounds: a meta-analysis", "Vesicle-treated diabetic wounds closed faster "
+                   "and left a smaller scar width than controls.")
+    assert values(wound, "indication") == {"wound_healing"}
+    scar = record("Exosomes in a rabbit ear model of hypertrophic scars", "The scar area shrank with treatment.")
+    assert "scars" in values(scar, "indication")
