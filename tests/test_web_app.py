@@ -56,24 +56,33 @@ class Server:
         self.socket.close()
 
 
-@pytest.fixture(scope="module")
-def review(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("web")
+def prp_review(root: Path, records: str = RECORDS) -> Path:
+    """A review of the PRP protocol run over `records` (RIS) by `exoreview run --import`."""
     folder = root / "review"
     assert main(["init", str(folder)]) == 0
     shutil.copy(PRP_PROTOCOL, folder / "protocol.toml")
-    (root / "records.ris").write_text(RECORDS, encoding="utf-8")
+    (root / "records.ris").write_text(records, encoding="utf-8")
     assert main(["run", str(folder), "--import", str(root / "records.ris")]) == 0
     return folder
 
 
-@pytest.fixture(scope="module")
-def server(review: Path) -> Iterator[Server]:
+def add_accounts(folder: Path) -> None:
+    """PASSWORDS' four people, added with `exoreview user add --password-stdin`."""
     for name, (role, password) in PASSWORDS.items():
         stdin = io.StringIO(password + "\n")
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr("sys.stdin", stdin)
-            assert main(["user", "add", str(review), name, "--role", role, "--password-stdin"]) == 0
+            assert main(["user", "add", str(folder), name, "--role", role, "--password-stdin"]) == 0
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return prp_review(tmp_path_factory.mktemp("web"))
+
+
+@pytest.fixture(scope="module")
+def server(review: Path) -> Iterator[Server]:
+    add_accounts(review)
     running = Server(review)
     yield running
     running.close()
@@ -92,6 +101,16 @@ def csrf_of(client: httpx.Client, path: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
     assert found
     return found.group(1)
+
+
+def browser_login(browser: Browser, server: Server, name: str, password: str = "") -> None:
+    """Log in through the login form in Chromium (PASSWORDS' password unless given); the dashboard follows."""
+    browser.open(f"{server.url}/login", 1280, 900, mobile=False)
+    browser.call("Runtime.evaluate", {"expression": (
+        f"document.getElementById('name').value='{name}';"
+        f"document.getElementById('password').value='{password or PASSWORDS[name][1]}';"
+        "document.querySelector('form.login').submit()")}, wait_event="Page.loadEventFired")
+    assert browser.evaluate("document.querySelector('h1').textContent") == "Dashboard"
 
 
 def study_ids(review: Path) -> dict[str, int]:
@@ -176,12 +195,7 @@ def test_a_hostile_title_renders_inert_in_chromium(server: Server, review: Path,
     browser = Browser(tmp_path / "profile")
     try:
         browser.call("Runtime.enable")
-        browser.open(f"{server.url}/login", 1280, 900, mobile=False)
-        browser.call("Runtime.evaluate", {"expression": (
-            "document.getElementById('name').value='alice';"
-            f"document.getElementById('password').value='{PASSWORDS['alice'][1]}';"
-            "document.querySelector('form.login').submit()")}, wait_event="Page.loadEventFired")
-        assert browser.evaluate("document.querySelector('h1').textContent") == "Dashboard"
+        browser_login(browser, server, "alice")
         browser.open(f"{server.url}/studies/{hostile}", 1280, 900, mobile=False)
         assert HOSTILE in browser.evaluate("document.querySelector('h1').textContent")
         # Selecting words of the abstract fills the form, as a reviewer adding a label would.

@@ -5,9 +5,7 @@ conflicts and builds the report from the app. A real uvicorn server on loopback 
 
 from __future__ import annotations
 
-import io
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,31 +16,22 @@ from pathlib import Path
 import httpx
 import pytest
 
-from exoreview.cli.app import main
 from exoreview.results import EXCLUDE, INCLUDE, TITLE_ABSTRACT, Decision
 from exoreview.store import Store
 from exoreview.store.team import checks
 from exoreview.web.owner_pages import REPORT_POLICY
 from tests.report_tools import Browser, artifact
-from tests.test_report_layout import PRP_PROTOCOL
 from tests.test_report_layout import RECORDS as LAYOUT_RECORDS
-from tests.test_web_app import PASSWORDS, Server
+from tests.test_web_app import Server, add_accounts, browser_login, prp_review
+from tests.test_web_screening import logged_in
 
 RECORD_IDS = {"trial": "randomized trial", "series": "case series"}
 
 
 @pytest.fixture(scope="module")
 def review(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("extraction")
-    folder = root / "review"
-    assert main(["init", str(folder)]) == 0
-    shutil.copy(PRP_PROTOCOL, folder / "protocol.toml")
-    (root / "records.ris").write_text(LAYOUT_RECORDS, encoding="utf-8")
-    assert main(["run", str(folder), "--import", str(root / "records.ris")]) == 0
-    for name, (role, password) in PASSWORDS.items():
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("sys.stdin", io.StringIO(password + "\n"))
-            assert main(["user", "add", str(folder), name, "--role", role, "--password-stdin"]) == 0
+    folder = prp_review(tmp_path_factory.mktemp("extraction"), LAYOUT_RECORDS)  # the layout test's two records
+    add_accounts(folder)
     return folder
 
 
@@ -51,12 +40,6 @@ def server(review: Path) -> Iterator[Server]:
     running = Server(review)
     yield running
     running.close()
-
-
-def logged_in(server: Server, name: str) -> httpx.Client:
-    client = httpx.Client(base_url=server.url, timeout=60)
-    assert client.post("/login", data={"name": name, "password": PASSWORDS[name][1]}).status_code == 303
-    return client
 
 
 def csrf(client: httpx.Client) -> str:
@@ -162,12 +145,7 @@ def test_the_owner_watches_resolves_and_reports_in_chromium(server: Server, revi
     browser = Browser(tmp_path / "profile")
     try:
         browser.call("Runtime.enable")
-        browser.open(f"{server.url}/login", 1280, 900, mobile=False)
-        browser.call("Runtime.evaluate", {"expression": (
-            "document.getElementById('name').value='alice';"
-            f"document.getElementById('password').value='{PASSWORDS['alice'][1]}';"
-            "document.querySelector('form.login').submit()")}, wait_event="Page.loadEventFired")
-        assert browser.evaluate("document.querySelector('h1').textContent") == "Dashboard"
+        browser_login(browser, server, "alice")
         browser.evaluate("window.samepage = true")  # gone if the page were loaded again
         assert browser.evaluate("document.querySelector('tr[data-reviewer=\"erin\"]')") is None
         with Store.open(review / "review.sqlite") as store:  # two people screen from the terminal meanwhile

@@ -31,7 +31,7 @@ from exoreview.store.team import add_user, unblinding
 from exoreview.web.screening import LiveScreening
 from tests.report_tools import Browser, artifact
 from tests.test_report_layout import PRP_PROTOCOL
-from tests.test_web_app import Server
+from tests.test_web_app import Server, browser_login
 
 HOSTILE = '<script>alert("t")</script><img src=x onerror=alert("i")>'
 PASSWORDS = {"alice": ("owner", "alice-password"), "bob": ("reviewer", "bob-password"),
@@ -279,15 +279,6 @@ def terminal_twin(review: Path, reviewer: str) -> None:
                      read_line=lambda prompt: NOTE)
 
 
-def log_in_chromium(browser: Browser, server: Server, name: str) -> None:
-    browser.open(f"{server.url}/login", 1280, 900, mobile=False)
-    browser.call("Runtime.evaluate", {"expression": (
-        f"document.getElementById('name').value='{name}';"
-        f"document.getElementById('password').value='{PASSWORDS[name][1]}';"
-        "document.querySelector('form.login').submit()")}, wait_event="Page.loadEventFired")
-    assert browser.evaluate("document.querySelector('h1').textContent") == "Dashboard"
-
-
 UNLABELLED = ("[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]"
               ".filter(e => !e.id || !document.querySelector(`label[for='${e.id}']`)).length"
               " + [...document.querySelectorAll('button')].filter(b => !(b.getAttribute('aria-label')"
@@ -300,7 +291,7 @@ def test_ten_records_screened_with_keys_in_chromium_are_the_terminal_rows(server
     try:
         for domain in ("Runtime.enable", "Log.enable"):
             browser.call(domain)
-        log_in_chromium(browser, server, "erin")
+        browser_login(browser, server, "erin", PASSWORDS["erin"][1])
         browser.open(f"{server.url}/screen", 1280, 900, mobile=False)
         # The hostile record comes first: its title is text, its <script> and onerror never run.
         assert HOSTILE in browser.evaluate("document.querySelector('.record-title').textContent")
