@@ -344,3 +344,12 @@ def test_a_scars_width_measured_as_a_wounds_outcome_is_not_a_scar_indication() -
     assert values(wound, "indication") == {"wound_healing"}
     scar = record("Exosomes in a rabbit ear model of hypertrophic scars", "The scar area shrank with treatment.")
     assert "scars" in values(scar, "indication")
+
+
+@pytest.mark.parametrize(("sentence", "source"), [
+    ("HEK293T cells were stably transfected to carry an siRNA, and their exosomes were given to mice.", "other_cells"),
+    ("Fresh cow milk was skimmed, and the vesicles were then isolated by ultracentrifugation.", "milk"),
+    ("Platelets were activated with thrombin, and the exosomes they released were collected.", "platelet_prp"),
+])
+def test_a_producer_named_in_a_methods_sentence_is_the_source(sentence: str, source: str) -> None:
+    assert source in values(record("Vesicles for skin wounds", sentence), "ev_source")
