@@ -353,3 +353,18 @@ def test_a_scars_width_measured_as_a_wounds_outcome_is_not_a_scar_indication() -
 ])
 def test_a_producer_named_in_a_methods_sentence_is_the_source(sentence: str, source: str) -> None:
     assert source in values(record("Vesicles for skin wounds", sentence), "ev_source")
+
+
+@pytest.mark.parametrize(("sentence", "source"), [
+    ("Rhizomes were crushed and pressed, and nanovesicles were isolated from the liquid.", "plant"),
+    ("Endothelial cells were cultured in vesicle-free medium, and their secreted exosomes were collected.",
+     "other_cells"),
+])
+def test_a_producer_processed_before_the_vesicles_is_the_source(sentence: str, source: str) -> None:
+    assert source in values(record("Vesicles for skin wounds", sentence), "ev_source")
+
+
+def test_a_source_listed_with_a_count_in_words_is_read_as_a_list_item() -> None:
+    rec = record("Exosomes in aesthetic practice: a review", "Vesicles came from adipose-derived stem cells in "
+                 "seven studies, from umbilical cord MSCs in three and from plant sources in two.")
+    assert {"adipose_msc", "umbilical_cord_msc", "plant"} <= values(rec, "ev_source")
