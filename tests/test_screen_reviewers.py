@@ -160,3 +160,18 @@ def test_a_reviewers_decisions_follow_their_own_rows_wherever_they_were_made(rev
     elsewhere.undo()  # her latest row, undone in the other session: the include before it stands again
     assert {i: d.label for i, d in alice.mine().items()} == {ids[0]: INCLUDE, ids[1]: EXCLUDE}
     assert alice.mine() == {d.record_id: d for d in store.decisions(TITLE_ABSTRACT, reviewer="alice")}
+
+
+def test_people_differing_leave_a_record_undecided_until_resolved(review):
+    # The last click used to decide: a reviewer excluding after another included took the record out.
+    _, store, ids = review
+    decide(store, "rules", {ids[0]: EXCLUDE, ids[1]: EXCLUDE, ids[2]: INCLUDE})
+    decide(store, "alice", {ids[0]: INCLUDE, ids[1]: INCLUDE})
+    decide(store, "bob", {ids[0]: EXCLUDE, ids[1]: INCLUDE})
+    final = store.final_decisions(TITLE_ABSTRACT)
+    assert ids[0] not in final  # a conflict: nothing stands, the record waits for a resolution
+    assert final[ids[1]].label == INCLUDE and final[ids[1]].reviewer == "bob"  # people agree, over the rules
+    assert final[ids[2]].reviewer == "rules"  # no person decided it: the rules' decision stands
+    resolve(store, ids[0], EXCLUDE)
+    decide(store, "alice", {ids[0]: MAYBE})  # a later change of mind does not reopen a resolution
+    assert store.final_decisions(TITLE_ABSTRACT)[ids[0]].label == EXCLUDE

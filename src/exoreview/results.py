@@ -18,6 +18,26 @@ EXCLUDE = "exclude"
 MAYBE = "maybe"
 
 
+# Rule and model decisions are not people; agreement and conflicts are between people. A
+# resolution of people's conflict is recorded under RESOLVER ("consensus"), as `exoreview resolve` does.
+MACHINE_PREFIXES = ("rules", "model:", "import:")
+RESOLVER = "consensus"
+
+
+def is_person(reviewer: str) -> bool:
+    return not reviewer.startswith(MACHINE_PREFIXES)
+
+
+# A person's note that a report's full text is at hand: a finding the eligibility rules then act on
+# (their decision follows it), not that person's judgement of the report.
+FULL_TEXT_RETRIEVED = "full text retrieved"
+
+
+def is_judgement(decision: Decision) -> bool:
+    """Whether a decision judges the record (a person's or a machine's), rather than record a finding."""
+    return not (decision.label == MAYBE and decision.note.startswith(FULL_TEXT_RETRIEVED))
+
+
 @dataclass(slots=True)
 class Decision:
     record_id: int

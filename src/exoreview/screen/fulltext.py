@@ -11,7 +11,7 @@ from __future__ import annotations
 from exoreview.classify import StudyClassifier
 from exoreview.errors import BadInput
 from exoreview.protocol import Protocol
-from exoreview.results import ELIGIBILITY, EXCLUDE, MAYBE, Decision
+from exoreview.results import ELIGIBILITY, EXCLUDE, FULL_TEXT_RETRIEVED, MAYBE, Decision
 from exoreview.screen.rules import AWAITING_RETRIEVAL, CriteriaRules, Labeler
 from exoreview.store import Store
 
@@ -40,7 +40,7 @@ def record_retrieval(store: Store, protocol: Protocol, record_id: int, *, retrie
         store.add_decisions([decision])
         return decision
     # The person's finding, then the remaining criteria applied to the retrieved report.
-    found = Decision(record_id, ELIGIBILITY, MAYBE, reviewer, "", "full text retrieved" + (f": {note}" if note else ""))
+    found = Decision(record_id, ELIGIBILITY, MAYBE, reviewer, "", FULL_TEXT_RETRIEVED + (f": {note}" if note else ""))
     needs_labels = any(c.requires_labels or c.excludes_labels for c in protocol.exclude if c.stage == ELIGIBILITY)
     if labeler is None and needs_labels:
         labeler = StudyClassifier(protocol.taxonomy).classify

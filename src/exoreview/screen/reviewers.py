@@ -14,16 +14,12 @@ from dataclasses import dataclass, field
 
 from sklearn.metrics import cohen_kappa_score
 
-from exoreview.results import EXCLUDE, INCLUDE, MAYBE, TITLE_ABSTRACT, Decision
+from exoreview.results import EXCLUDE, INCLUDE, MACHINE_PREFIXES, MAYBE, RESOLVER, TITLE_ABSTRACT, Decision, is_person
 from exoreview.store import Store
 
 LABELS = (INCLUDE, EXCLUDE, MAYBE)
-# Rule and model decisions are not people; agreement and conflicts are between people.
-MACHINE_PREFIXES = ("rules", "model:", "import:")
-
-
-def is_person(reviewer: str) -> bool:
-    return not reviewer.startswith(MACHINE_PREFIXES)
+__all__ = ["LABELS", "MACHINE_PREFIXES", "Agreement", "Conflict", "agreement", "conflicts", "is_person", "people",
+           "resolve", "reviewer_decisions"]
 
 
 def reviewer_decisions(store: Store, reviewer: str, stage: str = TITLE_ABSTRACT) -> dict[int, Decision]:
@@ -73,7 +69,7 @@ def agreement(store: Store, first: str, second: str, stage: str = TITLE_ABSTRACT
 
 
 def conflicts(store: Store, reviewers: Sequence[str] | None = None, stage: str = TITLE_ABSTRACT,
-              *, include_resolved: bool = False, resolver: str = "consensus") -> list[Conflict]:
+              *, include_resolved: bool = False, resolver: str = RESOLVER) -> list[Conflict]:
     """Records on which the named reviewers (default: every person) gave different labels."""
     names = list(reviewers) if reviewers else [p for p in people(store, stage) if p != resolver]
     by_reviewer = {name: reviewer_decisions(store, name, stage) for name in names}
@@ -93,7 +89,7 @@ def conflicts(store: Store, reviewers: Sequence[str] | None = None, stage: str =
 
 
 def resolve(store: Store, record_id: int, label: str, *, stage: str = TITLE_ABSTRACT, reason_id: str = "",
-            note: str = "", resolver: str = "consensus") -> Decision:
+            note: str = "", resolver: str = RESOLVER) -> Decision:
     """Settle a conflict: the resolver's decision is the latest, so it is the one that stands."""
     if label not in LABELS:
         raise ValueError(f"label must be one of {', '.join(LABELS)}, not {label!r}")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from exoreview.errors import BadInput
 from exoreview.records import Record
-from exoreview.results import Decision, DuplicateLink, Evidence, Label, Rating
+from exoreview.results import RESOLVER, Decision, DuplicateLink, Evidence, Label, Rating, is_judgement, is_person
 from exoreview.store.schema import MIGRATIONS
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -497,8 +497,33 @@ class Store:
             self.db.execute("UPDATE decisions SET undone_at=? WHERE id=? AND undone_at=''", (utc_now(), decision_id))
 
     def final_decisions(self, stage: str) -> dict[int, Decision]:
-        """The decision that stands for each record at a stage: the latest standing one by any reviewer."""
-        return {d.record_id: d for d in self.decisions(stage, history=True)}
+        """The decision that stands for each record at a stage.
+
+        A resolution ("consensus") stands over everything. Otherwise people's decisions stand over the
+        rules' and models': when every person who decided a record gave the same label, the latest of
+        theirs stands; when they differ, none does (the record waits for a resolution, as a conflict).
+        A record no person decided keeps the latest machine decision. Each reviewer's latest standing
+        decision is theirs (an undone one gives way to the one before).
+        """
+        latest: dict[int, Decision] = {}
+        people: dict[int, list[Decision]] = {}
+        settled: dict[int, Decision] = {}
+        for d in self.decisions(stage):  # each reviewer's standing decision, oldest first
+            if d.reviewer == RESOLVER:
+                settled[d.record_id] = d
+            elif is_person(d.reviewer) and is_judgement(d):
+                people.setdefault(d.record_id, []).append(d)
+            elif is_person(d.reviewer):
+                continue  # a person's finding (full text at hand): the rules' decision after it stands
+            else:
+                latest[d.record_id] = d
+        for record_id, decided in people.items():
+            if len({d.label for d in decided}) == 1:
+                latest[record_id] = max(decided, key=lambda d: d.id or 0)
+            else:
+                latest.pop(record_id, None)  # people differ: nothing stands until it is resolved
+        latest.update(settled)
+        return dict(sorted(latest.items(), key=lambda item: item[1].id or 0))
 
     # -- labels and appraisals ---------------------------------------------------------------------------
 

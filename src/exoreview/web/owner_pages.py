@@ -17,7 +17,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 
 from exoreview.checking import LabelConflict, label_conflicts
 from exoreview.pipeline import write_review_report
-from exoreview.results import ELIGIBILITY, EXCLUDE, TITLE_ABSTRACT
+from exoreview.results import ELIGIBILITY, EXCLUDE, RESOLVER, TITLE_ABSTRACT
 from exoreview.screen.reviewers import LABELS, Conflict, conflicts, resolve
 from exoreview.store import Store
 from exoreview.store.team import Session, checks
@@ -27,7 +27,6 @@ from exoreview.web.screening import is_blind
 if TYPE_CHECKING:
     from exoreview.web.app import ReviewApp
 
-RESOLVER = "consensus"  # the name `exoreview resolve` records a resolution under
 # The built report has its own inline style and inlined figures, and no script at all.
 REPORT_POLICY = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'none'; "
                  "base-uri 'none'; form-action 'none'")

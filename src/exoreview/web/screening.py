@@ -28,7 +28,7 @@ from typing import Any
 from exoreview.errors import BadInput
 from exoreview.protocol import Protocol
 from exoreview.records import Record
-from exoreview.results import ELIGIBILITY, EXCLUDE, INCLUDE, MAYBE, TITLE_ABSTRACT, Decision
+from exoreview.results import ELIGIBILITY, EXCLUDE, INCLUDE, MAYBE, RESOLVER, TITLE_ABSTRACT, Decision, is_judgement
 from exoreview.screen.fulltext import awaiting_retrieval
 from exoreview.screen.reviewers import is_person
 from exoreview.screen.session import Collection, Progress, Ranking, ScreeningSession
@@ -40,9 +40,6 @@ from exoreview.web.ranking import RankingProcess
 STAGES = (TITLE_ABSTRACT, ELIGIBILITY)
 BUILD_WAIT = 2.0  # seconds a page waits for a new session (features of the whole collection) before "preparing"
 FRESH_WAIT = 0.1  # seconds a page waits for the retrain after a decision before showing the ranking before
-# The row `screen.fulltext.record_retrieval` writes for the person who retrieved a report: a finding,
-# not their eligibility judgement, so the report still waits for that judgement in their queue.
-RETRIEVAL_FINDING = "full text retrieved"
 
 
 class NotQueued(BadInput, LookupError):
@@ -79,7 +76,9 @@ def eligibility_scope(store: Store, protocol: Protocol, reviewer: str) -> set[in
 
 
 def is_finding(decision: Decision) -> bool:
-    return decision.label == MAYBE and decision.note.startswith(RETRIEVAL_FINDING)
+    """The row `screen.fulltext.record_retrieval` writes for the person who retrieved a report: a finding,
+    not their eligibility judgement, so the report still waits for that judgement in their queue."""
+    return not is_judgement(decision)
 
 
 class BrowserScreening(ScreeningSession):
@@ -367,7 +366,8 @@ def team_progress(store: Store, protocol: Protocol, names: list[str], viewer: st
     While screening is blind everyone sees how far the others are, never how they decided.
     """
     blind = is_blind(protocol, store)
-    by_stage = {stage: [d for d in store.decisions(stage) if is_person(d.reviewer)] for stage in STAGES}
+    by_stage = {stage: [d for d in store.decisions(stage) if is_person(d.reviewer) and d.reviewer != RESOLVER]
+                for stage in STAGES}  # a resolution is no one's screening
     everyone = list(dict.fromkeys([*names, *sorted({d.reviewer for ds in by_stage.values() for d in ds})]))
     table: dict[str, dict[str, StageCount]] = {}
     for name in everyone:
