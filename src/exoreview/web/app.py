@@ -57,11 +57,17 @@ SESSION_RECHECK = 30.0
 
 
 class LoginThrottle:
-    """Wrong passwords per (name, address): past the allowance, each further try waits and is refused."""
+    """Wrong passwords per (name, address): past the allowance, tries wait their turn, one at a time and
+    SLOW_DOWN apart, so guessing is slowed to a crawl while the right password still gets its owner in
+    (refusing it would let anyone lock an owner out by typing wrong passwords under their name)."""
 
     def __init__(self) -> None:
         self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
+        self._turns: dict[tuple[str, str], asyncio.Lock] = defaultdict(asyncio.Lock)  # used on the event loop
+
+    def turn(self, key: tuple[str, str]) -> asyncio.Lock:
+        return self._turns[key]
 
     def blocked(self, key: tuple[str, str]) -> bool:
         with self._lock:
@@ -165,11 +171,20 @@ async def login(app: ReviewApp, request: Request) -> Response:
     name, password = form.get("name", "").strip(), form.get("password", "")
     key = (name, request.client.host if request.client else "")
     if app.throttle.blocked(key):
-        await asyncio.sleep(SLOW_DOWN)  # slows this client only; the server goes on serving the others
-        return app.render("login.html", status=429, error="Too many wrong passwords; wait a few minutes.")
+        async with app.throttle.turn(key):  # one try at a time for this name and address ...
+            await asyncio.sleep(SLOW_DOWN)  # ... each after a wait; the server goes on serving the others
+            return await _checked_login(app, request, key, name, password, slowed=True)
+    return await _checked_login(app, request, key, name, password, slowed=False)
+
+
+async def _checked_login(app: ReviewApp, request: Request, key: tuple[str, str], name: str, password: str, *,
+                         slowed: bool) -> Response:
     user = authenticate(app.store(), name, password)
     if user is None:
         app.throttle.failed(key)
+        if slowed:
+            return app.render("login.html", status=429, error="Too many wrong passwords: each try now waits "
+                                                              "its turn. Check the name and password.")
         return app.render("login.html", status=401, error="Wrong name or password.")
     app.throttle.succeeded(key)
     token, _ = open_session(app.store(), user)
