@@ -83,7 +83,11 @@ def test_two_reviewers_extract_blind_and_the_owner_resolves_what_they_differ_on(
     dashboard = alice.get("/").text
     assert 'data-disputed="2"' in dashboard  # the RCT label, and the label bob added where dave saw none
     assert re.search(r'data-pair="bob\+dave" data-facet="preparation" data-kappa=""', dashboard)
-    assert 'data-disputed="2"' in bob.get("/").text and "/conflicts" not in bob.get("/").text
+    bobs = bob.get("/").text  # blind extraction: bob's counts are his own checks, no agreement, no conflicts
+    assert 'id="own-checks"' in bobs and "data-disputed" not in bobs and "data-pair" not in bobs
+    assert "/conflicts" not in bobs and re.search(r'data-checked="2" data-machine="\d+"', bobs)
+    refused = post(dave, facet="condition", value="alopecia_areata", verdict="accepted")  # bob's, unseen
+    assert refused.status_code == 400 and "add it with the words" in refused.text
     conflicts = alice.get("/conflicts").text
     assert 'id="label-count" data-open="2"' in conflicts and "dave not added" in conflicts
     owner_page = alice.get(f"/studies/{trial}").text
@@ -114,6 +118,10 @@ def test_the_owner_resolves_a_screening_conflict_and_builds_the_report(server: S
         store.add_decisions([Decision(series, TITLE_ABSTRACT, INCLUDE, "bob"),
                              Decision(series, TITLE_ABSTRACT, EXCLUDE, "dave", "E1")])
     alice, carol = logged_in(server, "alice"), logged_in(server, "carol")
+    # Until the conflict is resolved the record is not an included study: its labels are not checked.
+    waiting = alice.post(f"/studies/{series}/check", data={"csrf": csrf(alice), "facet": "design",
+                                                            "value": "case_series", "verdict": "accepted"})
+    assert waiting.status_code == 409 and "not an included study" in waiting.text
     page = alice.get("/conflicts").text
     assert f'data-record="{series}" data-stage="{TITLE_ABSTRACT}"' in page
     wrong = alice.post("/screen/resolve", data={"csrf": csrf(alice), "stage": TITLE_ABSTRACT,

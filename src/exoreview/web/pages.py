@@ -80,10 +80,12 @@ async def dashboard(app: ReviewApp, request: Request, session: Session) -> Respo
         boxes += [("Records screened", len(flow.screened)), ("Excluded at screening", len(flow.excluded_screening)),
                   ("Awaiting screening", len(flow.awaiting_screening)), ("Reports assessed", len(flow.assessed)),
                   ("Studies included", len(included))]
-    rows = facet_checks(store.labels(), all_checks, included) if not hidden else []
+    own_only = session.user.role == "reviewer"  # extracting blind: a reviewer's counts are their own checks
+    shown_checks = [c for c in all_checks if c.reviewer == session.user.name] if own_only else all_checks
+    rows = facet_checks(store.labels(), shown_checks, included) if not hidden else []
     checkers = extractors(all_checks)
-    agreements = [] if hidden else [a for i, first in enumerate(checkers) for second in checkers[i + 1:]
-                                    for a in extraction_agreement(all_checks, first, second)]
+    agreements = [] if hidden or own_only else [a for i, first in enumerate(checkers) for second in checkers[i + 1:]
+                                                for a in extraction_agreement(all_checks, first, second)]
     machine = sum(r.machine for r in rows)
     verified = sum(r.accepted + r.rejected for r in rows)
     accounts = users(store)
@@ -95,7 +97,7 @@ async def dashboard(app: ReviewApp, request: Request, session: Session) -> Respo
                       verified=verified, team=team, stages=STAGES, hidden=hidden,
                       blind=app.protocol.screening.blind, unblinded=unblinding(store),
                       names=facet_names(app.protocol.taxonomy), agreements=agreements,
-                      disputed=sum(r.disputed for r in rows), last_search=last_search(store))
+                      disputed=sum(r.disputed for r in rows), last_search=last_search(store), own_only=own_only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +131,9 @@ async def studies(app: ReviewApp, request: Request, session: Session) -> Respons
     if flow_hidden(app, session):  # which studies are included follows from the other screeners' decisions
         return app.render("studies.html", session=session, rows=[], hidden=True)
     included = compute_flow(store, app.protocol).included
-    verdicts = standing(checks(store))
+    all_checks = checks(store)
+    verdicts = (each_reviewers(all_checks).get(session.user.name, {}) if session.user.role == "reviewer"
+                else standing(all_checks))  # a reviewer counts their own checks, blind to the others'
     machine = Counter(label.record_id for label in store.labels())
     checked = Counter(key[0] for key, c in verdicts.items() if c.verdict in ("accepted", "rejected"))
     rows = [(i, store.record(i), machine.get(i, 0), checked.get(i, 0)) for i in sorted(included)]
@@ -213,18 +217,38 @@ async def check(app: ReviewApp, request: Request, session: Session) -> Response:
     facet, value, verdict = form.get("facet", ""), form.get("value", ""), form.get("verdict", "")
     if value not in app.protocol.taxonomy.classes(facet) and not _machine_has(store.labels(record_id), facet, value):
         return await study(app, request, session, f"{facet}.{value}: the taxonomy has no such label", 400)
+    if record_id not in set(compute_flow(store, app.protocol).included):
+        return await study(app, request, session, "This record is not an included study: its labels are not "
+                                                  "checked.", 409)
+    refusal = _unseen_label(store, session, record_id, facet, value, verdict)
+    if refusal:
+        return await study(app, request, session, refusal, 400)
     evidence = None
     if verdict == "added":
-        evidence = words_evidence(store.record(record_id), form.get("words", ""), session.user.name,
-                                  form.get("field", ""))
+        words = form.get("words", "")
+        evidence = words_evidence(store.record(record_id), words, session.user.name, form.get("field", ""))
         if evidence is None:
+            why = ("the words given are too short (three characters at least)" if len(" ".join(words.split())) < 3
+                   else "the words given are not in this record")
             return await study(app, request, session, "Select (or type) words of the title or abstract that state "
-                                                      "the label: the words given are not in this record.", 400)
+                                                      f"the label: {why}.", 400)
     try:
         add_check(store, LabelCheck(record_id, facet, value, verdict, session.user.name, evidence, ""))
     except TeamError as exc:
         return await study(app, request, session, str(exc), 400)
     return RedirectResponse(f"/studies/{record_id}#facet-{facet}", status_code=303)
+
+
+def _unseen_label(store: Store, session: Session, record_id: int, facet: str, value: str, verdict: str) -> str:
+    """Why a reviewer may not accept or reject this label (empty when they may): only a label they can see,
+    the machine's or one they added, is theirs to judge; another's label stays unseen while extracting blind."""
+    if verdict not in ("accepted", "rejected") or _machine_has(store.labels(record_id), facet, value):
+        return ""
+    own = each_reviewers(checks(store, record_id)).get(session.user.name, {}).get((record_id, facet, value))
+    if own is not None and own.verdict == "added":
+        return ""
+    return (f"{facet}.{value}: there is no such label on this study to {verdict[:-2]}; add it with the words "
+            "that state it.")
 
 
 def words_evidence(record: Record, words: str, reviewer: str, field: str = "") -> Evidence | None:
