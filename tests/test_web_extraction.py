@@ -127,6 +127,9 @@ def test_the_owner_resolves_a_screening_conflict_and_builds_the_report(server: S
     wrong = alice.post("/screen/resolve", data={"csrf": csrf(alice), "stage": TITLE_ABSTRACT,
                                                 "record_id": str(series), "label": EXCLUDE, "reason": "nonsense"})
     assert wrong.status_code == 400 and "reasons" in wrong.text
+    undecided = alice.post("/screen/resolve", data={"csrf": csrf(alice), "stage": TITLE_ABSTRACT,
+                                                    "record_id": str(series), "label": "maybe"})
+    assert undecided.status_code == 400 and "include or exclude" in undecided.text  # a resolution decides
     answer = alice.post("/screen/resolve", data={"csrf": csrf(alice), "stage": TITLE_ABSTRACT,
                                                  "record_id": str(series), "label": INCLUDE})
     assert answer.status_code == 303

@@ -231,7 +231,8 @@ def checks_sentence(rows: list[FacetChecks]) -> str:
     disputed = sum(r.disputed for r in rows)
     if disputed:
         head += (f" {disputed} label{'s' if disputed != 1 else ''} that two reviewers checked differently "
-                 "await an owner's decision and count as the machine gave them.")
+                 f"{'await' if disputed != 1 else 'awaits'} an owner's decision and "
+                 f"{'count' if disputed != 1 else 'counts'} as the machine gave {'them' if disputed != 1 else 'it'}.")
     parts = []
     for r in rows:
         if r.agreement is None:

@@ -17,8 +17,8 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 
 from exoreview.checking import LabelConflict, label_conflicts
 from exoreview.pipeline import write_review_report
-from exoreview.results import ELIGIBILITY, EXCLUDE, RESOLVER, TITLE_ABSTRACT
-from exoreview.screen.reviewers import LABELS, Conflict, conflicts, resolve
+from exoreview.results import ELIGIBILITY, EXCLUDE, INCLUDE, RESOLVER, TITLE_ABSTRACT
+from exoreview.screen.reviewers import Conflict, conflicts, resolve
 from exoreview.store import Store
 from exoreview.store.team import Session, checks
 from exoreview.synthesis.tables import class_label
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 REPORT_POLICY = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'none'; "
                  "base-uri 'none'; form-action 'none'")
 STAGE_NAMES = {TITLE_ABSTRACT: "Titles and abstracts", ELIGIBILITY: "Eligibility"}
+SETTLES = (INCLUDE, EXCLUDE)  # a resolution decides; "maybe" would leave the record where the conflict left it
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,7 @@ async def conflicts_page(app: ReviewApp, request: Request, session: Session, err
               for c in label_conflicts(checks(store))]
     reasons = {stage: [(c.id, c.text) for c in app.protocol.exclude if c.stage == stage] for stage in STAGE_NAMES}
     return app.render("conflicts.html", status=status, session=session, screening=screening, labels=labels,
-                      blind=blind, reasons=reasons, stage_names=STAGE_NAMES, choices=LABELS, error=error)
+                      blind=blind, reasons=reasons, stage_names=STAGE_NAMES, choices=SETTLES, error=error)
 
 
 async def resolve_screening(app: ReviewApp, request: Request, session: Session) -> Response:
@@ -82,9 +83,9 @@ async def resolve_screening(app: ReviewApp, request: Request, session: Session) 
         if stage in STAGE_NAMES else []
     if not any(c.record_id == record_id for c in open_ones):
         return await conflicts_page(app, request, session, f"record {record_id}: no open conflict at that stage", 400)
-    if label not in LABELS or (label == EXCLUDE and not _reason_ok(app, stage, reason)):
-        return await conflicts_page(app, request, session, "Choose include, exclude or maybe, and for exclude one "
-                                                           "of the protocol's reasons.", 400)
+    if label not in SETTLES or (label == EXCLUDE and not _reason_ok(app, stage, reason)):
+        return await conflicts_page(app, request, session, "Settle it as include or exclude, and for exclude "
+                                                           "choose one of the protocol's reasons.", 400)
     await asyncio.to_thread(_resolve, store.path, record_id, label, stage, reason if label == EXCLUDE else "",
                             f"resolved by {session.user.name} in the browser")
     return RedirectResponse("/conflicts", status_code=303)
