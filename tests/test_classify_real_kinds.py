@@ -368,3 +368,26 @@ def test_a_source_listed_with_a_count_in_words_is_read_as_a_list_item() -> None:
     rec = record("Exosomes in aesthetic practice: a review", "Vesicles came from adipose-derived stem cells in "
                  "seven studies, from umbilical cord MSCs in three and from plant sources in two.")
     assert {"adipose_msc", "umbilical_cord_msc", "plant"} <= values(rec, "ev_source")
+
+
+@pytest.mark.parametrize(("sentence", "route"), [
+    ("Ten microlitres of the vesicles were pipetted onto each wound bed every other day.", "topical"),
+    ("The vesicle gel was spread evenly across the wound bed of each rat.", "topical"),
+    ("Mice received M2-NVs through the tail vein on alternate days.", "intravenous"),
+    ("Volunteers were asked to apply the vesicle serum twice daily for a week.", "topical"),
+])
+def test_more_ways_of_giving_the_vesicles(sentence: str, route: str) -> None:
+    assert route in values(record("Vesicles for skin repair", sentence), "delivery")
+
+
+def test_vesicles_from_an_engineered_producer_line_are_engineered_and_other_cells() -> None:
+    rec = record("Vesicles from engineered HEK293T cells carry an siRNA into fibroblasts", "We transfected HEK293T "
+                 "cells with a plasmid and collected their vesicles.")
+    assert {"engineered", "other_cells"} <= values(rec, "ev_source")
+
+
+def test_a_second_donor_in_a_list_of_donors_took_no_part() -> None:
+    rec = record("Platelet vesicles and diabetic fibroblasts", "Fibroblasts were established from ulcer tissue of "
+                 "five patients with diabetes and from the skin of four patients undergoing amputation; platelet "
+                 "vesicles raised their migration in culture.")
+    assert design(rec) == "in_vitro" and values(rec, "subjects") == {"in_vitro"}

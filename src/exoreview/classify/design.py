@@ -222,12 +222,16 @@ def is_tissue_ex_vivo(candidate: Label) -> bool:
 # the words up to a subject cue that say the cue is where material came from, not who was studied.
 _DONOR = re.compile(
     r"(?:\b(?:isolated|obtained|derived|harvested|collected|extracted|prepared|purified|sourced|donated|taken|sampled"
-    r"|biopsied|excised|dissected|microdissected|cultured|established|flushed|generated)"
+    r"|biopsied|excised|dissected|microdissected|cultured|established|flushed|generated|grown|expanded|cultivated)"
     r"|\b(?:cells|fibroblasts|keratinocytes|melanocytes|ADSCs|BMSCs|MSCs|macrophages|follicles|vibrissae|skin|tissue"
     r"|plasma|PRP|serum|blood|explants)(?: [\w-]+){0,5}?) from (?:(?!(?:were|was|into|to|in|then|on|after)\b)"
     r"(?!and (?:then |were |was )?[a-z]+ed\b)[\w/,()-]+ ){0,8}$",
     re.IGNORECASE,
 )
+# A second donor in the same list: "established from ulcer tissue of eight patients ... and from the skin of six".
+_ANOTHER_DONOR = re.compile(
+    r"\b(?:isolated|obtained|derived|harvested|collected|established|grown|cultured|expanded)\b.*\b(?:and|or) "
+    r"(?:also )?from (?:the )?(?:[\w/,()-]+ ){0,5}$", re.IGNORECASE)
 # Samples taken from people around a treatment they received in the study: they took part.
 # "discarded during hair transplantation surgery in 7 men": people named as the surgery's patients.
 _SURGERY_DONOR = re.compile(
@@ -276,7 +280,7 @@ def names_a_donor(candidate: Label) -> bool:
     sentence, match = candidate.evidence.sentence, candidate.evidence.match
     at = sentence.find(match) if match else -1
     before = sentence[:at]
-    return at > 0 and bool(_DONOR.search(before) or _SURGERY_DONOR.search(before)) \
+    return at > 0 and bool(_DONOR.search(before) or _SURGERY_DONOR.search(before) or _ANOTHER_DONOR.search(before)) \
         and not _SAMPLED_IN_THE_STUDY.search(sentence)
 
 
