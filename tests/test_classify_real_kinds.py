@@ -391,3 +391,16 @@ def test_a_second_donor_in_a_list_of_donors_took_no_part() -> None:
                  "five patients with diabetes and from the skin of four patients undergoing amputation; platelet "
                  "vesicles raised their migration in culture.")
     assert design(rec) == "in_vitro" and values(rec, "subjects") == {"in_vitro"}
+
+
+def test_a_study_that_merits_clinical_evaluation_had_no_people() -> None:
+    rec = record("Cord jelly vesicles reverse follicle regression in mice", "Mice with testosterone-induced hair "
+                 "loss received the vesicles under the skin. The vesicles merit clinical evaluation in alopecia.")
+    assert design(rec) == "animal" and "human" not in values(rec, "subjects")
+
+
+def test_a_long_form_read_for_a_short_form_still_reaches_the_serum() -> None:
+    rec = record("Colostrum vesicles after fractional laser", "A serum of extracellular vesicles from bovine "
+                 "colostrum (cEVs) was tested. Forty adults were randomly assigned to apply the cEV serum or a "
+                 "vehicle twice daily.")
+    assert "topical" in values(rec, "delivery")

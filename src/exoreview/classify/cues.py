@@ -48,7 +48,7 @@ _DEFERRED = re.compile(
     r"|will (?:next |now |then |further |also )?be (?:examined|tested|evaluated|assessed|studied|investigated|explored)"
     r"|(?:is|are) (?:now |currently )?planned|(?:providing|provides|provide) a basis for|alternatives? to"
     r"|(?:is|are) (?:now |currently )?(?:underway|under way|ongoing|in progress)"
-    r"|(?:supports?|justif(?:y|ies)|warrants?|paves? the way for|a rationale for)"
+    r"|(?:supports?|justif(?:y|ies)|warrants?|merits?|deserves?|paves? the way for|a rationale for)"
     r" (?:an? |the |further |future |larger )?(?:first-in-human|clinical|human|controlled|randomi[sz]ed|validation)"
     r"|will (?:next |now |then |further |also )?be (?:performed|conducted|carried out|undertaken|done))\b",
     re.IGNORECASE,
