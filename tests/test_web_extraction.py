@@ -257,6 +257,13 @@ def test_demo_serve_opens_the_demo_review_with_accounts_to_log_in_with(tmp_path:
         dashboard = client.get("/").text
         assert 'data-box="Studies included"' in dashboard
         assert re.search(r'id="last-search" data-added="\d+">Last search: an? ', dashboard)
+        box = {name: int(n) for n, name in re.findall(r'data-box="[^"]+"><span class="n">(\d+)</span> ([^<]+)</li>',
+                                                      dashboard)}
+        # The PRISMA boxes add up, step to step, as the PRISMA 2020 diagram does.
+        assert box["Records screened"] - box["Excluded at screening"] == box["Reports sought"]
+        assert box["Reports sought"] - box["Reports not retrieved"] - box["Awaiting full text or assessment"] \
+            == box["Reports assessed"]
+        assert box["Reports assessed"] - box["Excluded at eligibility"] == box["Studies included"]
         assert client.get("/studies").text.count('href="/studies/') > 10  # the demo's included studies
     finally:
         demo.terminate()

@@ -77,8 +77,12 @@ async def dashboard(app: ReviewApp, request: Request, session: Session) -> Respo
     hidden = flow_hidden(app, session)
     boxes = [("Records identified", len(flow.identified_ids)), ("Duplicates removed", len(flow.duplicates))]
     if not hidden:
+        # The PRISMA 2020 boxes in order, so each step's numbers add up to the next one's.
         boxes += [("Records screened", len(flow.screened)), ("Excluded at screening", len(flow.excluded_screening)),
-                  ("Awaiting screening", len(flow.awaiting_screening)), ("Reports assessed", len(flow.assessed)),
+                  ("Awaiting screening", len(flow.awaiting_screening)), ("Reports sought", len(flow.sought)),
+                  ("Reports not retrieved", len(flow.not_retrieved)),
+                  ("Awaiting full text or assessment", len(flow.awaiting_assessment)),
+                  ("Reports assessed", len(flow.assessed)), ("Excluded at eligibility", len(flow.excluded_eligibility)),
                   ("Studies included", len(included))]
     own_only = session.user.role == "reviewer"  # extracting blind: a reviewer's counts are their own checks
     shown_checks = [c for c in all_checks if c.reviewer == session.user.name] if own_only else all_checks
