@@ -404,3 +404,17 @@ def test_a_long_form_read_for_a_short_form_still_reaches_the_serum() -> None:
                  "colostrum (cEVs) was tested. Forty adults were randomly assigned to apply the cEV serum or a "
                  "vehicle twice daily.")
     assert "topical" in values(rec, "delivery")
+
+
+@pytest.mark.parametrize(("title", "body", "subjects"), [
+    ("Exosomes and neonatal rat fibroblast proliferation", "Primary dermal fibroblasts grew faster with the "
+     "exosomes.", {"in_vitro"}),
+    ("Keratinocyte exosomes prolong anagen in murine vibrissa follicles", "Follicles were organ-cultured for a week "
+     "with the exosomes.", {"ex_vivo"}),
+    ("Exosomes in a cellular model of hypertrophic scarring", "Cultured scar fibroblasts made less collagen with the "
+     "exosomes.", {"in_vitro"}),
+    ("Stem cell exosomes and macrophage polarization", "Bone marrow-derived macrophages from C57BL/6 mice were "
+     "polarized with LPS and then given the exosomes.", {"in_vitro"}),
+])
+def test_an_animal_word_or_model_word_about_cells_names_no_animals(title: str, body: str, subjects: set[str]) -> None:
+    assert values(record(title, body), "subjects") == subjects

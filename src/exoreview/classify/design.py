@@ -244,8 +244,8 @@ _SAMPLED_IN_THE_STUDY = re.compile(
 )
 # A disease modelled in cells ("a UVB-induced photodamage model was established in HaCaT cells"): no animals.
 _CELL_MODEL = re.compile(
-    r"\b(?:in vitro|cells?|cell lines?|keratinocytes|fibroblasts|melanocytes|HaCaT|HDFs?|DPCs?|spheroids|skin "
-    r"equivalents?|reconstructed (?:human )?(?:skin|epidermis)|co-?cultures?)\b",
+    r"\b(?:in vitro|cells?|cellular|cell lines?|keratinocytes?|fibroblasts?|melanocytes?|HaCaT|HDFs?|DPCs?"
+    r"|spheroids|skin equivalents?|reconstructed (?:human )?(?:skin|epidermis)|co-?cultures?)\b",
     re.IGNORECASE,
 )
 _SPECIES_WORD = re.compile(r"\b(?:mice|mouse|murine|rats?|rabbits?|pigs?|porcine|zebrafish|dogs?|animals?)\b",
@@ -288,7 +288,8 @@ def names_a_donor(candidate: Label) -> bool:
 # that says what cells or material are, not that animals were studied.
 _MATERIAL_AFTER = re.compile(
     r"[\s-]+(?:(?!(?:were|was|received|and|or|with|the|an?|to|into|in|of)\b)[\w/.-]+[\s-]+){0,2}?"
-    r"(?:cells?|cell lines?|fibroblasts|keratinocytes|melanocytes|macrophages|sebocytes|adipocytes|chondrocytes"
+    r"(?:cells?|cell lines?|fibroblasts?|keratinocytes?|melanocytes?|macrophages?|sebocytes?|adipocytes?|chondrocytes?"
+    r"|(?:vibrissa|whisker|hair) follicles?|vibrissae"
     r"|osteoblasts|(?:[A-Z][\w-]*)?MSCs?|BMSCs?|ADSCs?|stem cells|tail|collagen|serum|sera|plasma"
     r"|milk|colostrum|platelets?|lysates?|exosomes|EVs|vesicles|(?:3T3|RAW|B16|L929|NIH)\b)",
     re.IGNORECASE)
