@@ -418,3 +418,16 @@ def test_a_long_form_read_for_a_short_form_still_reaches_the_serum() -> None:
 ])
 def test_an_animal_word_or_model_word_about_cells_names_no_animals(title: str, body: str, subjects: set[str]) -> None:
     assert values(record(title, body), "subjects") == subjects
+
+
+@pytest.mark.parametrize(("sentence", "sources"), [
+    ("Nanovesicles were made by extruding dermal fibroblasts through filters of falling pore size.",
+     {"fibroblast", "synthetic_mimetic"}),
+    ("Vesicles from scalp outer root sheath keratinocytes lengthened hair shafts in culture.", {"keratinocyte"}),
+    ("Exosomes from dermal-papilla cells lengthened anagen in mice.", {"dermal_papilla"}),
+    ("Vesicles were taken from MSCs of human adipose tissue and put on photoaged skin.", {"adipose_msc"}),
+    ("MSC exosomes (umbilical cord) thinned the psoriatic epidermis of mice.", {"umbilical_cord_msc"}),
+    ("Exosomes from AD-MSCs were injected into the scalp of mice.", {"adipose_msc"}),
+])
+def test_producers_named_in_less_usual_ways(sentence: str, sources: set[str]) -> None:
+    assert sources <= values(record("Vesicles and skin", sentence), "ev_source")
