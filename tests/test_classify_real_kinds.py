@@ -431,3 +431,13 @@ def test_an_animal_word_or_model_word_about_cells_names_no_animals(title: str, b
 ])
 def test_producers_named_in_less_usual_ways(sentence: str, sources: set[str]) -> None:
     assert sources <= values(record("Vesicles and skin", sentence), "ev_source")
+
+
+@pytest.mark.parametrize("sentence", [
+    "In culture, the vesicles shielded dermal fibroblasts from oxidative stress.",
+    "Their compatibility with fibroblasts and endothelial cells was checked before use.",
+])
+def test_cell_work_beside_an_animal_study_is_in_vitro_too(sentence: str) -> None:
+    rec = record("Stem cell vesicles in a gel heal rat wounds", "Rats with full-thickness wounds received the gel.",
+                 sentence)
+    assert values(rec, "subjects") == {"animal", "in_vitro"}
