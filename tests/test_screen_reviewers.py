@@ -175,3 +175,14 @@ def test_people_differing_leave_a_record_undecided_until_resolved(review):
     resolve(store, ids[0], EXCLUDE)
     decide(store, "alice", {ids[0]: MAYBE})  # a later change of mind does not reopen a resolution
     assert store.final_decisions(TITLE_ABSTRACT)[ids[0]].label == EXCLUDE
+
+
+def test_the_report_says_how_many_records_wait_for_a_resolution(review):
+    from exoreview.synthesis.build import build_synthesis
+
+    folder, store, ids = review
+    decide(store, "alice", {ids[0]: INCLUDE, ids[1]: INCLUDE})
+    decide(store, "bob", {ids[0]: EXCLUDE, ids[1]: INCLUDE})
+    assert store.disputed(TITLE_ABSTRACT) == [ids[0]]
+    overview = build_synthesis(store, folder.protocol(), base_dir=folder.root).overview
+    assert "1 record waits for a resolution because two reviewers decided differently" in overview

@@ -505,6 +505,13 @@ class Store:
         A record no person decided keeps the latest machine decision. Each reviewer's latest standing
         decision is theirs (an undone one gives way to the one before).
         """
+        return self._standing_and_disputed(stage)[0]
+
+    def disputed(self, stage: str) -> list[int]:
+        """Records that people decided differently at a stage and no one has resolved: they wait."""
+        return self._standing_and_disputed(stage)[1]
+
+    def _standing_and_disputed(self, stage: str) -> tuple[dict[int, Decision], list[int]]:
         latest: dict[int, Decision] = {}
         people: dict[int, list[Decision]] = {}
         settled: dict[int, Decision] = {}
@@ -517,13 +524,16 @@ class Store:
                 continue  # a person's finding (full text at hand): the rules' decision after it stands
             else:
                 latest[d.record_id] = d
+        disputed = []
         for record_id, decided in people.items():
             if len({d.label for d in decided}) == 1:
                 latest[record_id] = max(decided, key=lambda d: d.id or 0)
             else:
                 latest.pop(record_id, None)  # people differ: nothing stands until it is resolved
+                if record_id not in settled:
+                    disputed.append(record_id)
         latest.update(settled)
-        return dict(sorted(latest.items(), key=lambda item: item[1].id or 0))
+        return dict(sorted(latest.items(), key=lambda item: item[1].id or 0)), sorted(disputed)
 
     # -- labels and appraisals ---------------------------------------------------------------------------
 

@@ -203,9 +203,7 @@ def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None =
             [CriterionRow(c.id, c.text, "include", c.stage, c.counts_as) for c in protocol.include]
             + [CriterionRow(c.id, c.text, "exclude", c.stage, c.counts_as) for c in protocol.exclude]
         ),
-        overview=" ".join(filter(None, [_overview(flow, sections, facet_noun(taxonomy, taxonomy.report.group_by)),
-                                        verified_line(facet_checks(store.labels(), checks(store),
-                                                                   set(flow.included)))])),
+        overview=_first_page(store, flow, sections, facet_noun(taxonomy, taxonomy.report.group_by)),
         sections=tuple(sections),
         studies=ordered,
         references=tuple(references(ordered, records, synthetic_corpus=synthetic_corpus)),
@@ -496,16 +494,25 @@ def machine_label_note(protocol: Protocol, checked: str = "") -> str:
     return f"{note} {measured.sentence()}"
 
 
-def _overview(flow: PrismaFlow, sections: list[IndicationSection], noun: str = "indication") -> str:
+def _first_page(store: Store, flow: PrismaFlow, sections: list[IndicationSection], noun: str) -> str:
+    """The overview, then whether people verified the labels."""
+    disputed = len(store.disputed(TITLE_ABSTRACT)) + len(store.disputed(ELIGIBILITY))
+    checked = verified_line(facet_checks(store.labels(), checks(store), set(flow.included)))
+    return " ".join(filter(None, [_overview(flow, sections, noun, disputed), checked]))
+
+
+def _overview(flow: PrismaFlow, sections: list[IndicationSection], noun: str = "indication", disputed: int = 0) -> str:
     n = len(flow.included)
-    if not n:
-        return "No study has been included yet."
     named = [s for s in sections if s.id != UNCLASSIFIED]
     text = (f"{_plural(n, 'study', 'studies')} met the criteria, from {_plural(len(flow.identified_ids), 'record')} "
-            f"identified. They cover {_plural(len(named), noun)}; a study may address more than one.")
+            f"identified. They cover {_plural(len(named), noun)}; a study may address more than one."
+            if n else "No study has been included yet.")
     if flow.awaiting_screening or flow.awaiting_assessment:
         text += (f" The review is not complete: {len(flow.awaiting_screening)} awaiting screening and "
                  f"{len(flow.awaiting_assessment)} awaiting full-text assessment.")
+        if disputed:
+            text += (f" Of these, {_plural(disputed, 'record')} {_verb(disputed, 'waits', 'wait')} for a resolution "
+                     "because two reviewers decided differently.")
     return text
 
 

@@ -31,6 +31,7 @@ FACET_NAMES = {
     "indication": "Indication", "design": "Design", "subjects": "Subjects", "species": "Species",
     "ev_source": "EV source", "isolation": "Isolation", "characterization": "Characterization",
     "delivery": "Delivery", "dose": "Dose", "mechanism": "Mechanism", "outcome": "Outcome", "safety": "Safety",
+    "domain": "Domain", "ev_role": "Role of the vesicles",
 }
 Columns = tuple[tuple[str, tuple[str, ...]], ...]  # (heading, facets shown in the column)
 
