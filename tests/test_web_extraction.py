@@ -94,6 +94,7 @@ def test_two_reviewers_extract_blind_and_the_owner_resolves_what_they_differ_on(
     rct = article(owner_page, "design", "rct")
     assert 'data-conflict="1"' in rct and 'data-reviewer="bob" data-verdict="accepted"' in rct
     assert 'data-reviewer="dave" data-verdict="rejected"' in rct
+    assert "Accepted by bob and dave" in article(owner_page, "preparation", "double_spin")  # both, not the last
 
     refused = bob.post(f"/studies/{trial}/resolve", data={"csrf": csrf(bob), "facet": "design", "value": "rct",
                                                           "keep": "1"})

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from exoreview.checking import (
+    KEPT,
     LabelKey,
     each_reviewers,
     extraction_agreement,
@@ -188,8 +189,17 @@ def _with_reviewers(rows: list[LabelRow], record_checks: list[LabelCheck]) -> li
     by_label = {key[1:]: tuple(verdicts.items()) for key, verdicts in judgements(each_reviewers(record_checks)).items()}
     disputed = {c.key[1:] for c in label_conflicts(record_checks)}
     return [replace(r, others=tuple(by_label.get((r.facet, r.value), ())), conflict=(r.facet, r.value) in disputed,
-                    verdict="" if (r.facet, r.value) in disputed else r.verdict)
+                    verdict="" if (r.facet, r.value) in disputed else r.verdict,
+                    reviewer=_agreeing(r, by_label.get((r.facet, r.value), ())))
             for r in rows]
+
+
+def _agreeing(row: LabelRow, verdicts: tuple[tuple[str, str], ...]) -> str:
+    """Who stands behind a standing verdict: everyone who judged the label alike, not only the last of them."""
+    if not row.reviewer or row.reviewer not in dict(verdicts):
+        return row.reviewer  # an owner's resolution, or a label no reviewer judged
+    alike = [name for name, verdict in verdicts if (verdict in KEPT) == (row.verdict in KEPT)]
+    return " and ".join(alike) if alike else row.reviewer
 
 
 async def resolve(app: ReviewApp, request: Request, session: Session) -> Response:
