@@ -89,7 +89,7 @@ async def screen_page(app: ReviewApp, session: Session, stage: str, error: str =
         return app.render("screen.html", status=503 if live.error else status, view=None, viewer=False,
                           preparing=not live.error, **{**common, "error": error or live.error})
     context: dict[str, object] = {"view": view, "progress": progress_line(view.progress), "viewer": False,
-                                  "preparing": False, "others": None, "ranked_now": live.fresh.is_set()}
+                                  "preparing": False, "others": None, "ranked_now": view.ranked}
     if view.current is not None:
         record_id, record = view.current
         pattern = live.session.pattern if live.session else None

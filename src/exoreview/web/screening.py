@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -155,6 +155,7 @@ class View:
     progress: Progress
     reasons: list[tuple[str, str]]
     recent: list[Decision]  # this reviewer's latest decisions at the stage, newest first
+    ranked: bool = True  # the order reflects every decision (no retrain pending when it was taken)
 
 
 class LiveScreening:
@@ -231,12 +232,15 @@ class LiveScreening:
     def look(self) -> View | None:
         """The page's view, in step with the store; while a retrain runs, the one after the last decision."""
         if self.session is None or not self.fresh.is_set() or not self.lock.acquire(timeout=0.05):
-            return self.view  # still retraining: the ranking before, as it stood after the last decision
+            # still retraining: the ranking before, as it stood after the last decision, said to be so
+            return replace(self.view, ranked=False) if self.view is not None else None
         try:
             if self.session.follow_store():  # decisions made elsewhere (the terminal, a retrieval) count
                 self.session.stale = True
                 self._schedule()
-            self.view = self._snapshot()
+            # whether the order is current is read with the view, under the lock: a retrain ending between
+            # taking the view and rendering it must not make an old order look current
+            self.view = replace(self._snapshot(), ranked=self.fresh.is_set())
         finally:
             self.lock.release()
         return self.view
