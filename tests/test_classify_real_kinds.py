@@ -441,3 +441,51 @@ def test_cell_work_beside_an_animal_study_is_in_vitro_too(sentence: str) -> None
     rec = record("Stem cell vesicles in a gel heal rat wounds", "Rats with full-thickness wounds received the gel.",
                  sentence)
     assert values(rec, "subjects") == {"animal", "in_vitro"}
+
+
+# -- round 6 (dev split): cargo on vesicles, mimetics, antler and Wharton's jelly cells, cell assays --------
+
+
+def test_a_cargo_loaded_onto_the_vesicles_makes_them_engineered() -> None:
+    rec = record("Grape vesicles carrying a growth factor close wounds",
+                 "Grape-derived nanovesicles (GNVs) were isolated from the juice.",
+                 "We then loaded basic fibroblast growth factor (bFGF) onto the GNVs to make them act longer.")
+    assert values(rec, "ev_source") == {"plant", "engineered"}
+
+
+def test_vesicle_mimetics_made_by_engineering_are_mimetics_not_engineered_vesicles() -> None:
+    rec = record("Engineered exosome mimetics from macrophages thicken hair in mice", "Mice regrew hair sooner.")
+    assert values(rec, "ev_source") == {"synthetic_mimetic", "other_cells"}
+
+
+def test_co_extrusion_that_coats_vesicles_makes_no_mimetic() -> None:
+    rec = record("Coated milk vesicles for burns", "Milk EVs were coated with a polyphenol by co-extrusion.",
+                 "Burned rats healed sooner.")
+    assert "synthetic_mimetic" not in values(rec, "ev_source")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Exosomes of antler stem cells (AnSCs) were injected beside the rat wounds.",
+    "The medium of mesenchymal stem cells isolated from deer antlers carried round vesicles that grew hair.",
+])
+def test_antler_stem_cells_are_other_stem_cells_not_unnamed_mscs(sentence: str) -> None:
+    assert values(record("Antler cell vesicles and skin repair", sentence), "ev_source") == {"other_stem_cells"}
+
+
+def test_cord_cells_named_by_their_wharton_jelly_are_wharton_jelly_only() -> None:
+    rec = record("Cord vesicles in scalded skin",
+                 "Vesicles were purified from human umbilical cord Wharton's jelly MSCs (hucMSC-EVs) "
+                 "by ultracentrifugation.",
+                 "Scalded rats healed sooner.")
+    assert values(rec, "ev_source") == {"wharton_jelly_msc"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "The vesicles raised the proliferation and migration activities of fibroblasts.",
+    "A dual-luciferase reporter assay confirmed that the microRNA bound its target.",
+])
+def test_cell_assays_without_the_words_in_vitro_are_cell_work(sentence: str) -> None:
+    rec = record("Endothelial vesicles in a gel for wounds", "Blood vessels must regrow for a wound to heal.",
+                 f"In this study, {sentence[0].lower()}{sentence[1:]}",
+                 "The gel was applied to full-thickness wounds in mice.")
+    assert values(rec, "subjects") == {"animal", "in_vitro"}
