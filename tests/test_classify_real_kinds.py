@@ -489,3 +489,20 @@ def test_cell_assays_without_the_words_in_vitro_are_cell_work(sentence: str) -> 
                  f"In this study, {sentence[0].lower()}{sentence[1:]}",
                  "The gel was applied to full-thickness wounds in mice.")
     assert values(rec, "subjects") == {"animal", "in_vitro"}
+
+
+def test_a_short_form_with_a_vesicle_suffix_is_resolved_by_its_cells() -> None:
+    # "(hASC-Exos)" spells no word of "exosomes were collected"; its core "hASC" spells the cells.
+    assert find_definitions("Exosomes were collected from human amniotic stem cells (hASC-Exos) by filtration.")[0] \
+        .long == "human amniotic stem cells"
+    rec = record("Stem cell vesicles and scars",
+                 "Exosomes were collected from human amniotic stem cells (hASC-Exos) by ultracentrifugation.",
+                 "In rabbit ear scars, hASC-Exos thinned the scar.")
+    assert values(rec, "ev_source") == {"amnion"}
+
+
+def test_cells_compared_by_their_short_form_keep_their_wharton_jelly() -> None:
+    rec = record("Cord vesicles in wounds",
+                 "Exosomes were extracted from human umbilical cord Wharton's jelly MSCs (hucMSC-Ex) by filtration.",
+                 "Relative to hucMSCs, hucMSC-Ex closed rat skin wounds sooner.")
+    assert values(rec, "ev_source") == {"wharton_jelly_msc"}

@@ -23,6 +23,8 @@ _PAREN = re.compile(r"\(([^()]{1,120})\)")
 _WORD = re.compile(r"\S+")
 _NAMING = re.compile(r"^(?:hereafter|henceforth|hereinafter|referred to as|termed|called|named)\s+", re.IGNORECASE)
 _PLURAL = re.compile(r"(?<=[A-Z0-9])s$")  # "ASCs" defines "ASC" too
+# A short form for the cells' vesicles: "hucMSC-Ex", "ADSC-Exos", "BMSC-sEVs"
+_VESICLE_SUFFIX = re.compile(r"[-_](?:s?EVs?|Exos?|EXOs?|exos?|Exs?|Exosomes?|NVs?)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,10 @@ def find_definitions(text: str) -> list[Definition]:
         words_inside = inside.split()
         if _is_short_form(inside) and len(words_inside) <= 2:
             definition = _long_before(text, paren.start(), inside)
+            core = _VESICLE_SUFFIX.sub("", inside)
+            if definition is None and core != inside and _is_short_form(core):
+                # "MSCs of the cord (hucMSC-Ex)": the suffix names the vesicles, the core the cells.
+                inside, definition = core, _long_before(text, paren.start(), core)
             if definition is not None:
                 long_form, start = definition
                 found.append(Definition(inside, long_form, start, paren.end()))
