@@ -506,3 +506,17 @@ def test_cells_compared_by_their_short_form_keep_their_wharton_jelly() -> None:
                  "Exosomes were extracted from human umbilical cord Wharton's jelly MSCs (hucMSC-Ex) by filtration.",
                  "Relative to hucMSCs, hucMSC-Ex closed rat skin wounds sooner.")
     assert values(rec, "ev_source") == {"wharton_jelly_msc"}
+
+
+def test_vesicles_that_carry_an_extract_are_engineered() -> None:
+    rec = record("Broccoli vesicles carrying a berry extract",
+                 "We tested whether broccoli floret vesicles (BF-vesicles) could encapsulate a berry extract.",
+                 "Keratinocytes exposed to UV light were protected by BF-vesicles loaded with the extract.")
+    assert values(rec, "ev_source") == {"plant", "engineered"}
+
+
+def test_a_cell_membrane_co_extruded_with_a_drug_is_a_mimetic_carrying_a_cargo() -> None:
+    rec = record("Membrane vesicles in a patch for psoriasis", "Psoriasis often relapses.",
+                 "In this study, the macrophage membrane was co-extruded with a metabolic inhibitor.",
+                 "In mice, the patch eased psoriasis.")
+    assert values(rec, "ev_source") == {"other_cells", "synthetic_mimetic", "engineered"}
