@@ -520,3 +520,13 @@ def test_a_cell_membrane_co_extruded_with_a_drug_is_a_mimetic_carrying_a_cargo()
                  "In this study, the macrophage membrane was co-extruded with a metabolic inhibitor.",
                  "In mice, the patch eased psoriasis.")
     assert values(rec, "ev_source") == {"other_cells", "synthetic_mimetic", "engineered"}
+
+
+@pytest.mark.parametrize(("sentence", "sources"), [
+    ("In this review, EVs from mesenchymal stem cells, platelets, skin microbiota and microalgae are compared.",
+     {"msc_unspecified", "platelet_prp", "bacteria", "plant"}),
+    ("In this review we ask whether EVs from many sources, such as mesenchymal stem cells (MSCs), immune cells, "
+     "or even plants, could treat skin infections.", {"msc_unspecified", "other_cells", "plant"}),
+])
+def test_a_review_list_of_sources_with_microbes_and_an_or_even(sentence: str, sources: set[str]) -> None:
+    assert values(record("Vesicles for skin", sentence), "ev_source") == sources

@@ -565,7 +565,7 @@ _LIST_GLUE = re.compile(
     r"(?: (?:studies|trials|papers|articles|reports))?|\d+))?"
     r"(?:\s*,\s*(?:(?:and|or|as well as|followed by|together with|plus|and/or)\s+)?"
     r"|\s+(?:and|or|as well as|followed by|together with|plus|and/or)\s+)"
-    r"(?:(?:(?:less|more) (?:often|frequently|commonly)|rarely|occasionally|also|in a few cases),?\s+)?"
+    r"(?:(?:(?:less|more) (?:often|frequently|commonly)|rarely|occasionally|also|even|in a few cases),?\s+)?"
     r"(?:(?:from|of|by|in)\s+)?(?:(?:the|human|bovine|canine|equine|porcine|murine|mouse|rat|goat|camel|cow|"
     r"activated|young|healthy|primary|cultured|various|several|edible|different)\s+){0,3}",
     re.IGNORECASE,
