@@ -530,3 +530,9 @@ def test_a_cell_membrane_co_extruded_with_a_drug_is_a_mimetic_carrying_a_cargo()
 ])
 def test_a_review_list_of_sources_with_microbes_and_an_or_even(sentence: str, sources: set[str]) -> None:
     assert values(record("Vesicles for skin", sentence), "ev_source") == sources
+
+
+def test_an_assay_used_to_measure_serum_is_no_skincare_serum() -> None:
+    rec = record("Papilla cell exosomes and hair loss in mice", "Hair loss in men is common.",
+                 "In treated mice, ELISA was used to detect serum testosterone levels.")
+    assert values(rec, "delivery") == set()
