@@ -536,3 +536,11 @@ def test_an_assay_used_to_measure_serum_is_no_skincare_serum() -> None:
     rec = record("Papilla cell exosomes and hair loss in mice", "Hair loss in men is common.",
                  "In treated mice, ELISA was used to detect serum testosterone levels.")
     assert values(rec, "delivery") == set()
+
+
+@pytest.mark.parametrize(("sentence", "source"), [
+    ("In this study, EVs (derived from goat milk) were spread on photoaged mouse skin.", "milk"),
+    ("In this study, nanovesicles (isolated from turmeric rhizomes) were applied to mouse wounds.", "plant"),
+])
+def test_an_origin_told_in_a_parenthesis_is_the_source(sentence: str, source: str) -> None:
+    assert source in values(record("Vesicles for skin", sentence), "ev_source")

@@ -158,7 +158,8 @@ def expand_short_forms(text: str, meanings: dict[str, str]) -> Expansion:
     - a definition's parenthesis ("dermal papilla cells (DPCs) were treated", "cell (DPC)-derived")
       and a group size ("patients (n = 24) received") are dropped;
     - scare quotes around a word or two ("bovine colostrum-derived 'exosome' products") are dropped;
-    - "originated from", "the conditioned medium of" and the like read as "derived from".
+    - "originated from", "the conditioned medium of" and the like read as "derived from";
+    - an origin told in an aside, "EVs (derived from milk)", reads without its parenthesis.
     """
     edits = sorted(_edits(text, meanings), key=lambda edit: (edit[0], -edit[1]))
     pieces: list[str] = []
@@ -195,6 +196,9 @@ def _edits(text: str, meanings: dict[str, str]) -> list[tuple[int, int, str, str
     if "from" in text or " of " in text:
         edits.extend((m.start(), m.end(), "derived from", "") for m in _DERIVED_FROM.finditer(text))
         edits.extend((m.start(), m.end(), "", "") for m in _MEDIUM_OF.finditer(text))
+    if "(" in text:
+        for m in _ORIGIN_ASIDE.finditer(text):
+            edits.extend(((m.start(), m.start() + 1, "", ""), (m.end() - 1, m.end(), "", "")))
     if "source" in text:
         edits.extend((m.start(), m.end(), "derived from ", "") for m in _SOURCE_LIST.finditer(text))
     return edits
@@ -212,6 +216,10 @@ _SCARE_QUOTES = re.compile(
     r"(?<![\w'\u2019])(['\u2018\"\u201c])([\w-]+(?: [\w-]+){0,2})(['\u2019\"\u201d])(?![\w'\u2019])")
 # Ways of saying where vesicles came from that mean "derived from".
 _DERIVED_FROM = re.compile(r"\b(?:originat(?:ed|ing)|stemm(?:ed|ing)|sourced|coming|came|come) from\b", re.IGNORECASE)
+# "EVs (derived from bovine milk)" reads as "EVs derived from bovine milk": the origin told in an aside.
+_ORIGIN_ASIDE = re.compile(
+    r"\((?:(?:derived|isolated|obtained|extracted|purified|collected|prepared|secreted|released|produced) )?"
+    r"(?:from|by) [^()]{1,80}\)", re.IGNORECASE)
 # "the MSC source (adipose, bone marrow or umbilical cord)" reads as "the MSC derived from adipose, ...".
 _SOURCE_LIST = re.compile(r"\bsources? \((?=[a-z])", re.IGNORECASE)
 # "from the conditioned medium of HEK293T cells" reads as "from HEK293T cells": the medium is the cells'.
