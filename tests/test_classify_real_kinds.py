@@ -544,3 +544,37 @@ def test_an_assay_used_to_measure_serum_is_no_skincare_serum() -> None:
 ])
 def test_an_origin_told_in_a_parenthesis_is_the_source(sentence: str, source: str) -> None:
     assert source in values(record("Vesicles for skin", sentence), "ev_source")
+
+
+def test_an_abstract_that_only_tells_what_others_found_is_a_narrative_review() -> None:
+    rec = record("Vesicles in the making and treating of eczema",
+                 "Atopic eczema is a common relapsing skin disease.",
+                 "Earlier studies have shown that vesicles from mast cells and keratinocytes feed the inflammation.",
+                 "On the other hand, vesicles can carry drugs into inflamed skin.",
+                 "Loaded vesicles may therefore become a new class of treatment.")
+    labels = CLASSIFIER.classify(rec)
+    chosen = next(lab for lab in labels if lab.facet == "design")
+    assert chosen.value == "narrative_review"
+    assert chosen.evidence.sentence.startswith("Earlier studies have shown")
+    assert values(rec, "subjects") == set()
+
+
+def test_a_paper_that_tells_what_it_did_is_not_read_as_a_summary() -> None:
+    rec = record("Milk vesicles for skincare", "Vesicles are made by most cells.", "They are plentiful in milk.",
+                 "In our work, milk vesicles strengthened the skin barrier.")
+    assert design(rec) != "narrative_review"
+
+
+def test_a_level_measured_in_patients_vesicles_is_no_engineering_and_circulating_vesicles_are_blood() -> None:
+    rec = record("Circulating exosomal microRNA slows diabetic wound healing",
+                 "Diabetic wounds heal slowly.",
+                 "In this study, miR-20b was overexpressed in the exosomes of diabetic patients.",
+                 "Blocking it sped wound closure in diabetic mice.")
+    assert values(rec, "ev_source") == {"plasma_serum"}
+
+
+def test_the_producers_culture_is_not_cell_work() -> None:
+    rec = record("Marrow cell vesicles in scleroderma mice", "Scleroderma hardens the skin.",
+                 "Vesicles were isolated from the BMSC culture medium by ultracentrifugation.",
+                 "Mice with bleomycin-induced skin fibrosis then received the vesicles.")
+    assert values(rec, "subjects") == {"animal"}

@@ -34,7 +34,13 @@ from exoreview.classify.design import (
     names_tissue_cells,
 )
 from exoreview.classify.details import detail_labels
-from exoreview.classify.scope import BACKGROUND, FINDING_TOLD_AS_DONE, STUDY, sentence_scopes
+from exoreview.classify.scope import (
+    BACKGROUND,
+    FINDING_TOLD_AS_DONE,
+    STUDY,
+    sentence_scopes,
+    summarises_others_only,
+)
 from exoreview.classify.sentences import Sentence, list_items, record_sentences
 from exoreview.protocol.model import ProtocolError, Taxonomy, TaxonomyClass
 from exoreview.records import Record
@@ -59,6 +65,7 @@ PLAIN_CHARACTERS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "
 FALLBACK_SUFFIX = "_unspecified"
 # The design of a record whose title, abstract, MeSH and publication types name none.
 OTHER_DESIGN = "other"
+NARRATIVE_REVIEW = "narrative_review"
 _FIELD_RANK = {"title": 0, "abstract": 1, "keywords": 2, "mesh": 3, "publication_types": 3}
 
 # The index reads patterns with the standard library's own regex parser. That is private API,
@@ -320,6 +327,7 @@ class RuleClassifier:
         hits.extend(self._listed_hits(expansion.text, hits))
         hits = _without_measured_qualities(hits, expansion.text)
         hits = _without_treated_cells(hits, expansion.text)
+        hits = _without_producer_cultures(hits, expansion.text)
         # "an alternative to MSC exosomes", "unlike intravenous administration": named to be set aside.
         hits = [h for h in hits if h.rule.facet not in SET_ASIDE_FACETS
                 or not _SET_ASIDE.search(expansion.text, max(0, h.start - 60), h.start)]
@@ -505,7 +513,19 @@ def _species_as_animals(candidates: list[Label]) -> list[tuple[Label, Label]]:
 
 
 def _other_design(sentences: list[tuple[str, Sentence]], record_id: int) -> Label:
-    """Design "other" when nothing names one; its evidence is the title (or first sentence) it was read from."""
+    """The design when no cue names one.
+
+    An abstract that only states what others found, never what this paper did, is a narrative
+    review; its evidence is the sentence citing that work. Otherwise design "other", read from the
+    title (or first sentence).
+    """
+    abstract = [s for f, s in sentences if f == "abstract"]
+    summary = summarises_others_only([s.text for s in abstract])
+    if summary is not None:
+        sentence = abstract[summary]
+        evidence = Evidence(sentence.text, sentence.start, sentence.end, "abstract",
+                            "design:summarises-others-work", "")
+        return Label(record_id, DESIGN, NARRATIVE_REVIEW, evidence, detail="evidence_level=5")
     field_name, sentence = next(((f, s) for f, s in sentences if f == "title"), sentences[0])
     evidence = Evidence(sentence.text, sentence.start, sentence.end, field_name, "design:no-design-cue", "")
     return Label(record_id, DESIGN, OTHER_DESIGN, evidence, detail="evidence_level=none")
@@ -550,6 +570,17 @@ def _without_treated_cells(hits: list[_Hit], text: str) -> list[_Hit]:
         return hits
     return [h for h in hits if h.rule.facet != "ev_source"
             or not any(start <= h.start and h.end <= end for start, end in targets)]
+
+
+# "Vesicles were isolated from the MSC culture medium": the producers' culture, not cells under test.
+_CULTURE_WORDS = re.compile(r"cell cultures?\b", re.IGNORECASE)
+_FROM_PRODUCER = re.compile(r"\b(?:from|of)\s+(?:the\s+)?(?:[\w/-]+\s+){0,5}$", re.IGNORECASE)
+
+
+def _without_producer_cultures(hits: list[_Hit], text: str) -> list[_Hit]:
+    return [h for h in hits if not (h.rule.facet == SUBJECTS and h.rule.value == "in_vitro"
+                                    and _CULTURE_WORDS.match(text, h.start)
+                                    and _FROM_PRODUCER.search(text, max(0, h.start - 60), h.start))]
 
 
 SET_ASIDE_FACETS = frozenset({"ev_source", DELIVERY, SUBJECTS, SPECIES})

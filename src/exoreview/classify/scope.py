@@ -139,3 +139,16 @@ def reports_own_work(text: str) -> bool:
     discussed" report no work of the paper's own; "Mice were treated with exosomes" does.
     """
     return bool(_OWN_FINDING.search(text) or _WE_DID.search(text))
+
+
+def summarises_others_only(sentences: list[str]) -> int | None:
+    """For an abstract that reports no work of its own, the index of the sentence that best shows it
+    summarises others' (one citing earlier work, else the first); None when any sentence speaks of
+    this study or tells what it did.
+
+    "Exosomes from immune cells drive psoriasis. Previous studies have shown ... Engineered exosomes
+    may serve as carriers." is an overview even though it never calls itself a review.
+    """
+    if len(sentences) < 3 or any(_STUDY_MARKER.search(s) or reports_own_work(s) for s in sentences):
+        return None
+    return next((i for i, s in enumerate(sentences) if _CITED_WORK.search(s)), 0)
