@@ -578,3 +578,15 @@ def test_the_producers_culture_is_not_cell_work() -> None:
                  "Vesicles were isolated from the BMSC culture medium by ultracentrifugation.",
                  "Mice with bleomycin-induced skin fibrosis then received the vesicles.")
     assert values(rec, "subjects") == {"animal"}
+
+
+@pytest.mark.parametrize(("sentence", "engineered"), [
+    ("In this study, vesicles from cord MSCs raised the delivery efficiency of an antisense oligonucleotide "
+     "against miR-155.", True),
+    ("In this study, exosomes from cord MSCs carried an siRNA against TNF into the lesions.", True),
+    ("In this study, exosomes from cord MSCs delivered their own miR-21 to fibroblasts.", False),
+])
+def test_vesicles_carrying_a_cargo_from_outside_are_engineered(sentence: str, engineered: bool) -> None:
+    rec = record("Cord cell vesicles in psoriatic mice", "Psoriasis relapses.", sentence,
+                 "Lesions of imiquimod-treated mice thinned.")
+    assert ("engineered" in values(rec, "ev_source")) is engineered
