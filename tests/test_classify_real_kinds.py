@@ -590,3 +590,35 @@ def test_vesicles_carrying_a_cargo_from_outside_are_engineered(sentence: str, en
     rec = record("Cord cell vesicles in psoriatic mice", "Psoriasis relapses.", sentence,
                  "Lesions of imiquimod-treated mice thinned.")
     assert ("engineered" in values(rec, "ev_source")) is engineered
+
+
+def test_an_injection_named_beside_other_routes_stays_an_injection() -> None:
+    rec = record("Vesicles in aesthetic practice: an overview",
+                 "In this review, vesicles were given by topical application, microneedling or injection.")
+    assert values(rec, "delivery") == {"topical", "microneedling", "injection_unspecified"}
+
+
+@pytest.mark.parametrize(("sentence", "routes"), [
+    ("Lipopolysaccharide was injected intraperitoneally to induce inflammation, and exosomes were applied "
+     "topically to the skin.", {"topical"}),
+    ("LPS-preconditioned MSC exosomes were injected subcutaneously around the wounds.", {"subcutaneous"}),
+])
+def test_lps_given_to_make_the_model_is_not_the_vesicles_route(sentence: str, routes: set[str]) -> None:
+    rec = record("Vesicles in inflamed mouse skin", "Skin inflammation is common.",
+                 f"In this study, {sentence[0].lower()}{sentence[1:]}")
+    assert values(rec, "delivery") == routes
+
+
+def test_a_future_test_in_animals_names_no_animals() -> None:
+    rec = record("Loaded vesicles calm keloid fibroblasts", "Keloids recur.",
+                 "In this study, keloid fibroblasts were treated with the loaded exosomes and made less collagen.",
+                 "These data support evaluation in animal models of keloid.")
+    assert values(rec, "subjects") == {"in_vitro"}
+    assert design(rec) == "in_vitro"
+
+
+def test_a_saline_soaked_gauze_on_the_control_side_is_no_vehicle() -> None:
+    rec = record("Vesicle gel after laser", "Laser leaves the skin red.",
+                 "After fractional laser, the exosome gel was applied to the right cheek and saline-soaked gauze "
+                 "to the left.")
+    assert "hydrogel_scaffold" not in values(rec, "delivery")

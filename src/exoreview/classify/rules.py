@@ -592,7 +592,7 @@ _SET_ASIDE = re.compile(r"\b(?:alternatives? to|instead of|rather than(?: in)?|u
 # What may stand between two items of one list: "adipose tissue, bone marrow and umbilical cord",
 # "ADSCs (n = 8), followed by dermal papilla cells", "platelet lysate, as well as from canine keratinocytes".
 _LIST_GLUE = re.compile(
-    r"(?:\s*\([^()]{0,40}\))?(?:\s*(?:in (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"\)?(?:\s*\([^()]{0,40}\))?(?:\s*(?:in (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"(?: (?:studies|trials|papers|articles|reports))?|\d+))?"
     r"(?:\s*,\s*(?:(?:and|or|as well as|followed by|together with|plus|and/or)\s+)?"
     r"|\s+(?:and|or|as well as|followed by|together with|plus|and/or)\s+)"
