@@ -622,3 +622,15 @@ def test_a_saline_soaked_gauze_on_the_control_side_is_no_vehicle() -> None:
                  "After fractional laser, the exosome gel was applied to the right cheek and saline-soaked gauze "
                  "to the left.")
     assert "hydrogel_scaffold" not in values(rec, "delivery")
+
+
+@pytest.mark.parametrize("closing", [
+    "These data support their further evaluation in animal models of hair loss.",
+    "Our results suggest that the microRNA may contribute to melasma in vivo.",
+])
+def test_a_cell_study_that_looks_ahead_to_living_skin_stays_in_vitro(closing: str) -> None:
+    rec = record("Vesicles and senescent papilla cells", "Papilla cells age.",
+                 "In this study, senescent dermal papilla cells were treated with the exosomes and divided again.",
+                 closing)
+    assert design(rec) == "in_vitro"
+    assert values(rec, "subjects") == {"in_vitro"}

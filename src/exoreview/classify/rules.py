@@ -328,6 +328,7 @@ class RuleClassifier:
         hits = _without_measured_qualities(hits, expansion.text)
         hits = _without_treated_cells(hits, expansion.text)
         hits = _without_producer_cultures(hits, expansion.text)
+        hits = _without_speculated_in_vivo(hits, expansion.text)
         # "an alternative to MSC exosomes", "unlike intravenous administration": named to be set aside.
         hits = [h for h in hits if h.rule.facet not in SET_ASIDE_FACETS
                 or not _SET_ASIDE.search(expansion.text, max(0, h.start - 60), h.start)]
@@ -575,6 +576,15 @@ def _without_treated_cells(hits: list[_Hit], text: str) -> list[_Hit]:
 # "Vesicles were isolated from the MSC culture medium": the producers' culture, not cells under test.
 _CULTURE_WORDS = re.compile(r"cell cultures?\b", re.IGNORECASE)
 _FROM_PRODUCER = re.compile(r"\b(?:from|of)\s+(?:the\s+)?(?:[\w/-]+\s+){0,5}$", re.IGNORECASE)
+
+
+# "... suggest that it may contribute to melasma in vivo": a guess about living skin, not animals used.
+_MODAL = re.compile(r"\b(?:may|might|could|would)\b", re.IGNORECASE)
+
+
+def _without_speculated_in_vivo(hits: list[_Hit], text: str) -> list[_Hit]:
+    return [h for h in hits if not (h.rule.facet == SUBJECTS and h.rule.value == "animal"
+                                    and text[h.start:h.end].lower() == "in vivo" and _MODAL.search(text, 0, h.start))]
 
 
 def _without_producer_cultures(hits: list[_Hit], text: str) -> list[_Hit]:
