@@ -49,7 +49,8 @@ _DEFERRED = re.compile(
     r"|(?:is|are) (?:now |currently )?planned|(?:providing|provides|provide) a basis for|alternatives? to"
     r"|(?:is|are) (?:now |currently )?(?:underway|under way|ongoing|in progress)"
     r"|(?:supports?|justif(?:y|ies)|warrants?|merits?|deserves?|paves? the way for|a rationale for)"
-    r" (?:(?:an?|the|their|its|further|future|larger) ){0,2}(?:first-in-human|clinical|human|controlled|randomi[sz]ed|validation"
+    r" (?:(?:an?|the|their|its|further|future|larger) ){0,2}"
+    r"(?:first-in-human|clinical|human|controlled|randomi[sz]ed|validation"
     r"|evaluation|testing|investigation|studies|experiments|in vivo)"
     r"|will (?:next |now |then |further |also )?be (?:performed|conducted|carried out|undertaken|done))\b",
     re.IGNORECASE,
