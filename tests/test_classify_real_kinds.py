@@ -634,3 +634,18 @@ def test_a_cell_study_that_looks_ahead_to_living_skin_stays_in_vitro(closing: st
                  closing)
     assert design(rec) == "in_vitro"
     assert values(rec, "subjects") == {"in_vitro"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "In this study, the exosomes healed pressure ulcers of old mice by rejuvenating senescent endothelial cells.",
+    "In this study, the anti-aging effect of the exosomes on vascular endothelial cells was tested in mice with "
+    "pressure ulcers.",
+])
+def test_rejuvenated_cells_are_no_skin_rejuvenation(sentence: str) -> None:
+    assert values(record("Stem cell vesicles and pressure ulcers", sentence), "indication") == {"wound_healing"}
+
+
+def test_lps_named_as_the_priming_of_the_producers_does_not_claim_the_route() -> None:
+    rec = record("Primed stem cell vesicles in diabetic wounds", "Diabetic wounds heal slowly.",
+                 "In diabetic rats, LPS pre-Exo were injected dispersively into the wound edge.")
+    assert values(rec, "delivery") == {"intradermal_injection"}
