@@ -649,3 +649,12 @@ def test_lps_named_as_the_priming_of_the_producers_does_not_claim_the_route() ->
     rec = record("Primed stem cell vesicles in diabetic wounds", "Diabetic wounds heal slowly.",
                  "In diabetic rats, LPS pre-Exo were injected dispersively into the wound edge.")
     assert values(rec, "delivery") == {"intradermal_injection"}
+
+
+@pytest.mark.parametrize(("title", "indication"), [
+    ("Vesicles against pigmented dermatoses: a review", "pigmentation"),
+    ("Vesicles in skin repair and rejuvenation: a review", "wound_healing"),
+    ("Fruit vesicles slow the ageing of the skin in fibroblasts", "skin_rejuvenation"),
+])
+def test_indications_named_in_less_usual_ways(title: str, indication: str) -> None:
+    assert indication in values(record(title, "The vesicles are discussed."), "indication")
