@@ -172,7 +172,7 @@ WOUND_STUDY = "Exosomes from adipose-derived stem cells accelerate wound healing
 ROUTES = [
     ("Exosomes were injected subcutaneously at four points around the wound.", {"subcutaneous"}),
     ("Rats received local subcutaneous injections of exosomes around the wound edges.", {"subcutaneous"}),
-    ("Exosomes were injected around the wound at four sites.", {"injection_unspecified"}),
+    ("Exosomes were injected around the wound at four sites.", {"intradermal_injection"}),
     ("Exosomes were given by local injection into the wound bed.", {"intradermal_injection"}),
     ("Exosomes were delivered by tail vein injection.", {"intravenous"}),
     ("Mice were treated with exosomes intravenously every other day.", {"intravenous"}),
@@ -188,7 +188,7 @@ ROUTES = [
     ("Exosomes were delivered with a dissolving microneedle patch.", {"microneedling", "hydrogel_scaffold"}),
     ("The dorsal skin was treated with exosomes by intradermal injection.", {"intradermal_injection"}),
     ("Exosomes were injected into the dermis of the back skin.", {"intradermal_injection"}),
-    ("Exosomes were administered by periwound injection.", {"injection_unspecified"}),
+    ("Exosomes were administered by periwound injection.", {"intradermal_injection"}),
     ("Exosomes were sprayed on the burn wounds.", {"topical"}),
     ("Exosomes were painted on the shaved dorsal skin daily.", {"topical"}),
     ("The exosome cream was applied to the dorsal skin once a day.", {"topical"}),
@@ -326,7 +326,7 @@ ROUTES_IN_CONTEXT = [
         {"microneedling", "topical"},
     ),
     ("Exosomes for scars", "Exosomes were injected into the scar tissue of rabbit ears.", {"intradermal_injection"}),
-    ("Exosomes for wounds", "Exosomes were injected around the wound at four sites.", {"injection_unspecified"}),
+    ("Exosomes for wounds", "Exosomes were injected around the wound at four sites.", {"intradermal_injection"}),
     ("Exosomes for wounds", "Exosomes were injected subcutaneously around the wounds.", {"subcutaneous"}),
     ("Exosomes for hair", "Exosomes were injected into the scalp every four weeks.", {"injection_unspecified"}),
     ("Exosomes for hair", "Mice received local injections of the vesicles.", {"injection_unspecified"}),
@@ -857,7 +857,7 @@ THIS_STUDY_VS_BACKGROUND = [
         "Macrophages orchestrate wound repair, and MSC exosomes polarize them to M2. "
         "We isolated exosomes from M2 macrophages and injected them around wounds of mice. "
         "Re-epithelialization increased.",
-        {"ev_source": {"other_cells"}, "delivery": {"injection_unspecified"}},
+        {"ev_source": {"other_cells"}, "delivery": {"intradermal_injection"}},
     ),
     (
         "Platelet extracellular vesicles in a dressing for burns",

@@ -297,9 +297,10 @@ def test_progenitor_cells_from_cord_blood_are_not_cord_msc() -> None:
 
 
 def test_topically_injected_is_an_injection_not_a_topical_route() -> None:
+    # Injected around the wound is the wound edge, the dermis (LABELING.md).
     rec = record("Antler stem cell exosomes and skin wounds in rats", "The exosomes were topically injected "
                  "around full-thickness wounds of rats.")
-    assert values(rec, "delivery") == {"injection_unspecified"}
+    assert values(rec, "delivery") == {"intradermal_injection"}
 
 
 def test_rejuvenation_of_wounds_is_repair_not_ageing_skin() -> None:
@@ -658,3 +659,45 @@ def test_lps_named_as_the_priming_of_the_producers_does_not_claim_the_route() ->
 ])
 def test_indications_named_in_less_usual_ways(title: str, indication: str) -> None:
     assert indication in values(record(title, "The vesicles are discussed."), "indication")
+
+
+@pytest.mark.parametrize(("sentence", "routes"), [
+    ("In this study, the exosomes were given by multipoint injection around the wound in mice.",
+     {"intradermal_injection"}),
+    ("In this study, the exosomes were injected into the subcutis of the rat flap.", {"subcutaneous"}),
+    ("In this study, each woman dabbed the vesicle essence onto the left half of the face.", {"topical"}),
+    ("In this study, thirty women received the vesicle serum twice daily for eight weeks.", {"topical"}),
+    ("In this study, an exosome ampoule (freeze-dried vesicles in sterile water) was applied right after the "
+     "laser.", {"topical"}),
+])
+def test_routes_told_in_less_usual_ways(sentence: str, routes: set[str]) -> None:
+    assert values(record("Vesicles on skin", "Skin heals slowly.", sentence), "delivery") == routes
+
+
+@pytest.mark.parametrize(("sentence", "routes"), [
+    ("In this study, keloid pieces were implanted subcutaneously in nude mice and then given intralesional "
+     "exosomes.", {"intradermal_injection"}),
+    ("In this study, psoriasis was induced by intradermal injection of IL-23, and exosomes were painted on the "
+     "ears.", {"topical"}),
+])
+def test_a_model_made_by_an_injection_or_an_implant_gives_the_vesicles_no_route(sentence: str,
+                                                                                 routes: set[str]) -> None:
+    assert values(record("Vesicles in mouse models", "Models matter.", sentence), "delivery") == routes
+
+
+def test_people_who_gave_the_serum_are_donors_not_participants() -> None:
+    rec = record("Young serum vesicles and old skin", "Young blood rejuvenates.",
+                 "In this study, exosomes were isolated from the serum of healthy volunteers aged 18 to 25 years.",
+                 "Aged mice then received the exosomes via the tail vein.")
+    assert values(rec, "subjects") == {"animal"}
+    assert design(rec) == "animal"
+
+
+@pytest.mark.parametrize(("sentence", "source"), [
+    ("Dermal papilla cells (DPCs) release exosomes that prolong anagen.", "dermal_papilla"),
+    ("M2-polarized macrophages, whose exosomes speed the hair cycle, are discussed.", "other_cells"),
+    ("Microparticles released by irradiated carcinoma cells carried the drug.", "other_cells"),
+])
+def test_producers_told_as_the_subject_of_releasing(sentence: str, source: str) -> None:
+    rec = record("Vesicles for hair: a review", f"This review covers vesicle sources. {sentence}")
+    assert source in values(rec, "ev_source")

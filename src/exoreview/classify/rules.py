@@ -66,6 +66,7 @@ FALLBACK_SUFFIX = "_unspecified"
 # The design of a record whose title, abstract, MeSH and publication types name none.
 OTHER_DESIGN = "other"
 NARRATIVE_REVIEW = "narrative_review"
+INJECTION_UNSPECIFIED = "injection_unspecified"
 _FIELD_RANK = {"title": 0, "abstract": 1, "keywords": 2, "mesh": 3, "publication_types": 3}
 
 # The index reads patterns with the standard library's own regex parser. That is private API,
@@ -318,6 +319,7 @@ class RuleClassifier:
         # so offsets (and the evidence quoted from `text`) stay the record's own.
         expansion = expand_short_forms(text.translate(PLAIN_CHARACTERS), meanings or {})
         hits = self._hits(expansion.text)
+        hits = [h for h in hits if not _injection_of_a_named_route(h, hits, expansion.text)]
         if self._comparators:
             before = expand_short_forms(previous, meanings or {}).text if previous else ""
             hits = [h for h in hits if h.rule.facet not in self._comparators
@@ -329,6 +331,7 @@ class RuleClassifier:
         hits = _without_treated_cells(hits, expansion.text)
         hits = _without_producer_cultures(hits, expansion.text)
         hits = _without_speculated_in_vivo(hits, expansion.text)
+        hits = _without_source_donors(hits, expansion.text)
         # "an alternative to MSC exosomes", "unlike intravenous administration": named to be set aside.
         hits = [h for h in hits if h.rule.facet not in SET_ASIDE_FACETS
                 or not _SET_ASIDE.search(expansion.text, max(0, h.start - 60), h.start)]
@@ -587,6 +590,17 @@ def _without_speculated_in_vivo(hits: list[_Hit], text: str) -> list[_Hit]:
                                     and text[h.start:h.end].lower() == "in vivo" and _MODAL.search(text, 0, h.start))]
 
 
+# "exosomes from the serum of healthy volunteers": people who gave the source, not people studied.
+_DONATED_BY = re.compile(r"\b(?:serum|sera|plasma|blood|urine|milk|fat|lipoaspirates?|tissues?|foreskins?|placentas?)"
+                         r" (?:of|from) (?:the )?(?:[\w-]+ ){0,2}$", re.IGNORECASE)
+
+
+def _without_source_donors(hits: list[_Hit], text: str) -> list[_Hit]:
+    return [h for h in hits if not (h.rule.facet == SUBJECTS and h.rule.value == "human"
+                                    and text[h.start:h.end].lower().endswith(("volunteers", "donors"))
+                                    and _DONATED_BY.search(text, max(0, h.start - 60), h.start))]
+
+
 def _without_producer_cultures(hits: list[_Hit], text: str) -> list[_Hit]:
     return [h for h in hits if not (h.rule.facet == SUBJECTS and h.rule.value == "in_vitro"
                                     and _CULTURE_WORDS.match(text, h.start)
@@ -602,7 +616,7 @@ _SET_ASIDE = re.compile(r"\b(?:alternatives? to|instead of|rather than(?: in)?|u
 # What may stand between two items of one list: "adipose tissue, bone marrow and umbilical cord",
 # "ADSCs (n = 8), followed by dermal papilla cells", "platelet lysate, as well as from canine keratinocytes".
 _LIST_GLUE = re.compile(
-    r"\)?(?:\s*\([^()]{0,40}\))?(?:\s*(?:in (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"\)?(?:\s*\([^()]{0,80}\))?(?:\s*(?:in (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"(?: (?:studies|trials|papers|articles|reports))?|\d+))?"
     r"(?:\s*,\s*(?:(?:and|or|as well as|followed by|together with|plus|and/or)\s+)?"
     r"|\s+(?:and|or|as well as|followed by|together with|plus|and/or)\s+)"
@@ -646,6 +660,17 @@ def _read_on(text: str, items: list[_Hit], heads: list[_Hit], taken: list[_Hit])
         if any(h.end <= item.start and _LIST_GLUE.fullmatch(text, h.end, item.start) for h in [*heads, *found]):
             found.append(item)
     return found
+
+
+def _injection_of_a_named_route(hit: _Hit, hits: list[_Hit], text: str) -> bool:
+    """Whether an unspecified "injection" is the same phrase as a named route beside it
+    ("intraperitoneal injection of streptozotocin", "injected intradermally"): it stands or falls
+    with that route, also when the comparator test sets the route aside."""
+    if hit.rule.value != INJECTION_UNSPECIFIED:
+        return False
+    return any(other.rule.facet == hit.rule.facet and other.rule.value != hit.rule.value
+               and not other.rule.modifier and not text[min(other.end, hit.end):max(other.start, hit.start)].strip()
+               for other in hits)
 
 
 def _yields(hit: _Hit, hits: list[_Hit]) -> bool:
