@@ -701,3 +701,19 @@ def test_people_who_gave_the_serum_are_donors_not_participants() -> None:
 def test_producers_told_as_the_subject_of_releasing(sentence: str, source: str) -> None:
     rec = record("Vesicles for hair: a review", f"This review covers vesicle sources. {sentence}")
     assert source in values(rec, "ev_source")
+
+
+@pytest.mark.parametrize(("sentence", "sources"), [
+    ("In this review, EVs derived from MSCs of adipose tissue, bone marrow and umbilical cord are compared.",
+     {"adipose_msc", "bone_marrow_msc", "umbilical_cord_msc"}),
+    ("In this review, work with umbilical cord and adipose MSC-derived vesicles is weighed.",
+     {"adipose_msc", "umbilical_cord_msc"}),
+    ("In this review, EVs came from adipose-derived stem cells (n = 9), Lactobacillus species (n = 3) and human "
+     "platelets (n = 2).", {"adipose_msc", "bacteria", "platelet_prp"}),
+    ("In this review, EVs came from adipose-derived stem cells, umbilical cord MSCs and, less often, fibroblasts "
+     "or plants.", {"adipose_msc", "umbilical_cord_msc", "fibroblast", "plant"}),
+    ("In this review, EVs were derived from adipose stem cells in 11 studies and plant or bacterial sources in 4.",
+     {"adipose_msc", "plant", "bacteria"}),
+])
+def test_a_review_list_read_past_head_nouns_counts_and_adverbs(sentence: str, sources: set[str]) -> None:
+    assert values(record("Vesicles for skin", sentence), "ev_source") == sources

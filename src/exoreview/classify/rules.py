@@ -382,7 +382,8 @@ class RuleClassifier:
             # "exosomes from A, B and C" is a list of sources; "A exosomes and keratinocytes" is not, but
             # "A-derived and B-derived exosomes" is one read back from the head at its end.
             heads = [h for h in ours if not _ENDS_WITH_VESICLES.search(text, h.start, h.end)]
-            tails = [h for h in ours if h not in heads]
+            # a tail ends in the vesicles, or the vesicles follow it: "umbilical cord and adipose MSC-derived EVs"
+            tails = [h for h in ours if h not in heads or _VESICLES_FOLLOW.match(text, h.end)]
             back = _read_back(text, items, tails, ours)
             found.extend(back)
             found.extend(_read_on(text, [i for i in items if i not in back], heads, [*ours, *back]))
@@ -616,11 +617,14 @@ _SET_ASIDE = re.compile(r"\b(?:alternatives? to|instead of|rather than(?: in)?|u
 # What may stand between two items of one list: "adipose tissue, bone marrow and umbilical cord",
 # "ADSCs (n = 8), followed by dermal papilla cells", "platelet lysate, as well as from canine keratinocytes".
 _LIST_GLUE = re.compile(
-    r"\)?(?:\s*\([^()]{0,80}\))?(?:\s*(?:in (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    # an item's own head noun may follow it: "MSCs of adipose tissue, bone marrow", "Lactobacillus species (n = 3) and"
+    r"\)?(?:\s+(?:tissues?|cells|MSCs|stem cells|species|strains|spp\.?|cultures|extracts?))?"
+    r"(?:\s*\([^()]{0,80}\))?(?:\s*(?:in (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"(?: (?:studies|trials|papers|articles|reports))?|\d+))?"
     r"(?:\s*,\s*(?:(?:and|or|as well as|followed by|together with|plus|and/or)\s+)?"
-    r"|\s+(?:and|or|as well as|followed by|together with|plus|and/or)\s+)"
-    r"(?:(?:(?:less|more) (?:often|frequently|commonly)|rarely|occasionally|also|even|in a few cases),?\s+)?"
+    r"|\s+(?:and|or|as well as|followed by|together with|plus|and/or)(?:\s+|,\s*))"
+    r"(?:(?:(?:less|more|most) (?:often|frequently|commonly)|rarely|occasionally|also|even|in a few cases|increasingly"
+    r"|mostly|mainly|predominantly|especially|particularly|notably|chiefly),?\s+)?"
     r"(?:(?:from|of|by|in)\s+)?(?:(?:the|human|bovine|canine|equine|porcine|murine|mouse|rat|goat|camel|cow|"
     r"activated|young|healthy|primary|cultured|various|several|edible|different)\s+){0,3}",
     re.IGNORECASE,
@@ -629,6 +633,8 @@ _LIST_GLUE = re.compile(
 
 _TREATED_AFTER = re.compile(r"\s+(?:were|was)\s+(?:\w+ly\s+)?(?:co-?cultured|cultured|treated|incubated|exposed|seeded"
                             r"|stimulated|pretreated)\b", re.IGNORECASE)
+_VESICLES_FOLLOW = re.compile(r"(?:[- ](?:MSCs?|cells?))?-?(?:derived|secreted|released)?[- ]"
+                              r"(?:exo\w*|EVs?|(?:extracellular |nano|micro)?vesicles?)\b", re.IGNORECASE)
 _HYPHEN_PAIR = re.compile(r"-(?:derived|secreted|released|based),\s+", re.IGNORECASE)
 _GLUE_BEFORE = re.compile(r"-?(?:derived|secreted|released|based)?,?\s+(?:and|or|and/or)\s+"
                           r"(?:(?:human|bovine|goat|camel|porcine|the)\s+){0,2}", re.IGNORECASE)
