@@ -717,3 +717,12 @@ def test_producers_told_as_the_subject_of_releasing(sentence: str, source: str) 
 ])
 def test_a_review_list_read_past_head_nouns_counts_and_adverbs(sentence: str, sources: set[str]) -> None:
     assert values(record("Vesicles for skin", sentence), "ev_source") == sources
+
+
+@pytest.mark.parametrize(("sentence", "routes"), [
+    ("In this study, the vesicles were administered to the wounds every other day.", {"topical"}),
+    ("In this study, healing followed local application of the exosomes in rats.", {"topical"}),
+    ("In this study, exosomes were delivered to the scalp using a dermaroller.", {"microneedling"}),
+])
+def test_administered_to_the_wound_and_local_application_are_topical(sentence: str, routes: set[str]) -> None:
+    assert values(record("Vesicles on skin", "Skin heals slowly.", sentence), "delivery") == routes
