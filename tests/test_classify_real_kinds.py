@@ -726,3 +726,21 @@ def test_a_review_list_read_past_head_nouns_counts_and_adverbs(sentence: str, so
 ])
 def test_administered_to_the_wound_and_local_application_are_topical(sentence: str, routes: set[str]) -> None:
     assert values(record("Vesicles on skin", "Skin heals slowly.", sentence), "delivery") == routes
+
+
+@pytest.mark.parametrize(("words", "indication"), [
+    ("hair regeneration", "hair_loss"), ("anagen induction", "hair_loss"),
+    ("UV-induced skin damage", "skin_rejuvenation"), ("enlarged pores", "skin_rejuvenation"),
+    ("striae distensae", "scars"), ("pressure injuries", "wound_healing"),
+    ("radiation-induced skin injury", "wound_healing"), ("epidermolysis bullosa", "wound_healing"),
+    ("cutaneous lupus", "inflammatory_skin"), ("recovery after a chemical peel", "post_procedure"),
+])
+def test_more_ways_of_naming_an_indication(words: str, indication: str) -> None:
+    rec = record(f"Vesicles and {words}: a review", f"This review discusses vesicles in {words}.")
+    assert indication in values(rec, "indication")
+
+
+def test_pores_of_a_filter_are_no_skin_pores() -> None:
+    rec = record("Vesicles for wounds", "In this study, vesicles were passed through membranes with 200-nm pores "
+                 "and applied to mouse wounds.")
+    assert "skin_rejuvenation" not in values(rec, "indication")
