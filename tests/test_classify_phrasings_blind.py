@@ -29,4 +29,4 @@ def test_each_blind_phrasing_keeps_its_labels(case: dict) -> None:
 
 def test_the_set_is_large_and_covers_every_facet_it_claims() -> None:
     facets = {facet for case in CASES["cases"] for facet in case["expect"]}
-    assert len(CASES["cases"]) >= 600 and facets == {"ev_source", "delivery", "design", "subjects"}
+    assert len(CASES["cases"]) >= 600 and facets == {"ev_source", "delivery", "design", "subjects", "indication"}

@@ -744,3 +744,34 @@ def test_pores_of_a_filter_are_no_skin_pores() -> None:
     rec = record("Vesicles for wounds", "In this study, vesicles were passed through membranes with 200-nm pores "
                  "and applied to mouse wounds.")
     assert "skin_rejuvenation" not in values(rec, "indication")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Transient post-inflammatory hyperpigmentation developed on three control sides and one exosome side.",
+    "Patients with active scalp psoriasis were not treated.",
+    "Post-inflammatory hyperpigmentation was reported as an adverse event in four trials.",
+])
+def test_a_side_effect_or_an_exclusion_is_no_indication(sentence: str) -> None:
+    rec = record("Vesicle gel after laser for acne scars", "Acne scars are common.",
+                 "In this study, the gel was applied after fractional laser to acne scars.", sentence)
+    assert values(rec, "indication") & {"pigmentation", "inflammatory_skin"} == set()
+
+
+def test_wound_healing_pathways_are_no_wound_indication() -> None:
+    rec = record("Stem cell vesicles against photoaging in mice", "Photoaging thins the dermis.",
+                 "In this study, sequencing of treated skin showed enrichment of wound-healing pathways.")
+    assert values(rec, "indication") == {"skin_rejuvenation"}
+
+
+def test_producers_irradiated_for_a_pigment_study_are_no_photoaging() -> None:
+    rec = record("Irradiated keratinocyte exosomes darken melanocytes", "Pigment is made in melanocytes.",
+                 "In this study, exosomes from UVB-irradiated keratinocytes raised melanin content in melanocytes.")
+    assert values(rec, "indication") == {"pigmentation"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "In irradiated human dermal microvascular endothelial cells and fibroblasts, the vesicles reduced DNA damage.",
+])
+def test_cell_work_told_with_a_leading_phrase(sentence: str) -> None:
+    rec = record("Vesicles in mouse skin", "Skin suffers.", sentence, "In this study, mice then received the vesicles.")
+    assert values(rec, "subjects") == {"animal", "in_vitro"}

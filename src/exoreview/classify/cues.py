@@ -43,7 +43,7 @@ _DEFERRED = re.compile(
     r"|(?:is|are|remains?) (?:still |urgently |now |therefore |thus )?(?:needed|required|warranted|lacking|necessary"
     r"|awaited)|requir(?:es|e|ing) (?:further |additional )?(?:confirmation|validation|verification)"
     r"|awaits? confirmation|requir(?:es|e|ing) (?:further |additional )?(?:testing|evaluation|study|studies)"
-    r"|candidates? for|will be (?:necessary|needed|required|essential)"
+    r"|candidates? for|will be (?:necessary|needed|required|essential)|pending"
     r"|should (?:\w+ )?be|will (?:be )?need|need(?:s|ed)? to be|remains? to be|yet to be|not yet"
     r"|will (?:next |now |then |further |also )?be (?:examined|tested|evaluated|assessed|studied|investigated|explored)"
     r"|(?:is|are) (?:now |currently )?planned|(?:providing|provides|provide) a basis for|alternatives? to"

@@ -67,6 +67,7 @@ FALLBACK_SUFFIX = "_unspecified"
 OTHER_DESIGN = "other"
 NARRATIVE_REVIEW = "narrative_review"
 INJECTION_UNSPECIFIED = "injection_unspecified"
+INDICATION = "indication"
 _FIELD_RANK = {"title": 0, "abstract": 1, "keywords": 2, "mesh": 3, "publication_types": 3}
 
 # The index reads patterns with the standard library's own regex parser. That is private API,
@@ -332,6 +333,8 @@ class RuleClassifier:
         hits = _without_producer_cultures(hits, expansion.text)
         hits = _without_speculated_in_vivo(hits, expansion.text)
         hits = _without_source_donors(hits, expansion.text)
+        if field_name == "abstract":
+            hits = _without_side_effects(hits, expansion.text)
         # "an alternative to MSC exosomes", "unlike intravenous administration": named to be set aside.
         hits = [h for h in hits if h.rule.facet not in SET_ASIDE_FACETS
                 or not _SET_ASIDE.search(expansion.text, max(0, h.start - 60), h.start)]
@@ -594,6 +597,24 @@ def _without_speculated_in_vivo(hits: list[_Hit], text: str) -> list[_Hit]:
 # "exosomes from the serum of healthy volunteers": people who gave the source, not people studied.
 _DONATED_BY = re.compile(r"\b(?:serum|sera|plasma|blood|urine|milk|fat|lipoaspirates?|tissues?|foreskins?|placentas?)"
                          r" (?:of|from) (?:the )?(?:[\w-]+ ){0,2}$", re.IGNORECASE)
+
+
+# A condition named as a side effect or an exclusion is not what the study treats: "post-inflammatory
+# hyperpigmentation developed on three control sides", "patients with psoriasis were not treated".
+_NOT_TREATED_HERE = re.compile(
+    r"\b(?:adverse (?:events?|effects?|reactions?)|side[- ]effects?|(?:a |common |frequent |known )?complications?"
+    r"|(?:developed|appeared|occurred) (?:on|in) (?:\w+ ){0,3}?(?:sides?|patients|participants|subjects|halves)"
+    r"|(?:were|was) (?:not treated|excluded)|exclusion criteria)\b", re.IGNORECASE)
+
+
+def _without_side_effects(hits: list[_Hit], text: str) -> list[_Hit]:
+    """Indications named in the clause of a side effect or an exclusion are set aside."""
+    cues = [m.start() for m in _NOT_TREATED_HERE.finditer(text)]
+    if not cues:
+        return hits
+    clauses = clause_spans(text)
+    marked = {_span_holding(clauses, cue) for cue in cues}
+    return [h for h in hits if h.rule.facet != INDICATION or _span_holding(clauses, h.start) not in marked]
 
 
 def _without_source_donors(hits: list[_Hit], text: str) -> list[_Hit]:
