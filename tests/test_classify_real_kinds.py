@@ -775,3 +775,15 @@ def test_producers_irradiated_for_a_pigment_study_are_no_photoaging() -> None:
 def test_cell_work_told_with_a_leading_phrase(sentence: str) -> None:
     rec = record("Vesicles in mouse skin", "Skin suffers.", sentence, "In this study, mice then received the vesicles.")
     assert values(rec, "subjects") == {"animal", "in_vitro"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "In this study, exosomes were loaded into a nanofibrous membrane.",
+    "In this study, exosomes embedded in alginate beads were used.",
+    "In this study, exosomes were mixed with a collagen matrix.",
+    "In this study, a bilayer skin substitute containing exosomes was grafted.",
+    "In this study, a decellularized dermal matrix loaded with exosomes was used.",
+])
+def test_carriers_of_vesicles_named_in_more_ways(sentence: str) -> None:
+    assert "hydrogel_scaffold" in values(record("Vesicles for wounds in mice", "Wounds heal slowly.", sentence),
+                                         "delivery")
