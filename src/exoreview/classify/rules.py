@@ -46,7 +46,7 @@ from exoreview.protocol.model import ProtocolError, Taxonomy, TaxonomyClass
 from exoreview.records import Record
 from exoreview.results import Evidence, Label
 
-SPECIES, SAFETY, DELIVERY = "species", "safety", "delivery"
+SPECIES, SAFETY, DELIVERY, INDICATION = "species", "safety", "delivery", "indication"
 NO_ROUTE_DESIGNS = frozenset({"in_vitro", "ex_vivo"})
 LIST_REACH = 300  # characters around a source's hit in which its list's other items are looked for
 COMPARATOR_REACH = 12  # characters: "topical minoxidil", "injected with triamcinolone", "5% minoxidil applied"
@@ -56,7 +56,7 @@ FACTUAL_FACETS = frozenset({"design", "subjects", "species", "delivery", "isolat
 # Negation does not undo these facets: "absence of calnexin" reports that calnexin was tested,
 # "vitiligo lesions did not repigment" still studied vitiligo, and "milk exosomes were not toxic"
 # still names where the vesicles came from.
-NEGATION_EXEMPT_FACETS = frozenset({"characterization", "indication", "ev_source"})
+NEGATION_EXEMPT_FACETS = frozenset({"characterization", INDICATION, "ev_source"})
 # Unicode hyphens (U+2010-U+2012), no-break and thin spaces, and the prime sign, as their plain forms:
 # one character each, so that a match's offsets are the original text's.
 PLAIN_CHARACTERS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u00a0": " ", "\u202f": " ",
@@ -67,7 +67,6 @@ FALLBACK_SUFFIX = "_unspecified"
 OTHER_DESIGN = "other"
 NARRATIVE_REVIEW = "narrative_review"
 INJECTION_UNSPECIFIED = "injection_unspecified"
-INDICATION = "indication"
 _FIELD_RANK = {"title": 0, "abstract": 1, "keywords": 2, "mesh": 3, "publication_types": 3}
 
 # The index reads patterns with the standard library's own regex parser. That is private API,
@@ -330,9 +329,7 @@ class RuleClassifier:
         hits.extend(self._listed_hits(expansion.text, hits))
         hits = _without_measured_qualities(hits, expansion.text)
         hits = _without_treated_cells(hits, expansion.text)
-        hits = _without_producer_cultures(hits, expansion.text)
-        hits = _without_speculated_in_vivo(hits, expansion.text)
-        hits = _without_source_donors(hits, expansion.text)
+        hits = [h for h in hits if not _names_no_one_studied(h, expansion.text)]
         if field_name == "abstract":
             hits = _without_side_effects(hits, expansion.text)
         # "an alternative to MSC exosomes", "unlike intravenous administration": named to be set aside.
@@ -562,7 +559,7 @@ def _without_measured_qualities(hits: list[_Hit], text: str) -> list[_Hit]:
     if len({m.group(0).lower()[:5] for m in found}) < 3:
         return hits
     first, last = found[0].start(), found[-1].end()
-    return [h for h in hits if h.rule.facet != "indication" or h.rule.value in MEASURES_KEEP
+    return [h for h in hits if h.rule.facet != INDICATION or h.rule.value in MEASURES_KEEP
             or not (first <= h.start and h.end <= last)]
 
 
@@ -580,23 +577,39 @@ def _without_treated_cells(hits: list[_Hit], text: str) -> list[_Hit]:
             or not any(start <= h.start and h.end <= end for start, end in targets)]
 
 
-# "Vesicles were isolated from the MSC culture medium": the producers' culture, not cells under test.
-_CULTURE_WORDS = re.compile(r"cell cultures?\b", re.IGNORECASE)
-_FROM_PRODUCER = re.compile(r"\b(?:from|of)\s+(?:the\s+)?(?:[\w/-]+\s+){0,5}$", re.IGNORECASE)
+@dataclass(frozen=True, slots=True)
+class _NoOneStudied:
+    """A subject cue whose words, after a context, name no one this study studied."""
+
+    value: str
+    words: re.Pattern[str]  # the cue's own words (fullmatch)
+    before: re.Pattern[str]  # what precedes it (search, within `reach` characters; None: the whole sentence)
+    reach: int | None = 60
 
 
-# "... suggest that it may contribute to melasma in vivo": a guess about living skin, not animals used.
-_MODAL = re.compile(r"\b(?:may|might|could|would)\b", re.IGNORECASE)
+_NO_ONE_STUDIED = (
+    # "Vesicles were isolated from the MSC culture medium": the producers' culture, not cells under test.
+    _NoOneStudied("in_vitro", re.compile(r"cell cultures?", re.IGNORECASE),
+                  re.compile(r"\b(?:from|of)\s+(?:the\s+)?(?:[\w/-]+\s+){0,5}$", re.IGNORECASE)),
+    # "exosomes from the serum of healthy volunteers": people who gave the source, not people studied.
+    _NoOneStudied("human", re.compile(r".*\b(?:volunteers|donors)", re.IGNORECASE),
+                  re.compile(r"\b(?:serum|sera|plasma|blood|urine|milk|fat|lipoaspirates?|tissues?|foreskins?|placentas?)"
+                             r" (?:of|from) (?:the )?(?:[\w-]+ ){0,2}$", re.IGNORECASE)),
+    # "... suggest that it may contribute to melasma in vivo": a guess about living skin, not animals used.
+    _NoOneStudied("animal", re.compile(r"in vivo", re.IGNORECASE),
+                  re.compile(r"\b(?:may|might|could|would)\b", re.IGNORECASE), reach=None),
+)
 
 
-def _without_speculated_in_vivo(hits: list[_Hit], text: str) -> list[_Hit]:
-    return [h for h in hits if not (h.rule.facet == SUBJECTS and h.rule.value == "animal"
-                                    and text[h.start:h.end].lower() == "in vivo" and _MODAL.search(text, 0, h.start))]
-
-
-# "exosomes from the serum of healthy volunteers": people who gave the source, not people studied.
-_DONATED_BY = re.compile(r"\b(?:serum|sera|plasma|blood|urine|milk|fat|lipoaspirates?|tissues?|foreskins?|placentas?)"
-                         r" (?:of|from) (?:the )?(?:[\w-]+ ){0,2}$", re.IGNORECASE)
+def _names_no_one_studied(hit: _Hit, text: str) -> bool:
+    if hit.rule.facet != SUBJECTS:
+        return False
+    for rule in _NO_ONE_STUDIED:
+        if rule.value == hit.rule.value and rule.words.fullmatch(text, hit.start, hit.end):
+            start = 0 if rule.reach is None else max(0, hit.start - rule.reach)
+            if rule.before.search(text, start, hit.start):
+                return True
+    return False
 
 
 # A condition named as a side effect or an exclusion is not what the study treats: "post-inflammatory
@@ -615,18 +628,6 @@ def _without_side_effects(hits: list[_Hit], text: str) -> list[_Hit]:
     clauses = clause_spans(text)
     marked = {_span_holding(clauses, cue) for cue in cues}
     return [h for h in hits if h.rule.facet != INDICATION or _span_holding(clauses, h.start) not in marked]
-
-
-def _without_source_donors(hits: list[_Hit], text: str) -> list[_Hit]:
-    return [h for h in hits if not (h.rule.facet == SUBJECTS and h.rule.value == "human"
-                                    and text[h.start:h.end].lower().endswith(("volunteers", "donors"))
-                                    and _DONATED_BY.search(text, max(0, h.start - 60), h.start))]
-
-
-def _without_producer_cultures(hits: list[_Hit], text: str) -> list[_Hit]:
-    return [h for h in hits if not (h.rule.facet == SUBJECTS and h.rule.value == "in_vitro"
-                                    and _CULTURE_WORDS.match(text, h.start)
-                                    and _FROM_PRODUCER.search(text, max(0, h.start - 60), h.start))]
 
 
 SET_ASIDE_FACETS = frozenset({"ev_source", DELIVERY, SUBJECTS, SPECIES})
