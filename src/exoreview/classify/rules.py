@@ -329,9 +329,7 @@ class RuleClassifier:
         hits.extend(self._listed_hits(expansion.text, hits))
         hits = _without_measured_qualities(hits, expansion.text)
         hits = _without_treated_cells(hits, expansion.text)
-        hits = [h for h in hits if not _names_no_one_studied(h, expansion.text)]
-        if field_name == "abstract":
-            hits = _without_side_effects(hits, expansion.text)
+        hits = _without_misread_cues(hits, expansion.text, field_name)
         # "an alternative to MSC exosomes", "unlike intravenous administration": named to be set aside.
         hits = [h for h in hits if h.rule.facet not in SET_ASIDE_FACETS
                 or not _SET_ASIDE.search(expansion.text, max(0, h.start - 60), h.start)]
@@ -618,6 +616,12 @@ _NOT_TREATED_HERE = re.compile(
     r"\b(?:adverse (?:events?|effects?|reactions?)|side[- ]effects?|(?:a |common |frequent |known )?complications?"
     r"|(?:developed|appeared|occurred) (?:on|in) (?:\w+ ){0,3}?(?:sides?|patients|participants|subjects|halves)"
     r"|(?:were|was) (?:not treated|excluded)|exclusion criteria)\b", re.IGNORECASE)
+
+
+def _without_misread_cues(hits: list[_Hit], text: str, field_name: str) -> list[_Hit]:
+    """Subject cues that name no one studied, and (in the abstract) indications named as side effects."""
+    hits = [h for h in hits if not _names_no_one_studied(h, text)]
+    return _without_side_effects(hits, text) if field_name == "abstract" else hits
 
 
 def _without_side_effects(hits: list[_Hit], text: str) -> list[_Hit]:
