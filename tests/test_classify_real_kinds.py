@@ -787,3 +787,21 @@ def test_cell_work_told_with_a_leading_phrase(sentence: str) -> None:
 def test_carriers_of_vesicles_named_in_more_ways(sentence: str) -> None:
     assert "hydrogel_scaffold" in values(record("Vesicles for wounds in mice", "Wounds heal slowly.", sentence),
                                          "delivery")
+
+
+# -- round 9 (blind abstracts): a synthetic RNA put into the vesicles --------------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "Cord MSC exosomes were purified by ultrafiltration and then loaded with miR-146a mimics by electroporation.",
+    "Electroporated umbilical cord MSC exosomes carried the microRNA into scar fibroblasts.",
+])
+def test_vesicles_loaded_with_a_microrna_mimic_are_engineered(sentence: str) -> None:
+    rec = record("Umbilical cord MSC exosomes carrying miR-146a soften scars in rabbits", sentence)
+    assert values(rec, "ev_source") == {"umbilical_cord_msc", "engineered"}
+
+
+def test_an_electroporation_device_that_pushes_vesicles_into_skin_does_not_engineer_them() -> None:
+    rec = record("Adipose MSC exosomes for facial redness",
+                 "Three patients received adipose MSC exosomes applied with electroporation-assisted delivery.")
+    assert values(rec, "ev_source") == {"adipose_msc"}
