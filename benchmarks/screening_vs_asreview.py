@@ -14,6 +14,11 @@ recall@10% over the records after the priors. Nothing is cached between
 benchmark runs. Needs the `bench` extra (asreview). Usage:
 
   python benchmarks/screening_vs_asreview.py [--json] [--seeds 1-10] [--datasets Nelson_2002 Sep_2021]
+  python benchmarks/screening_vs_asreview.py --lodo [--json] [--seeds 1-10] [--workers 2]
+
+`--lodo` chooses exoreview's settings honestly: every candidate of `lodo.CANDIDATES` runs on every
+dataset and seed (in-process, the learner `exoreview simulate` uses), then for each dataset the
+candidate best on the other datasets is scored on it; ASReview runs in the same run, same priors.
 """
 
 from __future__ import annotations
@@ -29,10 +34,12 @@ import sys
 import tempfile
 import time
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from bench_common import SYNERGY, parse_seeds
 from exoreview.screen.simulation import Dataset, draw_priors, load_dataset, screening_metrics
+from lodo import CANDIDATES, Fold, leave_one_dataset_out, mean_table, run_candidate
 
 BIN = Path(sys.executable).parent
 
@@ -100,12 +107,17 @@ def main(argv: list[str] | None = None) -> int:
                              "50, then 2%% of those read; ASReview retrains after every record)")
     parser.add_argument("--csv-only", action="store_true", help="exoreview reads the same CSV as ASReview")
     parser.add_argument("--no-asreview", action="store_true", help="run exoreview only")
+    parser.add_argument("--lodo", action="store_true",
+                        help="choose exoreview's settings by leave-one-dataset-out among lodo.CANDIDATES")
+    parser.add_argument("--workers", type=int, default=2, help="processes for --lodo")
     args = parser.parse_args(argv)
     if not args.no_asreview and shutil.which("asreview", path=str(BIN)) is None:
         parser.error("asreview is not installed: pip install -e '.[bench]'")
     seeds = parse_seeds(args.seeds)
     folders = [args.root / name for name in args.datasets] if args.datasets else sorted(
         p for p in args.root.iterdir() if (p / "labels.csv").exists())
+    if args.lodo:
+        return lodo_main(folders, seeds, args)
     per_dataset: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="exoreview-bench-") as tmp:
         work = Path(tmp)
@@ -130,6 +142,76 @@ def main(argv: list[str] | None = None) -> int:
     else:
         _print_table(per_dataset, summary)
     return 0
+
+
+def _asreview_runs(folder: Path, seeds: list[int]) -> dict[int, dict]:
+    """ASReview on one dataset, every seed, with the priors exoreview draws."""
+    dataset = load_dataset(folder)
+    with tempfile.TemporaryDirectory(prefix="exoreview-lodo-") as tmp:
+        csv_path = Path(tmp) / f"{dataset.name}.csv"
+        write_csv(dataset, csv_path)
+        return {seed: run_asreview(csv_path, seed, draw_priors(dataset.labels, seed), dataset.labels, Path(tmp))
+                for seed in seeds}
+
+
+def lodo_main(folders: list[Path], seeds: list[int], args: argparse.Namespace) -> int:
+    """Every candidate and ASReview on every dataset and seed, then one leave-one-out fold per dataset."""
+    runs, peer = [], {}
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+        peer_jobs = {} if args.no_asreview else {f.name: pool.submit(_asreview_runs, f, seeds) for f in folders}
+        ours = {(f.name, name): pool.submit(run_candidate, f, name, settings, seeds)
+                for f in folders for name, settings in CANDIDATES.items()}
+        for (dataset, name), job in ours.items():
+            done = job.result()
+            runs.extend(done)
+            print(f"{dataset} {name}: WSS@95 {statistics.fmean(r.wss95 for r in done):.3f}", file=sys.stderr,
+                  flush=True)
+        for dataset, job in peer_jobs.items():
+            peer[dataset] = job.result()
+    folds = leave_one_dataset_out(runs)
+    report = _lodo_report(folds, runs, peer)
+    if args.json:
+        print(json.dumps({"seeds": seeds, "candidates": CANDIDATES, **report}, sort_keys=True))
+    else:
+        _print_lodo(report)
+    return 0
+
+
+def _lodo_report(folds: list[Fold], runs: list, peer: dict[str, dict[int, dict]]) -> dict:
+    table = mean_table(runs)
+    rows = {}
+    for fold in folds:
+        row = {"chosen": fold.chosen, "wss95": round(fold.wss95, 4), "recall_at_10pct": round(fold.recall_at_10pct, 4),
+               "default_wss95": round(table["default"][fold.left_out], 4),
+               "stop_recall_ok": sum(r.recall_at_stop >= 0.95 for r in fold.runs), "runs": len(fold.runs)}
+        if fold.left_out in peer:
+            row["asreview_wss95"] = _mean([p["wss95"] for p in peer[fold.left_out].values()])
+            row["difference"] = round(row["wss95"] - row["asreview_wss95"], 4)
+        rows[fold.left_out] = row
+    summary = {"wss95": _mean([r["wss95"] for r in rows.values()]),
+               "stop_recall_ok": sum(r["stop_recall_ok"] for r in rows.values()),
+               "runs": sum(r["runs"] for r in rows.values())}
+    if all("asreview_wss95" in r for r in rows.values()):
+        summary["asreview_wss95"] = _mean([r["asreview_wss95"] for r in rows.values()])
+        summary["difference"] = round(summary["wss95"] - summary["asreview_wss95"], 4)
+        summary["worst_dataset_difference"] = min(r["difference"] for r in rows.values())
+    every = {name: {d: round(v, 4) for d, v in cells.items()} for name, cells in table.items()}
+    return {"folds": rows, "mean": summary, "every_candidate": every}
+
+
+def _print_lodo(report: dict) -> None:
+    print(f"{'left out':<16}{'chosen on the others':<22}{'WSS@95':>8}{'ASReview':>10}{'diff':>8}{'default':>9}"
+          f"{'stop ok':>9}")
+    for name, row in report["folds"].items():
+        print(f"{name:<16}{row['chosen']:<22}{row['wss95']:>8.3f}{row.get('asreview_wss95', float('nan')):>10.3f}"
+              f"{row.get('difference', float('nan')):>+8.3f}{row['default_wss95']:>9.3f}"
+              f"{row['stop_recall_ok']:>5}/{row['runs']}")
+    mean = report["mean"]
+    print(f"{'MEAN':<38}{mean['wss95']:>8.3f}{mean.get('asreview_wss95', float('nan')):>10.3f}"
+          f"{mean.get('difference', float('nan')):>+8.3f}")
+    if "worst_dataset_difference" in mean:
+        print(f"worst dataset: {mean['worst_dataset_difference']:+.3f}; the stopping rule reached recall 0.95 in "
+              f"{mean['stop_recall_ok']} of {mean['runs']} runs")
 
 
 def _mean(values: list[float]) -> float:

@@ -7,8 +7,6 @@ and that the benchmark's scores count what they claim on composed predictions.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import tomllib
 from pathlib import Path
 
@@ -16,23 +14,13 @@ import pytest
 
 from exoreview.protocol import load_protocol
 from exoreview.records import AbstractSection, Record
+from tests.bench_helpers import bench_module
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
 
-
-def _module(name: str):
-    if str(BENCH) not in sys.path:
-        sys.path.insert(0, str(BENCH))
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-real_set = _module("real_set")
-real_labels = _module("real_labels")
+real_set = bench_module("real_set")
+real_labels = bench_module("real_labels")
 PAPERS = real_set.load_papers()
 
 
@@ -125,7 +113,7 @@ def test_texts_are_gathered_from_an_eutils_service_by_pmid_or_doi(tmp_path: Path
     from exoreview.records import PubDate
     from tests.eutils_helpers import fast_client
 
-    fetch = _module("fetch_real_texts")
+    fetch = bench_module("fetch_real_texts")
     composed = [Record(pmid="91000001", title="Composed exosome study one", pub_date=PubDate(2020),
                        abstract=[AbstractSection("Mice were treated.", "METHODS")], keywords=["exosome"]),
                 Record(pmid="91000002", doi="10.9999/found.by.doi", title="Composed exosome study two",
@@ -149,7 +137,7 @@ def test_texts_are_gathered_from_an_eutils_service_by_pmid_or_doi(tmp_path: Path
 
 
 def test_the_second_reader_covers_every_paper_and_each_decision_is_in_the_set() -> None:
-    agreement = _module("reader_agreement")
+    agreement = bench_module("reader_agreement")
     second = tomllib.loads(agreement.SECOND.read_text(encoding="utf-8"))
     papers = {p["key"]: p for p in tomllib.loads(real_set.PAPERS.read_text(encoding="utf-8"))["paper"]}
     assert {p["key"] for p in second["paper"]} == set(papers)
@@ -162,7 +150,7 @@ def test_the_second_reader_covers_every_paper_and_each_decision_is_in_the_set() 
 
 
 def test_agreement_counts_what_it_claims() -> None:
-    agreement = _module("reader_agreement")
+    agreement = bench_module("reader_agreement")
     assert agreement.kappa([("a", "a"), ("b", "b")]) == (1.0, 1.0)
     raw, kappa = agreement.kappa([("a", "a"), ("a", "b"), ("b", "a"), ("b", "b")])
     assert raw == 0.5 and kappa == 0.0  # agreement no better than chance
