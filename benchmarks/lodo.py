@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,16 +67,18 @@ def run_candidate(folder: Path, name: str, settings: Mapping, seeds: Sequence[in
 
 
 def run_all(folders: Sequence[Path], candidates: Mapping[str, Mapping], seeds: Sequence[int],
-            workers: int = 2, say=print) -> list[Run]:
-    """Every candidate on every dataset and seed, `workers` processes at once."""
+            pool: Executor, say=print) -> list[Run]:
+    """Every candidate on every dataset and seed, one task per (dataset, candidate) in `pool`.
+
+    The pool is the caller's, so other work (the peer's runs) can share its workers.
+    """
     runs: list[Run] = []
     jobs = [(folder, name, settings) for folder in folders for name, settings in candidates.items()]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_candidate, folder, name, settings, seeds) for folder, name, settings in jobs]
-        for (folder, name, _), future in zip(jobs, futures, strict=True):
-            done = future.result()
-            runs.extend(done)
-            say(f"{folder.name} {name}: WSS@95 {statistics.fmean(r.wss95 for r in done):.3f} over {len(done)} seeds")
+    futures = [pool.submit(run_candidate, folder, name, settings, seeds) for folder, name, settings in jobs]
+    for (folder, name, _), future in zip(jobs, futures, strict=True):
+        done = future.result()
+        runs.extend(done)
+        say(f"{folder.name} {name}: WSS@95 {statistics.fmean(r.wss95 for r in done):.3f} over {len(done)} seeds")
     return runs
 
 

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from bench_common import SYNERGY, parse_seeds
 from exoreview.screen.simulation import Dataset, draw_priors, load_dataset, screening_metrics
-from lodo import CANDIDATES, Fold, leave_one_dataset_out, mean_table, run_candidate
+from lodo import CANDIDATES, Fold, leave_one_dataset_out, mean_table, run_all
 
 BIN = Path(sys.executable).parent
 
@@ -156,18 +156,10 @@ def _asreview_runs(folder: Path, seeds: list[int]) -> dict[int, dict]:
 
 def lodo_main(folders: list[Path], seeds: list[int], args: argparse.Namespace) -> int:
     """Every candidate and ASReview on every dataset and seed, then one leave-one-out fold per dataset."""
-    runs, peer = [], {}
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         peer_jobs = {} if args.no_asreview else {f.name: pool.submit(_asreview_runs, f, seeds) for f in folders}
-        ours = {(f.name, name): pool.submit(run_candidate, f, name, settings, seeds)
-                for f in folders for name, settings in CANDIDATES.items()}
-        for (dataset, name), job in ours.items():
-            done = job.result()
-            runs.extend(done)
-            print(f"{dataset} {name}: WSS@95 {statistics.fmean(r.wss95 for r in done):.3f}", file=sys.stderr,
-                  flush=True)
-        for dataset, job in peer_jobs.items():
-            peer[dataset] = job.result()
+        runs = run_all(folders, CANDIDATES, seeds, pool, say=lambda line: print(line, file=sys.stderr, flush=True))
+        peer = {dataset: job.result() for dataset, job in peer_jobs.items()}
     folds = leave_one_dataset_out(runs)
     report = _lodo_report(folds, runs, peer)
     if args.json:
@@ -200,15 +192,16 @@ def _lodo_report(folds: list[Fold], runs: list, peer: dict[str, dict[int, dict]]
 
 
 def _print_lodo(report: dict) -> None:
+    def cell(row: dict, key: str, width: int, sign: str = "") -> str:  # "-" where ASReview did not run
+        return f"{row[key]:>{sign}{width}.3f}" if key in row else f"{'-':>{width}}"
+
     print(f"{'left out':<16}{'chosen on the others':<22}{'WSS@95':>8}{'ASReview':>10}{'diff':>8}{'default':>9}"
           f"{'stop ok':>9}")
     for name, row in report["folds"].items():
-        print(f"{name:<16}{row['chosen']:<22}{row['wss95']:>8.3f}{row.get('asreview_wss95', float('nan')):>10.3f}"
-              f"{row.get('difference', float('nan')):>+8.3f}{row['default_wss95']:>9.3f}"
-              f"{row['stop_recall_ok']:>5}/{row['runs']}")
+        print(f"{name:<16}{row['chosen']:<22}{row['wss95']:>8.3f}{cell(row, 'asreview_wss95', 10)}"
+              f"{cell(row, 'difference', 8, '+')}{row['default_wss95']:>9.3f}{row['stop_recall_ok']:>5}/{row['runs']}")
     mean = report["mean"]
-    print(f"{'MEAN':<38}{mean['wss95']:>8.3f}{mean.get('asreview_wss95', float('nan')):>10.3f}"
-          f"{mean.get('difference', float('nan')):>+8.3f}")
+    print(f"{'MEAN':<38}{mean['wss95']:>8.3f}{cell(mean, 'asreview_wss95', 10)}{cell(mean, 'difference', 8, '+')}")
     if "worst_dataset_difference" in mean:
         print(f"worst dataset: {mean['worst_dataset_difference']:+.3f}; the stopping rule reached recall 0.95 in "
               f"{mean['stop_recall_ok']} of {mean['runs']} runs")

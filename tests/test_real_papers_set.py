@@ -16,9 +16,6 @@ from exoreview.protocol import load_protocol
 from exoreview.records import AbstractSection, Record
 from tests.bench_helpers import bench_module
 
-ROOT = Path(__file__).resolve().parents[1]
-BENCH = ROOT / "benchmarks"
-
 real_set = bench_module("real_set")
 real_labels = bench_module("real_labels")
 PAPERS = real_set.load_papers()

@@ -6,6 +6,8 @@ honest and the dishonest choice differ, and on real SYNERGY datasets from ../sha
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
+
 import pytest
 
 from tests.bench_helpers import bench_module
@@ -43,7 +45,8 @@ def test_a_tie_goes_to_the_candidate_named_first_and_one_dataset_is_refused() ->
 def test_folds_on_two_real_datasets_score_the_learner_exoreview_simulate_uses(shared) -> None:
     folders = [shared("data", "synergy", "Donners_2021"), shared("data", "synergy", "Sep_2021")]
     candidates = {"default": {}, "words_only": {"features": {"chars": 0.0, "terms": 0.0}}}
-    runs = lodo.run_all(folders, candidates, seeds=[1], workers=2, say=lambda _line: None)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        runs = lodo.run_all(folders, candidates, seeds=[1], pool=pool, say=lambda _line: None)
     assert {(r.candidate, r.dataset) for r in runs} == {(c, f.name) for c in candidates for f in folders}
     assert all(0.0 < r.wss95 < 1.0 and 0.0 <= r.recall_at_10pct <= 1.0 for r in runs)
     folds = lodo.leave_one_dataset_out(runs)

@@ -97,9 +97,8 @@ def iter_ris(source: str | Path, *, errors: list[MalformedRecord] | None = None,
         try:
             if entry.problem:
                 raise ValueError(entry.problem)
-            # rispy 0.9 returns an empty entry for an 'ER' line with none open: keep only real ones
-            entries = [e for e in rispy.loads(chunk + "\nER  - \n", list_tags=_LIST_TAGS, mapping=_MAPPING,
-                                              delimiter_tags_mapping={}) if e]
+            # an entry without a problem ends with its own 'ER' line (rispy 0.9 reads a second one as an empty entry)
+            entries = rispy.loads(chunk, list_tags=_LIST_TAGS, mapping=_MAPPING, delimiter_tags_mapping={})
             if len(entries) != 1:
                 raise ValueError("no 'TY' line opens this entry")
             record = record_from_ris(entries[0])
