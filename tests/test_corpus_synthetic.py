@@ -341,3 +341,12 @@ def test_streams_a_hundred_thousand_records() -> None:
     elapsed = time.perf_counter() - start
     assert count == 100_000
     print(f"\n{count} synthetic records in {elapsed:.2f} s ({count / elapsed:,.0f} records/s)")
+
+
+def test_the_demo_corpus_takes_its_size_and_keeps_the_first_records() -> None:
+    small = demo_corpus(size=60)
+    assert len(small.pubmed) == 60
+    assert [r.pmid for r in small.pubmed] == [r.pmid for r in demo_corpus().pubmed[:60]]
+    assert all(small.truth_of(r) for r in small.pubmed + small.hand_search)
+    with pytest.raises(ValueError, match="at least one record"):
+        demo_corpus(size=0)

@@ -80,3 +80,30 @@ def test_heuristic_counts_the_trailing_run() -> None:
     assert not heuristic_stop(labels, 200, run=50)
     assert heuristic_stop([*labels, False], 200, run=50)
     assert not heuristic_stop([False] * 50, 1000, run=50)  # under 10% screened: too early to trust a run
+
+
+def _p_over_every_sample(labels: np.ndarray, n_total: int, target: float) -> float:
+    """The test as Callaghan & Müller-Hansen state it: one hypergeometric term for every sample size."""
+    from scipy.stats import hypergeom
+
+    seen = int(labels.sum())
+    total_relevant = int(np.floor(seen / target)) + 1
+    p = 1.0
+    for k in range(1, len(labels) + 1):
+        in_sample = int(labels[len(labels) - k:].sum())
+        pool = n_total - len(labels) + k
+        in_pool = total_relevant - (seen - in_sample)
+        if in_pool > pool or in_pool < 0:
+            return 0.0
+        p = min(p, float(hypergeom.cdf(in_sample, pool, in_pool, k)))
+    return p
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_one_term_per_stretch_gives_the_p_value_of_every_sample(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n_total = int(rng.integers(60, 400))
+    labels = _ranked(n_total, int(rng.integers(1, 30)), n_total, seed=seed)
+    for screened in sorted(set(rng.integers(1, n_total, 12).tolist()) | {n_total - 1}):
+        head = labels[:screened]
+        assert stop_p_value(head, n_total) == pytest.approx(_p_over_every_sample(head, n_total, 0.95), rel=1e-12)

@@ -57,6 +57,8 @@ DirArg = typer.Argument(Path("."), help="The review folder.")
 @app.command()
 def demo(out_dir: Path = typer.Option(Path("exoreview-demo"), "--out", help="Folder for the outputs."),
          seed: int = typer.Option(2025, help="Seed of the synthetic corpus."),
+         records: int = typer.Option(400, "--records", min=1, help="PubMed-style records in the synthetic corpus "
+                                     "(the hand search adds 40)."),
          serve_after: bool = typer.Option(False, "--serve", help="Then open the demo review in the browser "
                                           "(exoreview serve), with an owner and two reviewers whose passwords "
                                           "are printed once."),
@@ -65,7 +67,8 @@ def demo(out_dir: Path = typer.Option(Path("exoreview-demo"), "--out", help="Fol
     from exoreview.demo.run import run_demo
 
     with progress_bar("Fetching records") as progress:
-        result = run_demo(out_dir, seed=seed, say=lambda m: console.print(m, markup=False), progress=progress)
+        result = run_demo(out_dir, seed=seed, records=records, say=lambda m: console.print(m, markup=False),
+                          progress=progress)
     summary = result.summary
     out.print(f"Review store: {result.folder.store_file}")
     for fmt, path in sorted(summary.outputs.items()):

@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 
 from exoreview.demo.corpus import demo_corpus
+from exoreview.demo.corpus.demo import DEMO_SIZE
 from exoreview.demo.localapis import demo_corpus as views
 from exoreview.demo.localapis import europepmc as epmc_api
 from exoreview.demo.localapis.base import RunningApi
@@ -50,9 +51,9 @@ ALL_FORMATS = ("html", "md", "docx", "pdf")
 HAND_SEARCH_FILE = "hand-search.ris"
 
 
-def build_mirror(path: Path, seed: int) -> tuple[list, list]:
+def build_mirror(path: Path, seed: int, size: int = DEMO_SIZE) -> tuple[list, list]:
     """Write the synthetic PubMed records and the demo MeSH tree into a local mirror store."""
-    corpus = demo_corpus(seed)
+    corpus = demo_corpus(seed, size)
     path.unlink(missing_ok=True)
     with Store.open(path) as mirror:
         mirror.set_meta("corpus", "synthetic")
@@ -128,7 +129,7 @@ def with_all_formats(protocol_text: str) -> str:
     return head + sep + (tail if found else f"{formats}\n{tail}")
 
 
-def run_demo(out: Path, *, seed: int = 2025, say: Callable[[str], None] = lambda _: None,
+def run_demo(out: Path, *, seed: int = 2025, records: int = DEMO_SIZE, say: Callable[[str], None] = lambda _: None,
              progress: Callable[[int, int], None] | None = None) -> DemoResult:
     out.mkdir(parents=True, exist_ok=True)
     for stale in ("review.sqlite", "review.sqlite-wal", "review.sqlite-shm", "protocol.toml"):
@@ -137,7 +138,7 @@ def run_demo(out: Path, *, seed: int = 2025, say: Callable[[str], None] = lambda
     # another seed must not be replayed into this one.
     shutil.rmtree(out / ARCHIVE_DIR, ignore_errors=True)
     mirror_path = out / MIRROR_FILE
-    pubmed_records, hand_search = build_mirror(mirror_path, seed)
+    pubmed_records, hand_search = build_mirror(mirror_path, seed, records)
     epmc_records = views.europepmc_records(pubmed_records, seed)
     works = views.openalex_works(pubmed_records, seed)
     studies = views.registry(seed)

@@ -28,6 +28,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
+from threadpoolctl import ThreadpoolController
 
 from exoreview.records import Record
 from exoreview.screen.features import FeatureConfig, Fields, build_features, fields_of
@@ -35,6 +36,9 @@ from exoreview.screen.features import FeatureConfig, Fields, build_features, fie
 MODELS = ("lr", "svm", "nb", "sgd", "ensemble")
 QUERIES = ("max", "uncertainty", "mixed")
 ENSEMBLE = ("lr", "svm")  # the parts of model="ensemble"
+
+
+_THREADPOOLS = ThreadpoolController()
 
 
 def _standardise(scores: np.ndarray) -> np.ndarray:
@@ -124,6 +128,13 @@ class ActiveLearner:
             self.scores_ = self._prior_scores()
             self.margin_ = None
             return self
+        # a retrain is many small dense operations: BLAS threads only add hand-offs (2-4x the CPU on a busy machine)
+        with _THREADPOOLS.limit(limits=1, user_api="blas"):
+            self._fit_linear(idx, y)
+        return self
+
+    def _fit_linear(self, idx: np.ndarray, y: np.ndarray) -> None:
+        """Train every part of the model on the labelled rows `idx` and score the whole collection."""
         X = self.X_[idx]
         weights = _balanced_weights(y) if self.balance else np.ones(len(y))
         parts = {"ensemble": ENSEMBLE}.get(self.model, (self.model,))
@@ -137,7 +148,6 @@ class ActiveLearner:
         self.scores_ = np.mean([_standardise(r) for r in raw.values()], axis=0)
         # the boundary uncertainty sampling measures against: a margin model's zero
         self.margin_ = raw.get("svm", raw.get("lr", next(iter(raw.values()))))
-        return self
 
     def _linear(self, part: str, X: sp.csr_matrix, y: np.ndarray, w: np.ndarray,
                 idx: np.ndarray) -> tuple[np.ndarray, float]:

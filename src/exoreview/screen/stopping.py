@@ -58,6 +58,17 @@ def _windows(labels: np.ndarray, n_total: int) -> tuple[np.ndarray, np.ndarray, 
     return k, in_sample, pool, before
 
 
+def _stretch_ends(labels: np.ndarray) -> np.ndarray:
+    """Indices (k - 1) of the longest sample in each stretch of samples with the same relevant count.
+
+    Growing a sample by one irrelevant record draws once more from a pool one record larger with the
+    same relevant records in it, so P(at most x relevant) can only fall; the minimum over a stretch
+    is at its longest sample: the one whose next older record is relevant, and the whole sequence.
+    """
+    older_is_relevant = np.append(labels[::-1][1:], 1).astype(bool)
+    return np.flatnonzero(older_is_relevant)
+
+
 def _p_fewer(labels: np.ndarray, n_total: int, total_relevant: int) -> float:
     """min over samples of P(at most the observed relevant | `total_relevant` relevant overall)."""
     if len(labels) == 0:
@@ -67,7 +78,8 @@ def _p_fewer(labels: np.ndarray, n_total: int, total_relevant: int) -> float:
     possible = (in_pool <= pool) & (in_pool >= 0)
     if not possible.all():
         return 0.0  # that many relevant records cannot fit in what is left
-    return float(np.min(hypergeom.cdf(in_sample, pool, in_pool, k)))
+    ends = _stretch_ends(labels)  # one hypergeometric term per relevant record seen, not one per record
+    return float(np.min(hypergeom.cdf(in_sample[ends], pool[ends], in_pool[ends], k[ends])))
 
 
 def _largest_not_rejected(labels: np.ndarray, n_total: int, alpha: float) -> int:

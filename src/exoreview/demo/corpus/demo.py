@@ -168,11 +168,13 @@ def _new_records(seed: int, truth: dict[str, dict[str, Any]], taken: set[str]) -
     return out
 
 
-def demo_corpus(seed: int = 2025) -> DemoCorpus:
-    """The demo's PubMed records, hand-search records and ground truth; deterministic in `seed`."""
+def demo_corpus(seed: int = 2025, size: int = DEMO_SIZE) -> DemoCorpus:
+    """The demo's `size` PubMed records, hand-search records and ground truth; deterministic in (seed, size)."""
+    if size < 1:
+        raise ValueError(f"the demo corpus needs at least one record, got {size}")
     truth: dict[str, dict[str, Any]] = {}
     pubmed = []
-    for record, entry in iter_labelled(DEMO_SIZE, seed):
+    for record, entry in iter_labelled(size, seed):
         truth[record.pmid] = entry
         pubmed.append(record)
     dice = Dice(seed * 104729 + 3)

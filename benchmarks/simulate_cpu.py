@@ -1,0 +1,141 @@
+"""CPU of a whole screening simulation, exoreview next to ASReview 3 in the same run, at growing sizes.
+
+Each size gets a synthetic labelled corpus (the demo generator; relevant = the protocol's inclusions,
+thinned at random to `--prevalence`, 3% by default, about what the SYNERGY sets have: the generator
+includes about 39%, and a screening that must read 90% of the records to find the last relevant
+one measures nothing a reviewer meets), written once as the CSV both tools read, and the same two
+priors (one relevant, one irrelevant, drawn with the seed). Then, one after the other in child processes:
+
+  * `exoreview simulate CSV --batch 1`    (a retrain after every record, as ASReview does)
+  * `exoreview simulate CSV --batch auto` (every record for the first 50, then 2% of those read)
+  * `asreview simulate CSV`               (ASReview's default elas_u4, a retrain after every record)
+
+CPU is the child's user + system time (rusage), so the other core's load does not count; the wall
+clock is shown too. WSS@95 and the stop point come from the same orders. ASReview stops once every
+relevant record is found, and so does exoreview.
+
+  python benchmarks/simulate_cpu.py [--sizes 1000 10000] [--prevalence 0.03] [--seed 1] [--json] [--no-asreview]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from exoreview.demo.corpus.synthetic import iter_labelled
+from exoreview.screen.simulation import draw_priors, screening_metrics
+from screening_vs_asreview import BIN, asreview_order
+
+
+def write_corpus(n: int, seed: int, prevalence: float, path: Path) -> list[bool]:
+    """n synthetic labelled records as title, abstract, label_included; returns the labels.
+
+    Relevant records are kept at random so that about `prevalence` of the n are relevant; the rest of
+    the generated stream fills the places of those dropped.
+    """
+    rng = random.Random(seed)
+    g = GENERATOR_PREVALENCE
+    keep = min(1.0, prevalence * (1 - g) / (g * (1 - prevalence)))  # relevant kept / relevant generated
+    labels: list[bool] = []
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["title", "abstract", "label_included"])
+        for record, truth in iter_labelled(n * 3, seed):
+            if len(labels) == n:
+                break
+            relevant = bool(truth["include"])
+            if relevant and rng.random() >= keep:
+                continue
+            labels.append(relevant)
+            writer.writerow([record.title, record.abstract_text, int(relevant)])
+    return labels
+
+
+GENERATOR_PREVALENCE = 0.39  # share of the generator's records the protocol includes (measured at 1k and 10k)
+
+
+def timed(command: list[str]) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run `command`; its output, CPU seconds (user + system of the child) and wall seconds."""
+    before = os.times()
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return done, cpu, time.perf_counter() - started
+
+
+def run_exoreview(csv_path: Path, seed: int, priors: list[int], batch: str) -> dict:
+    command = [str(BIN / "exoreview"), "simulate", str(csv_path), "--seed", str(seed), "--prior-idx",
+               *map(str, priors), "--batch", batch, "--json"]
+    done, cpu, wall = timed(command)
+    row = json.loads(done.stdout.strip().splitlines()[-1])
+    return {"cpu_seconds": round(cpu, 1), "wall_seconds": round(wall, 1), "wss95": row["wss95"],
+            "stop_at": row["stop_at"], "recall_at_stop": row["recall_at_stop"]}
+
+
+def run_peer(csv_path: Path, seed: int, priors: list[int], labels: list[bool], work: Path) -> dict:
+    project = work / f"asreview_{csv_path.stem}.asreview"
+    command = [str(BIN / "asreview"), "simulate", str(csv_path), "--prior-idx", *map(str, priors),
+               "--seed", str(seed), "-o", str(project)]
+    _, cpu, wall = timed(command)
+    order = asreview_order(project)
+    seen = set(order)
+    order += [i for i in range(len(labels)) if i not in seen]  # the rest, irrelevant, in any order
+    metrics = screening_metrics([labels[i] for i in order], len(priors))
+    return {"cpu_seconds": round(cpu, 1), "wall_seconds": round(wall, 1), "wss95": round(metrics.wss95, 4)}
+
+
+def measure(n: int, seed: int, prevalence: float, peer: bool) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = Path(tmp) / f"synthetic_{n}.csv"
+        labels = write_corpus(n, seed, prevalence, csv_path)
+        priors = draw_priors(labels, seed)
+        row: dict = {"records": n, "relevant": sum(labels), "priors": priors,
+                     "exoreview_batch_1": run_exoreview(csv_path, seed, priors, "1"),
+                     "exoreview_batch_auto": run_exoreview(csv_path, seed, priors, "auto")}
+        if peer:
+            row["asreview"] = run_peer(csv_path, seed, priors, labels, Path(tmp))
+    return row
+
+
+def print_table(rows: list[dict]) -> None:
+    print(f"{'records':>8}{'relevant':>9}  {'run':<22}{'CPU s':>8}{'wall s':>8}{'WSS@95':>8}")
+    for row in rows:
+        for name in ("exoreview_batch_1", "exoreview_batch_auto", "asreview"):
+            if name in row:
+                run = row[name]
+                print(f"{row['records']:>8}{row['relevant']:>9}  {name:<22}{run['cpu_seconds']:>8.1f}"
+                      f"{run['wall_seconds']:>8.1f}{run['wss95']:>8.3f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", nargs="*", type=int, default=[1000, 10_000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--prevalence", type=float, default=0.03, help="share of relevant records")
+    parser.add_argument("--no-asreview", action="store_true", help="run exoreview only")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.no_asreview and not (BIN / "asreview").exists():
+        parser.error("asreview is not installed: pip install -e '.[bench]'")
+    rows = []
+    for n in args.sizes:
+        rows.append(measure(n, args.seed, args.prevalence, not args.no_asreview))
+        print(f"{n} records done", file=sys.stderr, flush=True)
+    if args.json:
+        print(json.dumps(rows, indent=1))
+    else:
+        print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
