@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,3 +29,14 @@ def parse_seeds(text: str) -> list[int]:
         low, _, high = part.partition("-")
         seeds.extend(range(int(low), int(high or low) + 1))
     return seeds
+
+
+def timed(command: list[str]) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run `command`; its output, CPU seconds (user + system of the child, so the other core's load does
+    not count) and wall seconds."""
+    before = os.times()
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return done, cpu, time.perf_counter() - started

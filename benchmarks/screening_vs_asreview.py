@@ -29,15 +29,13 @@ import json
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from bench_common import SYNERGY, parse_seeds
+from bench_common import SYNERGY, parse_seeds, timed
 from exoreview.screen.simulation import Dataset, draw_priors, load_dataset, screening_metrics
 from lodo import CANDIDATES, Fold, leave_one_dataset_out, mean_table, run_all
 
@@ -56,10 +54,9 @@ def write_csv(dataset: Dataset, path: Path) -> None:
 def run_ours(source: Path, seed: int, priors: list[int], batch: str) -> dict:
     command = [str(BIN / "exoreview"), "simulate", str(source), "--seed", str(seed), "--prior-idx",
                *map(str, priors), "--batch", str(batch), "--json"]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    done, cpu_seconds, wall_seconds = timed(command)
     row = json.loads(done.stdout.strip().splitlines()[-1])
-    row["wall_seconds"] = time.perf_counter() - started
+    row.update(wall_seconds=wall_seconds, cpu_seconds=cpu_seconds)
     return row
 
 
@@ -82,9 +79,7 @@ def run_asreview(csv_path: Path, seed: int, priors: list[int], labels: list[bool
     project = work / f"asreview_{csv_path.stem}_{seed}.asreview"
     command = [str(BIN / "asreview"), "simulate", str(csv_path), "--prior-idx", *map(str, priors),
                "--seed", str(seed), "-o", str(project)]
-    started = time.perf_counter()
-    subprocess.run(command, capture_output=True, text=True, check=True)
-    seconds = time.perf_counter() - started
+    _, cpu_seconds, seconds = timed(command)
     order = asreview_order(project)
     project.unlink()
     if order[:len(priors)] != priors:
@@ -93,7 +88,8 @@ def run_asreview(csv_path: Path, seed: int, priors: list[int], labels: list[bool
     seen = set(order)
     order += [i for i in range(len(labels)) if i not in seen]
     metrics = screening_metrics([labels[i] for i in order], len(priors))
-    return {"wss95": metrics.wss95, "recall_at_10pct": metrics.recall_at_10pct, "seconds": seconds}
+    return {"wss95": metrics.wss95, "recall_at_10pct": metrics.recall_at_10pct, "seconds": seconds,
+            "cpu_seconds": cpu_seconds}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,17 +22,16 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import random
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from exoreview.demo.corpus.synthetic import iter_labelled
-from exoreview.screen.simulation import draw_priors, screening_metrics
-from screening_vs_asreview import BIN, asreview_order
+from exoreview.screen.simulation import draw_priors
+from screening_vs_asreview import BIN, run_asreview, run_ours
+
+GENERATOR_PREVALENCE = 0.39  # share of the generator's records the protocol includes (386 of the first 1,000)
 
 
 def write_corpus(n: int, seed: int, prevalence: float, path: Path) -> list[bool]:
@@ -59,38 +58,10 @@ def write_corpus(n: int, seed: int, prevalence: float, path: Path) -> list[bool]
     return labels
 
 
-GENERATOR_PREVALENCE = 0.39  # share of the generator's records the protocol includes (measured at 1k and 10k)
-
-
-def timed(command: list[str]) -> tuple[subprocess.CompletedProcess, float, float]:
-    """Run `command`; its output, CPU seconds (user + system of the child) and wall seconds."""
-    before = os.times()
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    after = os.times()
-    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-    return done, cpu, time.perf_counter() - started
-
-
 def run_exoreview(csv_path: Path, seed: int, priors: list[int], batch: str) -> dict:
-    command = [str(BIN / "exoreview"), "simulate", str(csv_path), "--seed", str(seed), "--prior-idx",
-               *map(str, priors), "--batch", batch, "--json"]
-    done, cpu, wall = timed(command)
-    row = json.loads(done.stdout.strip().splitlines()[-1])
-    return {"cpu_seconds": round(cpu, 1), "wall_seconds": round(wall, 1), "wss95": row["wss95"],
-            "stop_at": row["stop_at"], "recall_at_stop": row["recall_at_stop"]}
-
-
-def run_peer(csv_path: Path, seed: int, priors: list[int], labels: list[bool], work: Path) -> dict:
-    project = work / f"asreview_{csv_path.stem}.asreview"
-    command = [str(BIN / "asreview"), "simulate", str(csv_path), "--prior-idx", *map(str, priors),
-               "--seed", str(seed), "-o", str(project)]
-    _, cpu, wall = timed(command)
-    order = asreview_order(project)
-    seen = set(order)
-    order += [i for i in range(len(labels)) if i not in seen]  # the rest, irrelevant, in any order
-    metrics = screening_metrics([labels[i] for i in order], len(priors))
-    return {"cpu_seconds": round(cpu, 1), "wall_seconds": round(wall, 1), "wss95": round(metrics.wss95, 4)}
+    row = run_ours(csv_path, seed, priors, batch)
+    return {"cpu_seconds": round(row["cpu_seconds"], 1), "wall_seconds": round(row["wall_seconds"], 1),
+            "wss95": row["wss95"], "stop_at": row["stop_at"], "recall_at_stop": row["recall_at_stop"]}
 
 
 def measure(n: int, seed: int, prevalence: float, peer: bool) -> dict:
@@ -102,7 +73,9 @@ def measure(n: int, seed: int, prevalence: float, peer: bool) -> dict:
                      "exoreview_batch_1": run_exoreview(csv_path, seed, priors, "1"),
                      "exoreview_batch_auto": run_exoreview(csv_path, seed, priors, "auto")}
         if peer:
-            row["asreview"] = run_peer(csv_path, seed, priors, labels, Path(tmp))
+            peer_run = run_asreview(csv_path, seed, priors, labels, Path(tmp))
+            row["asreview"] = {"cpu_seconds": round(peer_run["cpu_seconds"], 1),
+                               "wall_seconds": round(peer_run["seconds"], 1), "wss95": round(peer_run["wss95"], 4)}
     return row
 
 

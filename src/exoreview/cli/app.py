@@ -57,18 +57,20 @@ DirArg = typer.Argument(Path("."), help="The review folder.")
 @app.command()
 def demo(out_dir: Path = typer.Option(Path("exoreview-demo"), "--out", help="Folder for the outputs."),
          seed: int = typer.Option(2025, help="Seed of the synthetic corpus."),
-         records: int = typer.Option(400, "--records", min=1, help="PubMed-style records in the synthetic corpus "
-                                     "(the hand search adds 40)."),
+         records: int = typer.Option(None, "--records", min=1, show_default=False,
+                                     help="PubMed-style records in the synthetic corpus (default: the demo's 400; "
+                                     "the hand search adds 40)."),
          serve_after: bool = typer.Option(False, "--serve", help="Then open the demo review in the browser "
                                           "(exoreview serve), with an owner and two reviewers whose passwords "
                                           "are printed once."),
          port: int = typer.Option(8000, "--port", help="Port for --serve (on 127.0.0.1).")) -> None:
     """Run the whole review offline on a synthetic corpus, through a local PubMed-compatible service."""
+    from exoreview.demo.corpus.demo import DEMO_SIZE
     from exoreview.demo.run import run_demo
 
     with progress_bar("Fetching records") as progress:
-        result = run_demo(out_dir, seed=seed, records=records, say=lambda m: console.print(m, markup=False),
-                          progress=progress)
+        result = run_demo(out_dir, seed=seed, records=records or DEMO_SIZE,
+                          say=lambda m: console.print(m, markup=False), progress=progress)
     summary = result.summary
     out.print(f"Review store: {result.folder.store_file}")
     for fmt, path in sorted(summary.outputs.items()):
