@@ -150,6 +150,11 @@ def test_the_owner_resolves_a_screening_conflict_and_builds_the_report(server: S
     assert report.status_code == 200 and report.headers["content-security-policy"] == REPORT_POLICY
     assert "<script" not in report.text and "machine labels" in report.text
     assert (review / "report.html").read_bytes() == report.content
+    for name in ("records-behind.csv", "included-studies.ris", "included-studies.bib"):  # linked beside the page
+        answer = carol.get(f"/{name}")
+        assert answer.status_code == 200 and answer.content == (review / name).read_bytes(), name
+    assert carol.get("/review.sqlite").status_code == 404  # only the report's own files
+    assert alice.get("/records-behind.csv").text.startswith("list,record_id,ref\n")
 
 
 def test_the_owner_watches_resolves_and_reports_in_chromium(server: Server, review: Path, tmp_path: Path) -> None:

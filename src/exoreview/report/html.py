@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from exoreview import __version__
-from exoreview.report.exports import included_bibtex, included_ris
+from exoreview.report.exports import EXPORTS, included_bibtex, included_ris
 from exoreview.report.figures import Picture, render_figures
 from exoreview.report.prisma_svg import render_prisma_svg
 from exoreview.report.renderers import Renderer
@@ -26,6 +26,26 @@ SYNTHETIC_NOTICE = (
 )
 
 
+def counted_only_note(hidden: int, limit: int) -> str:
+    """Under a group's study table when some of its studies are past the report's detail limit."""
+    one = hidden == 1
+    return (f"{hidden} more {'study' if one else 'studies'} of this group {'is' if one else 'are'} past the "
+            f"report's detail limit ({limit} studies shown in full): counted in every number above, listed with "
+            f"{'its' if one else 'their'} reference {'number' if one else 'numbers'} in records-behind.csv beside "
+            "this report.")
+
+
+def references_note(s: Synthesis) -> str:
+    return (f"References of the {len(s.in_full)} studies shown in full. All {len(s.studies)} included studies are in "
+            "the RIS and BibTeX exports and in records-behind.csv beside this report.")
+
+
+def evidence_note(s: Synthesis) -> str:
+    return (f"Shown for the {len(s.in_full)} studies shown in full. The other {s.counted_only} included studies are "
+            f"past the report's detail limit ({s.detail_limit}); their labels and sentences are in the web app "
+            "(exoreview serve) and in exoreview labels.")
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("exoreview.report", "templates"),
@@ -39,6 +59,8 @@ def _environment() -> Environment:
     env.filters["doi_url"] = doi_url
     env.filters["pmid_url"] = pmid_url
     env.filters["count"] = lambda n: "unknown" if n is None else str(n)
+    env.globals.update(counted_only_note=counted_only_note, references_note=references_note,
+                       evidence_note=evidence_note)
     return env
 
 
@@ -66,6 +88,19 @@ def data_uri(mime: str, data: bytes) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+def _exports(synthesis: Synthesis) -> dict:
+    """The included studies as RIS and BibTeX links: embedded while every study is shown in full; past the
+    detail limit the page links to the files written beside it, which would otherwise double its size."""
+    if synthesis.counted_only:
+        return {"ris": EXPORTS["ris"], "bib": EXPORTS["bib"], "embedded": False}
+    return {
+        "ris": data_uri("application/x-research-info-systems",
+                        included_ris(synthesis.included_records).encode("utf-8")),
+        "bib": data_uri("application/x-bibtex", included_bibtex(synthesis.included_records).encode("utf-8")),
+        "embedded": True,
+    }
+
+
 def render_html(synthesis: Synthesis, pictures: list[Picture] | None = None) -> str:
     """The page; `pictures` (from `render_figures`) are inlined as data URIs, drawn here when not given."""
     template = _environment().get_template(TEMPLATE)
@@ -80,11 +115,7 @@ def render_html(synthesis: Synthesis, pictures: list[Picture] | None = None) -> 
         flow=synthesis.flow,
         counts=synthesis.flow.counts(),
         figures={p.name: data_uri("image/png", p.png) for p in pictures},
-        exports={
-            "ris": data_uri("application/x-research-info-systems",
-                            included_ris(synthesis.included_records).encode("utf-8")),
-            "bib": data_uri("application/x-bibtex", included_bibtex(synthesis.included_records).encode("utf-8")),
-        },
+        exports=_exports(synthesis),
         svg=Markup(render_prisma_svg(synthesis.flow, href=href)),  # built from escaped text in prisma_svg
         columns=synthesis.layout.columns,
         facet_names=synthesis.layout.facet_names,

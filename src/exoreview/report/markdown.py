@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 
 from exoreview import __version__
-from exoreview.report.html import RATING_MARKS, STAGE_NAMES, SYNTHETIC_NOTICE, doi_url, pmid_url
+from exoreview.report.html import (
+    RATING_MARKS,
+    STAGE_NAMES,
+    SYNTHETIC_NOTICE,
+    counted_only_note,
+    doi_url,
+    evidence_note,
+    pmid_url,
+    references_note,
+)
 from exoreview.report.prisma_svg import NBSP, flow_rows
 from exoreview.report.renderers import FIGURES_DIR, Renderer
 from exoreview.synthesis.appraisal import NOT_APPLIES, NOT_REPORTED, REPORTED, Appraisal, StudyAppraisal
@@ -59,10 +68,12 @@ def render_markdown(s: Synthesis, figures_dir: str = "figures") -> str:
     out += ["", f"## Included studies by {md(s.layout.group_noun)}", "", md(s.overview)
             + " Export: `included-studies.ris`, `included-studies.bib` (beside this file).", ""]
     for section in s.sections:
-        out += _section(section, s.layout)
+        out += _section(section, s.layout, s.detail_limit)
     out += _challenges_and_trials(s)
     out += ["## Supporting sentences", ""]
-    for study in s.studies:
+    if s.counted_only:
+        out += [md(evidence_note(s)), ""]
+    for study in s.in_full:
         out += _evidence(study, s.appraisal, s.layout.facet_names)
     out += _references(s) + _search_log(s)
     out += ["", f"Written by exoreview {__version__} from the review store; the same store gives the same report.", ""]
@@ -99,6 +110,8 @@ def _methods(s: Synthesis) -> list[str]:
 
 def _references(s: Synthesis) -> list[str]:
     out = ["## References", ""]
+    if s.counted_only:
+        out += [md(references_note(s)), ""]
     if any(r.synthetic for r in s.references):
         out += ["Identifiers of synthetic records are invented; they are shown as text, not linked.", ""]
     for r in s.references:
@@ -209,7 +222,7 @@ def _cell(c: LabelCell, study: Study) -> str:
     return text + (f" (level {study.level})" if c.facet == "design" and study.level else "")
 
 
-def _section(section: IndicationSection, layout: Layout) -> list[str]:
+def _section(section: IndicationSection, layout: Layout, limit: int = 0) -> list[str]:
     noun = "study" if section.n == 1 else "studies"
     out = [f'### <a id="{section.anchor}"></a>{md(section.label)} ({section.n} {noun})', "", md(section.summary), ""]
     for name, facet, tallies in section.lines:
@@ -217,7 +230,7 @@ def _section(section: IndicationSection, layout: Layout) -> list[str]:
             out.append(f"- **{name}**: " + "; ".join(f"{md(t.label)} ({t.n})" for t in tallies))
     out += [""] if out[-1] else []
     rows = []
-    for study in section.studies:
+    for study in section.in_full:
         cells = [f"[\\[{study.ref}\\]](#ref-{study.ref})", f"[{md(study.citation)}](#{study.anchor})"]
         cells += ["<br>".join(_cell(c, study) for c in study.cells(facets)) or "—" for _, facets in layout.columns]
         if layout.appraisal:
@@ -225,6 +238,9 @@ def _section(section: IndicationSection, layout: Layout) -> list[str]:
         rows.append(cells)
     misev = ["MISEV score"] if layout.appraisal else []
     out += _table(["Ref.", "Study"] + [heading for heading, _ in layout.columns] + misev, rows)
+    hidden = section.n - len(section.in_full)
+    if hidden:
+        out += ["", md(counted_only_note(hidden, limit))]
     return [*out, ""]
 
 

@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 
 from exoreview import __version__
 from exoreview.report.figures import Picture
-from exoreview.report.html import RATING_MARKS, STAGE_NAMES, SYNTHETIC_NOTICE, doi_url, pmid_url
+from exoreview.report.html import (
+    RATING_MARKS,
+    STAGE_NAMES,
+    SYNTHETIC_NOTICE,
+    counted_only_note,
+    doi_url,
+    evidence_note,
+    pmid_url,
+    references_note,
+)
 from exoreview.synthesis.appraisal import NOT_APPLIES, NOT_REPORTED, REPORTED, Appraisal
 from exoreview.synthesis.build import CriterionRow, Synthesis
 from exoreview.synthesis.tables import Reference, excerpt
@@ -157,8 +166,10 @@ def _included_studies(s: Synthesis, add: Add) -> None:
         add(Heading(f"{section.label} ({section.n} {noun})", 2))
         add(Para(section.summary))
         rows = tuple((f"[{st.ref}]", st.citation, *(_cells(st, facets) for _, facets in columns),
-                      *((st.misev_text,) if misev else ())) for st in section.studies)
+                      *((st.misev_text,) if misev else ())) for st in section.in_full)
         add(Table(headings, rows, (0.5, 1.3, *_label_widths(len(columns)), *((0.6,) if misev else ())), small=True))
+        if len(rows) < section.n:
+            add(Para(counted_only_note(section.n - len(rows), s.detail_limit), "note"))
 
 
 # Widths (inches) of the built-in layout's seven label columns; another layout shares the same room evenly.
@@ -207,6 +218,8 @@ def _references(s: Synthesis, add: Add) -> None:
     add(Heading("References", 1))
     if any(r.synthetic for r in s.references):
         add(Para("Identifiers of synthetic records are invented and do not name real articles.", "note"))
+    if s.counted_only:
+        add(Para(references_note(s), "note"))
     refs = [f"[{r.number}] {r.body}{_reference_links(r)}" for r in s.references]
     add(Bullets(tuple(refs)) if refs else Para("No study has been included yet.", "note"))
 
@@ -253,7 +266,9 @@ def _study_appendix(s: Synthesis, add: Add) -> None:
         add(Para("For each included study, every label with the sentence it was read from (field; rule). Labels "
                  "marked “?” were stated tentatively; long sentences are shortened around the words that matched "
                  "(…).", "note"))
-    for study in s.studies:
+    if s.counted_only:
+        add(Para(evidence_note(s), "note"))
+    for study in s.in_full:
         add(Heading(f"[{study.ref}] {study.citation}", 2))
         if study.labels:
             add(Table(("Label", "Supporting sentence (field; rule)"),

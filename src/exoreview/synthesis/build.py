@@ -60,6 +60,11 @@ from exoreview.synthesis.tables import (
 from exoreview.synthesis.trials import TRIAL_SOURCES, read_trials
 
 UNCLASSIFIED = "unclassified"
+# Studies shown in full (labels, sentences, reference), and ids printed per list. Past them a study is
+# counted in every number and listed in records-behind.csv and the RIS/BibTeX exports, and a list's other
+# ids are in records-behind.csv, so a review of 100,000 records still gives a report a browser opens.
+DETAIL_LIMIT = 500
+LIST_LIMIT = 100
 FLOW_LABELS = {
     "identified": "Records identified", "databases": "Records identified from databases and registers",
     "registers": "Records identified from trial registers",
@@ -97,6 +102,10 @@ class IndicationSection:
     @property
     def n(self) -> int:
         return len(self.studies)
+
+    @property
+    def in_full(self) -> tuple[Study, ...]:
+        return tuple(s for s in self.studies if s.in_full)
 
     def tallies(self, facet: str) -> tuple[Tally, ...]:
         return next((t for _, f, t in self.lines if f == facet), ())
@@ -154,14 +163,28 @@ class Synthesis:
     record_index: tuple[RecordEntry, ...] = ()  # every record some list names, by id
     included_records: tuple[Record, ...] = ()  # in reference-number order, for RIS and BibTeX exports
     layout: Layout = field(default_factory=default_layout)  # the taxonomy's report layout, for the writers
+    detail_limit: int = 0  # studies shown in full; 0: all
+    list_limit: int = 0  # ids printed per list; 0: all
+
+    @property
+    def in_full(self) -> tuple[Study, ...]:
+        """The studies shown with their labels and sentences, in reference-number order."""
+        return tuple(s for s in self.studies if s.in_full)
+
+    @property
+    def counted_only(self) -> int:
+        """Included studies past the detail limit: in every count, not shown one by one."""
+        return len(self.studies) - len(self.in_full)
 
     def link(self, key: str) -> IdList:
         """The list behind a count; a missing key is a bug in the writer, so it fails loudly."""
         return self.lists[key]
 
 
-def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None = None) -> Synthesis:
-    """`base_dir` is where the protocol file sits: facts tables are looked up there before the built-in pack."""
+def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None = None,
+                    detail_limit: int = DETAIL_LIMIT, list_limit: int = LIST_LIMIT) -> Synthesis:
+    """`base_dir` is where the protocol file sits: facts tables are looked up there before the built-in pack.
+    `detail_limit` caps the studies shown in full, `list_limit` the ids printed per list (0: no cap)."""
     flow = compute_flow(store, protocol)
     flow.check()
     taxonomy = protocol.taxonomy
@@ -171,6 +194,7 @@ def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None =
     _number_in_citation_order(groups_)
     appraisal = _attach_appraisal(store, flow, studies) if taxonomy.report.appraisal else None
     sections = [_section(value, label, members, protocol) for value, label, members in groups_]
+    _mark_in_full(studies, groups_, detail_limit)
     ordered = tuple(sorted(studies.values(), key=lambda s: s.ref))
     searches = search_rows(store)
     synthetic_corpus = store.get_meta("corpus") == "synthetic"
@@ -184,8 +208,9 @@ def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None =
     trials = read_trials(store, set(flow.included), set(flow.duplicates))
     trial_sources = tuple(s.name for s in protocol.sources if s.name.lower() in TRIAL_SOURCES)
     facts = tuple(load_facts(ref, base_dir) for ref in protocol.report.facts)
-    lists = _lists(flow, sections, emap, years, methods, appraisal, hurdles, searches, study_list, taxonomy)
-    index = _record_index(store, lists, studies)
+    lists = _lists(flow, sections, emap, years, methods, appraisal, hurdles, searches, study_list, taxonomy,
+                   Lists(list_limit))
+    index = _record_index(store, lists.shown_ids() | {t.record_id for t in trials}, studies)
     return Synthesis(
         title=protocol.report.title or protocol.title,
         subtitle=protocol.report.subtitle,
@@ -206,7 +231,7 @@ def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None =
         overview=_first_page(store, flow, sections, facet_noun(taxonomy, taxonomy.report.group_by)),
         sections=tuple(sections),
         studies=ordered,
-        references=tuple(references(ordered, records, synthetic_corpus=synthetic_corpus)),
+        references=tuple(references((s for s in ordered if s.in_full), records, synthetic_corpus=synthetic_corpus)),
         searches=tuple(searches),
         evidence_map=emap,
         design_years=years,
@@ -220,6 +245,8 @@ def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None =
         record_index=index,
         included_records=tuple(records[s.record_id] for s in ordered),
         layout=layout_of(taxonomy),
+        detail_limit=detail_limit,
+        list_limit=list_limit,
     )
 
 
@@ -257,6 +284,20 @@ def _number_in_citation_order(groups_: list[tuple[str, str, list[Study]]]) -> No
                 study.ref = number
 
 
+def _key_studies(members: Sequence[Study]) -> list[Study]:
+    """The strongest designs of a group (members are in strongest-design-first order), cited in its summary."""
+    return [s for s in members if s.level is not None][:3]
+
+
+def _mark_in_full(studies: dict[int, Study], groups_: list[tuple[str, str, list[Study]]], limit: int) -> None:
+    """Past `limit`, a study is counted only, unless a summary cites it, so every cited number has its reference."""
+    if not limit:
+        return
+    cited = {s.record_id for _, _, members in groups_ for s in _key_studies(members)}
+    for study in studies.values():
+        study.in_full = study.ref <= limit or study.record_id in cited
+
+
 def _attach_appraisal(store: Store, flow: PrismaFlow, studies: dict[int, Study]) -> Appraisal | None:
     appraisal = read_appraisal(store, flow.included, {i: {c.anchor for c in st.labels} for i, st in studies.items()})
     if appraisal is not None:
@@ -269,9 +310,9 @@ def _attach_appraisal(store: Store, flow: PrismaFlow, studies: dict[int, Study])
 
 def _lists(flow: PrismaFlow, sections: list[IndicationSection], emap: EvidenceMap, years: DesignYears,
            methods: tuple[tuple[str, str, tuple[Group, ...]], ...], appraisal: Appraisal | None,
-           hurdles: tuple[Challenge, ...], searches: list[SearchRow], studies: list[Study], taxonomy) -> Lists:
+           hurdles: tuple[Challenge, ...], searches: list[SearchRow], studies: list[Study], taxonomy,
+           lists: Lists) -> Lists:
     """Register every count the writers print, in a fixed order, so anchors are stable."""
-    lists = Lists()
     _flow_lists(lists, flow)
     _section_lists(lists, sections)
     for row in emap.rows:
@@ -336,14 +377,15 @@ def _appraisal_lists(lists: Lists, appraisal: Appraisal) -> None:
                       appraisal.with_status(item.id, *statuses))
 
 
-def _record_index(store: Store, lists: Lists, studies: dict[int, Study]) -> tuple[RecordEntry, ...]:
-
+def _record_index(store: Store, shown: set[int], studies: dict[int, Study]) -> tuple[RecordEntry, ...]:
+    """An entry for every record the report links to: the ids the lists print and the trials."""
     source_of = {i: source for source, ids in record_sources(store).items() for i in ids}
     entries = []
-    for record_id, record in store.iter_records(sorted(lists.all_ids())):
+    for record_id, record in store.iter_records(sorted(shown)):
         study = studies.get(record_id)
         entries.append(RecordEntry(record_id, citation(record), clean_title(record.title) or "[Untitled]",
-                                   source_label(source_of.get(record_id, "")), study.ref if study else 0))
+                                   source_label(source_of.get(record_id, "")),
+                                   study.ref if study and study.in_full else 0))
     return tuple(sorted(entries, key=lambda e: e.record_id))
 
 
@@ -532,7 +574,7 @@ def _section(value: str, label: str, studies: list[Study], protocol: Protocol) -
     if found:
         sentences.append(found)
     sentences.append(_outcome_sentence(studies))
-    key = [s for s in studies if s.level is not None][:3]  # studies are in strongest-design-first order
+    key = _key_studies(studies)
     if key:
         named = [f"{s.citation} [{s.ref or '?'}] ({_lower(_design_name(s, taxonomy))})" for s in key]
         sentences.append(f"The strongest designs here: {_series(named)}.")

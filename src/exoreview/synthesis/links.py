@@ -19,10 +19,20 @@ class IdList:
     label: str
     ids: Ids
     anchor: str
+    limit: int = 0  # how many ids the report prints; 0 prints them all
 
     @property
     def n(self) -> int:
         return len(self.ids)
+
+    @property
+    def shown(self) -> Ids:
+        """The ids the report prints; the rest are counted in `n` and written to records-behind.csv."""
+        return self.ids[: self.limit] if self.limit else self.ids
+
+    @property
+    def more(self) -> int:
+        return self.n - len(self.shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +49,11 @@ class RecordEntry:
 
 
 class Lists:
-    """Ordered registry of id lists; the same key always gives the same anchor."""
+    """Ordered registry of id lists; the same key always gives the same anchor. `limit` caps the ids each list
+    prints (0: no cap), so a report on 100,000 records stays readable."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = 0) -> None:
+        self.limit = limit
         self.by_key: dict[str, IdList] = {}
         self._anchors: set[str] = set()
 
@@ -54,9 +66,9 @@ class Lists:
             k += 1
             anchor = f"{base}-{k}"
         self._anchors.add(anchor)
-        entry = IdList(key, label, tuple(sorted(set(ids))), anchor)
+        entry = IdList(key, label, tuple(sorted(set(ids))), anchor, self.limit)
         self.by_key[key] = entry
         return entry
 
-    def all_ids(self) -> set[int]:
-        return {i for entry in self.by_key.values() for i in entry.ids}
+    def shown_ids(self) -> set[int]:
+        return {i for entry in self.by_key.values() for i in entry.shown}

@@ -168,6 +168,7 @@ class Study:
     misev: int | None = None  # reporting-score items met, when the study was appraised
     misev_max: int = 0
     appraisal: StudyAppraisal | None = None  # item by item, when the study has appraisal rows
+    in_full: bool = True  # shown with its labels, sentences and reference; past the report's detail limit, counted only
 
     @property
     def misev_text(self) -> str:

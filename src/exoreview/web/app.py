@@ -258,6 +258,8 @@ def create_app(folder: ReviewFolder | Path) -> Starlette:
         Route("/screen/resolve", page(review, owner_pages.resolve_screening, writes=True), methods=["POST"]),
         Route("/report", page(review, owner_pages.report_page), methods=["GET"]),
         Route("/report", page(review, owner_pages.build_report, writes=True), methods=["POST"]),
+        *(Route(f"/{name}", page(review, owner_pages.report_file), methods=["GET"])
+          for name in owner_pages.REPORT_FILES),
         Mount("/static", StaticFiles(directory=str(static)), name="static"),
     ]
 

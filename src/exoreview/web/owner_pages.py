@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from exoreview.checking import LabelConflict, label_conflicts
 from exoreview.pipeline import write_review_report
+from exoreview.report.exports import EXPORTS, RECORDS_BEHIND
 from exoreview.results import ELIGIBILITY, EXCLUDE, INCLUDE, RESOLVER, TITLE_ABSTRACT
 from exoreview.screen.reviewers import Conflict, conflicts, resolve
 from exoreview.store import Store
@@ -114,3 +115,17 @@ async def report_page(app: ReviewApp, request: Request, session: Session) -> Res
                                  status_code=404)
     body = await asyncio.to_thread(path.read_bytes)
     return HTMLResponse(body, headers={"Content-Security-Policy": REPORT_POLICY})
+
+
+# The files the report links to beside itself (a relative link from /report lands on /<name>).
+REPORT_FILES = {RECORDS_BEHIND: "text/csv", EXPORTS["ris"]: "application/x-research-info-systems",
+                EXPORTS["bib"]: "application/x-bibtex"}
+
+
+async def report_file(app: ReviewApp, request: Request, session: Session) -> Response:
+    name = request.url.path.removeprefix("/")
+    path = app.folder.root / name
+    if name not in REPORT_FILES or not path.is_file():
+        return PlainTextResponse(f"{name} is written with the report: build it from the dashboard "
+                                 "(or `exoreview report`)\n", status_code=404)
+    return FileResponse(path, media_type=REPORT_FILES[name], filename=name)
