@@ -805,3 +805,32 @@ def test_an_electroporation_device_that_pushes_vesicles_into_skin_does_not_engin
     rec = record("Adipose MSC exosomes for facial redness",
                  "Three patients received adipose MSC exosomes applied with electroporation-assisted delivery.")
     assert values(rec, "ev_source") == {"adipose_msc"}
+
+
+# -- characterization: a method used on the target, not on the vesicles -----------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "Western blotting of Bax, Bcl-2 and cleaved caspase-3 showed less apoptosis in the flap.",
+    "Collagen I and VEGF were higher in the treated wounds by immunohistochemistry and western blot.",
+    "Keratinocytes and fibroblasts given the vesicles were analysed by qPCR and western blotting for gene changes.",
+    "Electron microscopy showed more lamellar bodies in the stratum corneum after the exosome cream.",
+    "Electron microscopy measured collagen bundle thickness in the biopsies.",
+])
+def test_a_blot_or_micrograph_of_the_target_is_no_vesicle_characterization(sentence: str) -> None:
+    rec = record("Stromal cell vesicles for skin", "Vesicles from stromal cells were given to mice.", sentence)
+    assert values(rec, "characterization") == set()
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The vesicles were characterized by transmission electron microscopy and western blot.",
+     {"tem_cryoem", "western_blot"}),
+    ("Western blot showed the vesicles carried CD81 and Alix but no calnexin.",
+     {"western_blot", "positive_cd81", "positive_alix", "negative_calnexin"}),
+    ("Electron microscopy showed round particles of about 110 nm.", {"tem_cryoem"}),
+    ("SC-Ex was characterised using transmission electron microscopy.", {"tem_cryoem"}),
+    ("Immunoblots of the vesicle lysate were positive for the usual markers.", {"western_blot"}),
+])
+def test_a_blot_or_micrograph_of_the_vesicles_is_characterization(sentence: str, expected: set[str]) -> None:
+    rec = record("Stromal cell vesicles for skin", "Vesicles from stromal cells were given to mice.", sentence)
+    assert values(rec, "characterization") == expected

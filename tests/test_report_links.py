@@ -6,6 +6,7 @@ report is parsed with lxml and every claim it links is checked against the revie
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from exoreview.demo.run import run_demo
 from exoreview.results import REPORTED, SCORE_ITEM
 from exoreview.review import ReviewFolder
 from exoreview.store import Store
+from exoreview.synthesis.build import LIST_LIMIT
 
 pytestmark = pytest.mark.slow
 
@@ -109,9 +111,20 @@ def test_every_score_links_to_its_items_and_they_match_the_store(demo) -> None:
                 assert _words(item.evidence.match) in _words(" ".join(row.xpath(".//q/mark/text()")))
 
 
+def _records_behind(out: Path) -> dict[str, list[int]]:
+    """Every list whole, from the CSV beside the report (the page prints the first LIST_LIMIT ids of each)."""
+    lists: dict[str, list[int]] = {}
+    with (out / "records-behind.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            lists.setdefault(row["list"], []).append(int(row["record_id"]))
+    return lists
+
+
 def test_item_summary_counts_equal_the_store(demo) -> None:
-    _, page, store = demo
-    included = {int(i) for i in page.target("n-flow-included").xpath(".//p[@class='ids']/a/text()")}
+    out, page, store = demo
+    behind = _records_behind(out)
+    included = set(behind["flow:included"])
+    assert len(included) > LIST_LIMIT  # the demo's list is longer than the page prints
     reported: Counter[str] = Counter()
     applies: Counter[str] = Counter()
     for rating in store.appraisals():
@@ -126,7 +139,9 @@ def test_item_summary_counts_equal_the_store(demo) -> None:
                                                               applies[row.get("data-item")]]
         for count in counts:
             target = page.target(count.get("href"))
-            assert len(target.xpath(".//p[@class='ids']/a")) == int(count.text_content())
+            shown = [int(i) for i in target.xpath(".//p[@class='ids']/a[starts-with(@href, '#rec-')]/text()")]
+            whole = behind.get(target.get("data-list"), [])
+            assert len(whole) == int(count.text_content()) and shown == whole[:LIST_LIMIT]
 
 
 def test_markdown_links_land_too(demo) -> None:

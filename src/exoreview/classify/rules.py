@@ -329,6 +329,7 @@ class RuleClassifier:
         hits.extend(self._listed_hits(expansion.text, hits))
         hits = _without_measured_qualities(hits, expansion.text)
         hits = _without_treated_cells(hits, expansion.text)
+        hits = _without_methods_on_targets(hits, text, expansion.text)  # the short form may be the vesicles' word
         hits = _without_misread_cues(hits, expansion.text, field_name)
         # "an alternative to MSC exosomes", "unlike intravenous administration": named to be set aside.
         hits = [h for h in hits if h.rule.facet not in SET_ASIDE_FACETS
@@ -559,6 +560,31 @@ def _without_measured_qualities(hits: list[_Hit], text: str) -> list[_Hit]:
     first, last = found[0].start(), found[-1].end()
     return [h for h in hits if h.rule.facet != INDICATION or h.rule.value in MEASURES_KEEP
             or not (first <= h.start and h.end <= last)]
+
+
+# A Western blot or an electron micrograph is a characterization of the vesicles only when the sentence
+# is about them: it names a vesicle marker or their shape or size, or it says the vesicles were
+# characterised or identified. Otherwise the method measured the target's proteins ("western blot of
+# Bax and Bcl-2") or imaged tissue ("electron microscopy showed lamellar bodies").
+SHOWN_ON_TARGETS_TOO = frozenset({("characterization", "western_blot"), ("characterization", "tem_cryoem")})
+_VESICLE_FEATURES = re.compile(
+    r"\b(?:CD9|CD63|CD81|TSG-?101|ALIX|HSP-?70|HSC-?70|flotillin-?\w*|calnexin|GM-?130|syntenin\w*|"
+    r"tetraspanins?|(?:surface |protein |exosomal |EV |vesicle )?markers?|morpholog\w*|spherical|round|"
+    r"cup-shaped|saucer-shaped|bilayers?|lipid membranes?|diameters?|sizes?|\d+\s?nm|"
+    r"(?:exosom\w*|EVs?|vesicles?|vesicular) (?:lysates?|proteins?|proteome))\b", re.IGNORECASE)
+_CHARACTERISED = re.compile(r"\b(?:characteri[sz]\w*|identif\w*|confirm\w*|verif\w*|imag\w*|observ\w*|"
+                            r"visuali[sz]\w*)\b", re.IGNORECASE)
+_VESICLE_WORD = re.compile(r"\b(?:exo(?:some)?s?|exosomal|s?EVs?|\w*EVs|(?:nano)?vesicles?|particles?|NVs?)\b|"
+                           r"-Ex(?:os?)?\b", re.IGNORECASE)
+
+
+def _without_methods_on_targets(hits: list[_Hit], *texts: str) -> list[_Hit]:
+    """`texts`: the sentence as written and with its short forms read out; either may name the vesicles."""
+    if not any((h.rule.facet, h.rule.value) in SHOWN_ON_TARGETS_TOO for h in hits):
+        return hits
+    about_vesicles = any(_VESICLE_FEATURES.search(text) or (_CHARACTERISED.search(text) and _VESICLE_WORD.search(text))
+                         for text in texts)
+    return [h for h in hits if about_vesicles or (h.rule.facet, h.rule.value) not in SHOWN_ON_TARGETS_TOO]
 
 
 # "We treated ASCs, endothelial cells and macrophages with the vesicles": the cells between the verb
