@@ -14,6 +14,12 @@ wrong paper with the evidence behind the wrong label, and only for the `dev` spl
 `--write-accuracy` stores the test figures in the package (`classify/measured_accuracy.json`),
 where the report reads them to say how far its machine labels can be trusted.
 
+Texts gathered on another day can differ (another copy of the abstract, cut short elsewhere), and at
+this size that alone moves a figure by a few points. `data/real_texts_fingerprints.json` holds the
+SHA-256 and word count of each text of the last measured gather (facts, not text); every run says how
+many of DIR's texts are the same, `--same-texts` scores only those, so figures from two gathers can be
+compared, and `--write-fingerprints` records DIR's texts as the measured gather.
+
 Facets scored on the papers of group "exosome": design (accuracy, one per paper), subjects,
 indication, EV source, isolation and characterization (micro-F1 over the papers' label sets),
 delivery route (accuracy: the predicted set equals the gold set, on papers that name a route),
@@ -35,6 +41,7 @@ from pathlib import Path
 
 from exoreview.classify.measured import MEASURED_FILE, write_measured
 from real_set import (
+    FINGERPRINTS,
     PAPERS,
     SET_FACETS,
     Accuracy,
@@ -42,8 +49,10 @@ from real_set import (
     Prediction,
     SetScore,
     StudyPredictor,
+    compare_texts,
     load_papers,
     read_text,
+    text_fingerprint,
 )
 
 TARGETS = {"design": 0.90, "subjects": 0.90, "ev_source": 0.90, "delivery": 0.90, "indication": 0.93,
@@ -131,10 +140,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="also print 95%% intervals of the headline figures from N resamples of the papers")
     parser.add_argument("--write-accuracy", action="store_true",
                         help=f"store the test figures in the package ({MEASURED_FILE.name})")
+    parser.add_argument("--same-texts", action="store_true",
+                        help=f"score only papers whose text is the one fingerprinted in {FINGERPRINTS.name}")
+    parser.add_argument("--write-fingerprints", action="store_true",
+                        help=f"record the texts of DIR as the measured gather ({FINGERPRINTS.name})")
     args = parser.parse_args(argv)
 
     papers = load_papers(args.papers)
+    if args.write_fingerprints:
+        write_fingerprints(args.texts, papers)
+    known = json.loads(FINGERPRINTS.read_text(encoding="utf-8"))["texts"] if FINGERPRINTS.is_file() else {}
     chosen = [p for p in papers if args.split == "all" or p.split == args.split]
+    texts = compare_texts(args.texts, [p.key for p in chosen], known)
+    if args.same_texts:
+        chosen = [p for p in chosen if p.key in set(texts["same"])]
     predictor = StudyPredictor()
     predictions: dict[str, Prediction] = {}
     missing = []
@@ -152,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         "hard_negatives": sum(p.group == "hard_negative" for p in scored),
         "missing_texts": len(missing), "headline": headline(scores), "targets": TARGETS, "scores": scores,
         "taxonomy": predictor.taxonomy_version, "set": str(args.papers.name),
+        "texts": {"same_as_fingerprinted": len(texts["same"]), "differ": texts["differ"], "new": len(texts["new"]),
+                  "scored": "same texts only" if args.same_texts else "every text found"},
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
     }
     if args.bootstrap:
@@ -172,6 +193,17 @@ def main(argv: list[str] | None = None) -> int:
                        taxonomy=predictor.taxonomy_version)
     print(json.dumps(result, sort_keys=True) if args.json else json.dumps(result, indent=1, sort_keys=True))
     return 0
+
+
+def write_fingerprints(folder: Path, papers: list[Paper]) -> None:
+    found = {p.key: text_fingerprint(folder, p.key) for p in papers}
+    FINGERPRINTS.write_text(json.dumps({
+        "about": "SHA-256 and word count of each real paper's text in the last measured gather (facts, not text): "
+                 "benchmarks/real_labels.py says which texts of another gather differ, and --same-texts scores "
+                 "only the ones that do not.",
+        "gathered": dt.date.today().isoformat(),
+        "texts": {key: mark for key, mark in sorted(found.items()) if mark is not None},
+    }, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

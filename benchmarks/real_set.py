@@ -22,6 +22,7 @@ from exoreview.results import ELIGIBILITY, EXCLUDE, MAYBE, TITLE_ABSTRACT, Label
 from exoreview.screen.rules import CriteriaRules
 
 DATA = Path(__file__).resolve().parent / "data"
+FINGERPRINTS = DATA / "real_texts_fingerprints.json"  # the last measured gather of texts, as facts
 PAPERS = DATA / "real_papers.toml"
 
 GROUPS = ("exosome", "hard_negative")
@@ -132,6 +133,28 @@ def read_text(folder: Path, paper: Paper) -> Record | None:
     return Record(pmid=paper.pmid, doi=paper.doi, pmcid=paper.pmcid, title=title,
                   abstract=[AbstractSection(abstract)] if abstract else [], keywords=keywords,
                   journal=Journal(title=paper.journal), pub_date=PubDate(year=paper.year))
+
+
+def text_fingerprint(folder: Path, key: str) -> dict[str, object] | None:
+    """Facts about a gathered text, never the text: the SHA-256 of its words joined by single spaces, and how
+    many words it has. Two gathers of one paper give the same fingerprint when they hold the same words."""
+    path = Path(folder) / f"{key}.txt"
+    if not path.is_file():
+        return None
+    words = path.read_text(encoding="utf-8").split()
+    return {"sha256": hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest(), "words": len(words)}
+
+
+def compare_texts(folder: Path, keys: list[str], known: dict[str, dict]) -> dict[str, list[str]]:
+    """Each paper's text against the fingerprints of the last measured gather: same, differ (another copy,
+    cut elsewhere), new (no fingerprint) or missing (no text here)."""
+    found: dict[str, list[str]] = {"same": [], "differ": [], "new": [], "missing": []}
+    for key in keys:
+        mine = text_fingerprint(folder, key)
+        kind = ("missing" if mine is None else "new" if key not in known
+                else "same" if known[key]["sha256"] == mine["sha256"] else "differ")
+        found[kind].append(key)
+    return found
 
 
 # -- scores ------------------------------------------------------------------------------------------------

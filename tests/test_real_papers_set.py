@@ -7,6 +7,7 @@ and that the benchmark's scores count what they claim on composed predictions.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -152,3 +153,23 @@ def test_agreement_counts_what_it_claims() -> None:
     raw, kappa = agreement.kappa([("a", "a"), ("a", "b"), ("b", "a"), ("b", "b")])
     assert raw == 0.5 and kappa == 0.0  # agreement no better than chance
     assert agreement.set_agreement([({"x", "y"}, {"x"}), (set(), set())]) == (2 / 3, 0.5)
+
+
+def test_fingerprints_tell_which_texts_differ_from_the_measured_gather(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("A title\n\nOne  abstract,\nas gathered.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("B title\n\nCut short", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("C title\n\nNever measured.", encoding="utf-8")
+    mark = real_set.text_fingerprint(tmp_path, "a")
+    assert mark is not None and mark["words"] == 6
+    known = {"a": real_set.text_fingerprint(tmp_path, "a"), "b": {"sha256": "0" * 64, "words": 9},
+             "d": {"sha256": "1" * 64, "words": 4}}
+    (tmp_path / "a.txt").write_text("A title\n\nOne abstract, as gathered.", encoding="utf-8")  # spacing only
+    assert real_set.compare_texts(tmp_path, ["a", "b", "c", "d"], known) == {
+        "same": ["a"], "differ": ["b"], "new": ["c"], "missing": ["d"]}
+
+
+def test_the_committed_fingerprints_are_facts_not_text() -> None:
+    data = json.loads(real_set.FINGERPRINTS.read_text(encoding="utf-8"))
+    keys = {p.key for p in PAPERS}
+    assert set(data["texts"]) <= keys and len(data["texts"]) >= 0.9 * len(keys)
+    assert all(set(mark) == {"sha256", "words"} and len(mark["sha256"]) == 64 for mark in data["texts"].values())
