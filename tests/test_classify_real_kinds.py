@@ -834,3 +834,23 @@ def test_a_blot_or_micrograph_of_the_target_is_no_vesicle_characterization(sente
 def test_a_blot_or_micrograph_of_the_vesicles_is_characterization(sentence: str, expected: set[str]) -> None:
     rec = record("Stromal cell vesicles for skin", "Vesicles from stromal cells were given to mice.", sentence)
     assert values(rec, "characterization") == expected
+
+
+# -- safety: a study's own finding of no harm, in words the patterns lacked --------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "Taken together, this work shows that rolling the scalp before applying the vesicles was a practical and safe "
+    "procedure for thinning hair.",
+    "The seaweed vesicles showed good cytocompatibility with keratinocytes and fibroblasts.",
+    "Neither the root vesicles nor the flower vesicles induced detectable cytotoxicity in melanocytes.",
+])
+def test_a_study_finding_no_harm_in_other_words_is_no_adverse_events(sentence: str) -> None:
+    rec = record("Vesicles for skin", "We prepared vesicles and tested them.", sentence)
+    assert values(rec, "safety") == {"no_adverse_events"}
+
+
+def test_a_safe_strategy_said_of_earlier_work_is_no_finding() -> None:
+    rec = record("Vesicles for skin", "Earlier reports suggest exosomes are a feasible and safe strategy for ageing "
+                 "skin.", "We measured collagen in fibroblasts given the vesicles.")
+    assert values(rec, "safety") == set()
