@@ -251,3 +251,74 @@ def test_volunteers_named_only_as_future_work_are_not_studied() -> None:
     rec = record("Plant vesicles", "Vesicles lowered melanin in B16F10 cells. "
                                    "Clinical evaluation in human volunteers will be necessary.")
     assert values(rec, "subjects") == {"in_vitro"}
+
+
+# -- round 10 (240 blind abstracts, six writers) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "We compared vesicles from adipose-derived, bone marrow-derived and umbilical cord-derived MSCs in mice.",
+    "Healing did not differ between adipose, bone marrow and umbilical cord exosomes in the pooled mice.",
+])
+def test_sources_listed_with_their_derived_or_by_commas_alone(sentence: str) -> None:
+    rec = record("Stromal vesicles for wounds", sentence)
+    assert values(rec, "ev_source") == {"adipose_msc", "bone_marrow_msc", "umbilical_cord_msc"}
+
+
+def test_vesicles_loaded_into_a_gel_are_not_engineered() -> None:
+    rec = record("A gel with cord MSC exosomes for burns",
+                 "Umbilical cord MSC exosomes were mixed into a chitosan gel.",
+                 "The gel let out most of the loaded exosomes within ten days.")
+    assert values(rec, "ev_source") == {"umbilical_cord_msc"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Pulsed electroporation of a miR-146a mimic into cord MSC exosomes raised their effect on scars.",
+    "Heparin-binding peptide-decorated umbilical cord mesenchymal stem cell exosomes stayed longer in the dermis.",
+])
+def test_cargo_put_into_or_a_peptide_on_the_vesicles_is_engineered(sentence: str) -> None:
+    rec = record("Cord MSC exosomes for scars in rabbits", sentence)
+    assert values(rec, "ev_source") == {"umbilical_cord_msc", "engineered"}
+
+
+def test_a_review_that_could_not_pool_is_no_meta_analysis() -> None:
+    rec = record("Vesicles for melasma: a systematic review",
+                 "We searched three databases and kept 14 studies.",
+                 "Differences in dose and outcome measures precluded a meta-analysis.")
+    assert design(rec) == "systematic_review"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Keratinocytes were exposed to blue light at a dose chosen to approximate the in vivo exposure of the face.",
+    "To mimic in vivo conditions, melanocytes were grown with keratinocytes before the vesicles were added.",
+])
+def test_in_vivo_as_the_condition_cells_stand_for_is_no_animal(sentence: str) -> None:
+    rec = record("Vesicles and pigment cells", "Pigment cells were cultured with milk vesicles.", sentence)
+    assert design(rec) == "in_vitro" and values(rec, "subjects") == {"in_vitro"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Topical and oral forms will be tested in a later study.",
+    "Future studies should compare intradermal with topical use.",
+])
+def test_a_route_named_only_as_future_work_is_no_route(sentence: str) -> None:
+    rec = record("Vesicles in mice with dermatitis",
+                 "Mice were given the vesicles by tail vein injection on three days.", sentence)
+    assert values(rec, "delivery") == {"intravenous"}
+
+
+def test_an_inhibitor_given_intraperitoneally_is_not_the_vesicles_route() -> None:
+    rec = record("Progenitor cell vesicles for skin flaps in rats",
+                 "The vesicles were injected subcutaneously into the flap at five points.",
+                 "One group also received the autophagy inhibitor chloroquine by intraperitoneal injection.")
+    assert values(rec, "delivery") == {"subcutaneous"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Two participants developed mild contact dermatitis from the tape.",
+    "The nodules cleared with steroid injections, leaving faint post-inflammatory hyperpigmentation.",
+])
+def test_what_people_developed_during_the_study_is_no_indication(sentence: str) -> None:
+    rec = record("Platelet vesicles for recovery after fractional laser: a case series",
+                 "Ten patients applied platelet vesicles after the laser.", sentence)
+    assert values(rec, "indication") == {"post_procedure"}

@@ -15,7 +15,9 @@ from bisect import bisect_right
 _NEGATION = re.compile(
     r"(?<!with or )\bwithout\b"
     r"|\b(?:no(?!\.\s?\d)|none of|neither|nor|never|absence of|absent|lack(?:s|ed|ing)?(?: of)?|failed to"
-    r"|fails? to|free (?:of|from)|unable to|cannot|ruled out|undetectable)\b"
+    r"|fails? to|free (?:of|from)|unable to|cannot|ruled out|undetectable"
+    # "heterogeneity precluded meta-analysis", "too few studies to permit pooling"
+    r"|precluded|precludes|did not (?:allow|permit)|too few (?:[\w-]+ ){0,3}?to (?:allow|permit))\b"
     r"|(?<!or )\bnot\b(?! only\b)|n't\b",
     re.IGNORECASE,
 )
