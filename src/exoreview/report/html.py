@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from exoreview import __version__
 from exoreview.report.exports import EXPORTS, included_bibtex, included_ris
 from exoreview.report.figures import Picture, render_figures
+from exoreview.report.notes import counted_only_note, evidence_note, references_note
 from exoreview.report.prisma_svg import render_prisma_svg
 from exoreview.report.renderers import Renderer
 from exoreview.synthesis.build import Synthesis
@@ -24,26 +25,6 @@ SYNTHETIC_NOTICE = (
     "authors, journals and identifiers are invented, and no finding here applies to real patients or "
     "to any real treatment."
 )
-
-
-def counted_only_note(hidden: int, limit: int) -> str:
-    """Under a group's study table when some of its studies are past the report's detail limit."""
-    one = hidden == 1
-    return (f"{hidden} more {'study' if one else 'studies'} of this group {'is' if one else 'are'} past the "
-            f"report's detail limit ({limit} studies shown in full): counted in every number above, listed with "
-            f"{'its' if one else 'their'} reference {'number' if one else 'numbers'} in records-behind.csv beside "
-            "this report.")
-
-
-def references_note(s: Synthesis) -> str:
-    return (f"References of the {len(s.in_full)} studies shown in full. All {len(s.studies)} included studies are in "
-            "the RIS and BibTeX exports and in records-behind.csv beside this report.")
-
-
-def evidence_note(s: Synthesis) -> str:
-    return (f"Shown for the {len(s.in_full)} studies shown in full. The other {s.counted_only} included studies are "
-            f"past the report's detail limit ({s.detail_limit}); their labels and sentences are in the web app "
-            "(exoreview serve) and in exoreview labels.")
 
 
 def _environment() -> Environment:

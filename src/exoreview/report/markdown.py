@@ -9,16 +9,8 @@ from __future__ import annotations
 import re
 
 from exoreview import __version__
-from exoreview.report.html import (
-    RATING_MARKS,
-    STAGE_NAMES,
-    SYNTHETIC_NOTICE,
-    counted_only_note,
-    doi_url,
-    evidence_note,
-    pmid_url,
-    references_note,
-)
+from exoreview.report.html import RATING_MARKS, STAGE_NAMES, SYNTHETIC_NOTICE, doi_url, pmid_url
+from exoreview.report.notes import counted_only_note, evidence_note, references_note
 from exoreview.report.prisma_svg import NBSP, flow_rows
 from exoreview.report.renderers import FIGURES_DIR, Renderer
 from exoreview.synthesis.appraisal import NOT_APPLIES, NOT_REPORTED, REPORTED, Appraisal, StudyAppraisal

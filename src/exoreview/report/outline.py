@@ -11,16 +11,8 @@ from dataclasses import dataclass, field
 
 from exoreview import __version__
 from exoreview.report.figures import Picture
-from exoreview.report.html import (
-    RATING_MARKS,
-    STAGE_NAMES,
-    SYNTHETIC_NOTICE,
-    counted_only_note,
-    doi_url,
-    evidence_note,
-    pmid_url,
-    references_note,
-)
+from exoreview.report.html import RATING_MARKS, STAGE_NAMES, SYNTHETIC_NOTICE, doi_url, pmid_url
+from exoreview.report.notes import counted_only_note, evidence_note, references_note
 from exoreview.synthesis.appraisal import NOT_APPLIES, NOT_REPORTED, REPORTED, Appraisal
 from exoreview.synthesis.build import CriterionRow, Synthesis
 from exoreview.synthesis.tables import Reference, excerpt
