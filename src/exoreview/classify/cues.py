@@ -17,7 +17,8 @@ _NEGATION = re.compile(
     r"|\b(?:no(?!\.\s?\d)|none of|neither|nor|never|absence of|absent|lack(?:s|ed|ing)?(?: of)?|failed to"
     r"|fails? to|free (?:of|from)|unable to|cannot|ruled out|undetectable"
     # "heterogeneity precluded meta-analysis", "too few studies to permit pooling"
-    r"|precluded|precludes|did not (?:allow|permit)|too few (?:[\w-]+ ){0,3}?to (?:allow|permit))\b"
+    r"|preclude[sd] (?=(?:an? |any |formal )?(?:meta-?analys\w*|pooling|quantitative synthesis))"
+    r"|did not (?:allow|permit)|too few (?:[\w-]+ ){0,5}?to (?:allow|permit))\b"
     r"|(?<!or )\bnot\b(?! only\b)|n't\b",
     re.IGNORECASE,
 )

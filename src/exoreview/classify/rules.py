@@ -581,7 +581,7 @@ _VESICLE_WORD = re.compile(r"\b(?:exo(?:some)?s?|exosomal|s?EVs?|\w*EVs|(?:nano)
 # A route named only as future work was not used here: "topical formulations will be tested next",
 # "future studies should compare subcutaneous with topical administration".
 _FUTURE_WORK = re.compile(
-    r"\b(?:future|further (?:[\w-]+ ){0,2}?(?:studies|research|work|trials|experiments)|will (?:\w+ ){0,2}?(?:be )?"
+    r"\b(?:(?:future|further) (?:[\w-]+ ){0,2}?(?:studies|research|work|trials|experiments)|will (?:\w+ ){0,2}?(?:be )?"
     r"(?:test|tested|explore|explored|examine|examined|evaluate|evaluated|compare|compared|investigate|investigated"
     r"|assess|assessed)|should (?:\w+ )?(?:establish|compare|test|examine|evaluate|explore|address))\b", re.IGNORECASE)
 
@@ -637,7 +637,7 @@ _NO_ONE_STUDIED = (
     # "a dose chosen to approximate the in vivo exposure", "to mimic in vivo conditions": cells standing in
     # for living skin, not animals used.
     _NoOneStudied("animal", re.compile(r"in vivo", re.IGNORECASE),
-                  re.compile(r"\b(?:approximat|mimic|resembl|simulat|reflect|mirror|recapitulat|reproduc|imitat)\w*"
+                  re.compile(r"\bto (?:approximat|mimic|resembl|simulat|recapitulat|imitat)\w*"
                              r" (?:the |an? |more closely )?(?:[\w-]+ )?$", re.IGNORECASE)),
     # "the benefits previously reported in diabetic rat wounds": animals of earlier work, not of this study.
     _NoOneStudied("animal", re.compile(r".+", re.DOTALL),
@@ -664,9 +664,9 @@ _NOT_TREATED_HERE = re.compile(
     r"|(?:developed|appeared|occurred) (?:on|in) (?:\w+ ){0,3}?(?:sides?|patients|participants|subjects|halves)"
     r"|(?:were|was) (?:not treated|excluded)|exclusion criteria"
     # people who developed something during the study: "one participant developed mild dermatitis"
-    r"|(?:patients?|participants?|subjects?|volunteers?|women|men|one|two|three|four|five|\d+)"
-    r" (?:[\w-]+ ){0,5}?(?:developed|experienced)"
-    r"|leaving (?:[\w-]+ ){0,2}?(?:mild|transient|residual|slight|faint)|without (?:[\w-]+ ){0,2}?scarring)\b",
+    r"|(?:one|two|three|four|five) (?:of the (?:\d+ )?)?(?:patients?|participants?|subjects?|volunteers?)"
+    r" (?:[\w-]+ ){0,3}?(?:developed|experienced) (?:a |an )?(?:mild|transient|moderate|temporary|self-limiting)"
+    r"|leaving (?:[\w-]+ ){0,2}?(?:mild|transient|residual|slight|faint))\b",
     re.IGNORECASE)
 
 
@@ -715,7 +715,7 @@ _TREATED_AFTER = re.compile(r"\s+(?:were|was)\s+(?:\w+ly\s+)?(?:co-?cultured|cul
                             r"|stimulated|pretreated)\b", re.IGNORECASE)
 _VESICLES_FOLLOW = re.compile(r"(?:[- ](?:MSCs?|cells?))?-?(?:derived|secreted|released)?[- ]"
                               r"(?:exo\w*|EVs?|(?:extracellular |nano|micro)?vesicles?)\b", re.IGNORECASE)
-_HYPHEN_PAIR = re.compile(r"(?:-(?:derived|secreted|released|based))?,\s+", re.IGNORECASE)
+_HYPHEN_PAIR = re.compile(r"-(?:derived|secreted|released|based),\s+", re.IGNORECASE)
 _GLUE_BEFORE = re.compile(r"-?(?:derived|secreted|released|based)?,?\s+(?:and|or|and/or)\s+"
                           r"(?:(?:human|bovine|goat|camel|porcine|the)\s+){0,2}", re.IGNORECASE)
 

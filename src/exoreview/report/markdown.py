@@ -60,7 +60,7 @@ def render_markdown(s: Synthesis, figures_dir: str = "figures") -> str:
     out += ["", f"## Included studies by {md(s.layout.group_noun)}", "", md(s.overview)
             + " Export: `included-studies.ris`, `included-studies.bib` (beside this file).", ""]
     for section in s.sections:
-        out += _section(section, s.layout, s.detail_limit)
+        out += _section(section, s.layout, len(s.in_full))
     out += _challenges_and_trials(s)
     out += ["## Supporting sentences", ""]
     if s.counted_only:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from exoreview.synthesis.build import Synthesis
 
 
-def counted_only_note(hidden: int, limit: int) -> str:
+def counted_only_note(hidden: int, shown: int) -> str:
     """Under a group's study table when some of its studies are past the report's detail limit."""
     one = hidden == 1
     return (f"{hidden} more {'study' if one else 'studies'} of this group {'is' if one else 'are'} past the "
-            f"report's detail limit ({limit} studies shown in full): counted in every number above, listed with "
+            f"report's detail limit ({shown} studies shown in full): counted in every number above, listed with "
             f"{'its' if one else 'their'} reference {'number' if one else 'numbers'} in records-behind.csv beside "
             "this report.")
 

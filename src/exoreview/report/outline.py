@@ -161,7 +161,7 @@ def _included_studies(s: Synthesis, add: Add) -> None:
                       *((st.misev_text,) if misev else ())) for st in section.in_full)
         add(Table(headings, rows, (0.5, 1.3, *_label_widths(len(columns)), *((0.6,) if misev else ())), small=True))
         if len(rows) < section.n:
-            add(Para(counted_only_note(section.n - len(rows), s.detail_limit), "note"))
+            add(Para(counted_only_note(section.n - len(rows), len(s.in_full)), "note"))
 
 
 # Widths (inches) of the built-in layout's seven label columns; another layout shares the same room evenly.
