@@ -164,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         predictions[paper.key] = predictor.predict(record)
     scored = [p for p in chosen if p.key in predictions]
+    if args.write_accuracy and (args.same_texts or not scored):
+        parser.error("--write-accuracy stores the figures of every test text found: not with --same-texts, "
+                     "and not when no text was found")
     scores = score(scored, predictions)
     result = {
         "benchmark": "real_labels", "split": args.split, "papers": len(scored),

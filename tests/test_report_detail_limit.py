@@ -129,3 +129,21 @@ def test_markdown_shows_the_same_studies(built) -> None:
     assert text.count('<a id="study-') == len(limited.in_full)
     assert text.count('<a id="ref-') == len(limited.in_full)
     assert "detail limit" in text
+
+
+
+def test_the_protocol_sets_the_limits_and_zero_shows_every_study(tmp_path: Path) -> None:
+    run_demo(tmp_path / "demo", records=60)
+    folder = ReviewFolder(tmp_path / "demo")
+    protocol = folder.protocol()
+    assert (protocol.report.detail_limit, protocol.report.list_limit) == (500, 100)  # the defaults
+    small = protocol.model_copy(update={"report": protocol.report.model_copy(update={"detail_limit": 3,
+                                                                                      "list_limit": 2})})
+    everything = protocol.model_copy(update={"report": protocol.report.model_copy(update={"detail_limit": 0,
+                                                                                           "list_limit": 0})})
+    with Store.open(folder.store_file) as store:
+        limited, whole = build_synthesis(store, small), build_synthesis(store, everything)
+    assert (limited.detail_limit, limited.list_limit) == (3, 2) and limited.counted_only > 0
+    assert whole.counted_only == 0 and all(entry.shown == entry.ids for entry in whole.lists.values())
+    with pytest.raises(ValueError):
+        type(protocol.report).model_validate({"title": "x", "detail_limit": -1})

@@ -317,6 +317,11 @@ class ReportSpec(_Strict):
     # Sourced, dated facts tables (TOML) the report prints, e.g. regulatory status: a path beside the
     # protocol file, else one shipped in the built-in protocol pack.
     facts: list[str] = Field(default_factory=list)
+    # Included studies shown in full (labels, sentences, references) and record ids printed per list;
+    # the rest are counted and written to records-behind.csv. 0 shows everything: a review submitted
+    # for publication cites every included study.
+    detail_limit: int = Field(default=500, ge=0)
+    list_limit: int = Field(default=100, ge=0)
 
 
 class Protocol(_Strict):

@@ -22,4 +22,5 @@ def references_note(s: Synthesis) -> str:
 def evidence_note(s: Synthesis) -> str:
     return (f"Shown for the {len(s.in_full)} studies shown in full. The other {s.counted_only} included studies are "
             f"past the report's detail limit ({s.detail_limit}); their labels and sentences are in the web app "
-            "(exoreview serve) and in exoreview labels.")
+            "(exoreview serve) and in exoreview labels. Set detail_limit = 0 under [report] in the protocol to show "
+            "every study here.")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from exoreview.checking import checks_sentence, facet_checks, review_labels, verified_line
 from exoreview.classify.measured import load_measured
-from exoreview.protocol.model import Protocol, SourceSpec, Taxonomy
+from exoreview.protocol.model import Protocol, ReportSpec, SourceSpec, Taxonomy
 from exoreview.records import Record
 from exoreview.results import ELIGIBILITY, TITLE_ABSTRACT, Label
 from exoreview.store.database import Store
@@ -60,11 +60,11 @@ from exoreview.synthesis.tables import (
 from exoreview.synthesis.trials import TRIAL_SOURCES, read_trials
 
 UNCLASSIFIED = "unclassified"
-# Studies shown in full (labels, sentences, reference), and ids printed per list. Past them a study is
-# counted in every number and listed in records-behind.csv and the RIS/BibTeX exports, and a list's other
-# ids are in records-behind.csv, so a review of 100,000 records still gives a report a browser opens.
-DETAIL_LIMIT = 500
-LIST_LIMIT = 100
+# The defaults of the protocol's `[report] detail_limit` and `list_limit`: past them a study is counted in
+# every number and listed in records-behind.csv and the RIS/BibTeX exports, and a list's other ids are in
+# records-behind.csv, so a review of 100,000 records still gives a report a browser opens.
+DETAIL_LIMIT = ReportSpec.model_fields["detail_limit"].default
+LIST_LIMIT = ReportSpec.model_fields["list_limit"].default
 FLOW_LABELS = {
     "identified": "Records identified", "databases": "Records identified from databases and registers",
     "registers": "Records identified from trial registers",
@@ -182,9 +182,12 @@ class Synthesis:
 
 
 def build_synthesis(store: Store, protocol: Protocol, *, base_dir: Path | None = None,
-                    detail_limit: int = DETAIL_LIMIT, list_limit: int = LIST_LIMIT) -> Synthesis:
+                    detail_limit: int | None = None, list_limit: int | None = None) -> Synthesis:
     """`base_dir` is where the protocol file sits: facts tables are looked up there before the built-in pack.
-    `detail_limit` caps the studies shown in full, `list_limit` the ids printed per list (0: no cap)."""
+    `detail_limit` caps the studies shown in full, `list_limit` the ids printed per list (0: no cap); left
+    out, they are the protocol's `[report]` settings."""
+    detail_limit = protocol.report.detail_limit if detail_limit is None else detail_limit
+    list_limit = protocol.report.list_limit if list_limit is None else list_limit
     flow = compute_flow(store, protocol)
     flow.check()
     taxonomy = protocol.taxonomy
