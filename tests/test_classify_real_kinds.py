@@ -836,6 +836,52 @@ def test_a_blot_or_micrograph_of_the_vesicles_is_characterization(sentence: str,
     assert values(rec, "characterization") == expected
 
 
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The isolated exosomes were examined by transmission electron microscopy.", {"tem_cryoem"}),
+    ("Vesicle pellets were analysed by western blot.", {"western_blot"}),
+    ("Western blotting was performed on the purified EVs.", {"western_blot"}),
+    ("We subjected the vesicles to electron microscopy.", {"tem_cryoem"}),
+])
+def test_a_method_said_to_examine_the_vesicles_is_characterization(sentence: str, expected: set[str]) -> None:
+    rec = record("Stromal cell vesicles for skin", "Vesicles from stromal cells were given to mice.", sentence)
+    assert values(rec, "characterization") == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Western blotting confirmed that the exosomes raised collagen I in fibroblasts.",
+    "Western blot analysis of exosome-treated fibroblasts showed more collagen I.",
+    "Western blot analysis showed that the exosomes lowered MMP-1.",
+    "Electron microscopy showed that mitochondrial morphology had recovered in the keratinocytes.",
+    "Transmission electron microscopy revealed a larger follicle size in the dermis.",
+])
+def test_a_blot_or_micrograph_of_an_effect_is_no_vesicle_characterization(sentence: str) -> None:
+    rec = record("Stromal cell vesicles for skin", "Vesicles from stromal cells were given to mice.", sentence)
+    assert values(rec, "characterization") == set()
+
+
+@pytest.mark.parametrize("sentence", [
+    "A heparin-modified hydrogel loaded with exosomes from adipose stem cells was placed on the wounds.",
+    "Encapsulation of adipose stem cell exosomes into the hydrogel improved exosome retention in the wounds.",
+])
+def test_plain_vesicles_in_a_modified_material_are_not_engineered(sentence: str) -> None:
+    rec = record("Adipose stem cell exosomes in a gel for wounds", sentence)
+    assert "engineered" not in values(rec, "ev_source")
+
+
+def test_an_inhibitor_the_vesicles_carry_is_no_comparator_for_their_route() -> None:
+    rec = record("Exosomes carrying a microRNA inhibitor for wounds",
+                 "Exosomes loaded with a miR-21 inhibitor were injected subcutaneously around the wounds of "
+                 "diabetic rats.")
+    assert values(rec, "delivery") == {"subcutaneous"}
+
+
+def test_an_inhibitor_given_beside_the_vesicles_keeps_its_route() -> None:
+    rec = record("Exosomes and pathway blockade in wounds",
+                 "The exosomes were applied topically to the wounds, and an ERK inhibitor was injected subcutaneously "
+                 "before each dressing change.")
+    assert values(rec, "delivery") == {"topical"}
+
+
 # -- safety: a study's own finding of no harm, in words the patterns lacked --------------------------------
 
 
@@ -854,3 +900,11 @@ def test_a_safe_strategy_said_of_earlier_work_is_no_finding() -> None:
     rec = record("Vesicles for skin", "Earlier reports suggest exosomes are a feasible and safe strategy for ageing "
                  "skin.", "We measured collagen in fibroblasts given the vesicles.")
     assert values(rec, "safety") == set()
+
+
+def test_animals_of_earlier_work_named_by_species_are_not_this_studys_subjects() -> None:
+    rec = record("Fibroblast responses to adipose stem cell exosomes",
+                 "Human dermal fibroblasts were cultured with adipose stem cell exosomes.",
+                 "These findings extend the benefits previously reported in diabetic rat wounds.")
+    assert values(rec, "subjects") == {"in_vitro"}
+    assert design(rec) == "in_vitro"

@@ -569,13 +569,32 @@ def _without_measured_qualities(hits: list[_Hit], text: str) -> list[_Hit]:
 SHOWN_ON_TARGETS_TOO = frozenset({("characterization", "western_blot"), ("characterization", "tem_cryoem")})
 _VESICLE_FEATURES = re.compile(
     r"\b(?:CD9|CD63|CD81|TSG-?101|ALIX|HSP-?70|HSC-?70|flotillin-?\w*|calnexin|GM-?130|syntenin\w*|"
-    r"tetraspanins?|(?:surface |protein |exosomal |EV |vesicle )?markers?|morpholog\w*|spherical|round|"
-    r"cup-shaped|saucer-shaped|bilayers?|lipid membranes?|diameters?|sizes?|\d+\s?nm|"
-    r"(?:exosom\w*|EVs?|vesicles?|vesicular) (?:lysates?|proteins?|proteome))\b", re.IGNORECASE)
-_CHARACTERISED = re.compile(r"\b(?:characteri[sz]\w*|identif\w*|confirm\w*|verif\w*|imag\w*|observ\w*|"
-                            r"visuali[sz]\w*)\b", re.IGNORECASE)
+    r"tetraspanins?|(?:surface |protein |exosomal |EV |vesicle )?markers?|cup-shaped|saucer-shaped|bilayers?|"
+    r"lipid membranes?|\d+\s?nm|(?:exosom\w*|EVs?|vesicles?|vesicular) (?:lysates?|proteins?|proteome))\b",
+    re.IGNORECASE)
+# A shape or a size is the vesicles' only beside them: "round particles", not "mitochondrial morphology".
+_SHAPE_OR_SIZE = re.compile(r"\b(?:morpholog\w*|spherical|round|diameters?|sizes?)\b", re.IGNORECASE)
 _VESICLE_WORD = re.compile(r"\b(?:exo(?:some)?s?|exosomal|s?EVs?|\w*EVs|(?:nano)?vesicles?|particles?|NVs?)\b|"
                            r"-Ex(?:os?)?\b", re.IGNORECASE)
+# The vesicles as what the method looked at: "the vesicles were characterised (examined, analysed,
+# subjected to...)", "characterization (analysis, imaging) of the EVs", "performed on the isolated
+# exosomes". Not "Western blotting confirmed that the exosomes raised ...": an effect of the vesicles,
+# and not "analysis of exosome-treated cells" or "cells given the vesicles were analysed".
+_VES = (r"(?<!given )(?<!given the )(?<!with )(?<!with the )(?<!received )(?<!received the )(?<!receiving )"
+        r"(?<!receiving the )(?<!to )(?<!to the )(?<!by )(?<!by the )"
+        r"(?:exo(?:some)?s?|exosomal|s?EVs?|\w*EVs|(?:nano)?vesicles?|particles?|NVs?|[A-Z][\w-]*-Exos?)\b"
+        r"(?![- ](?:treated|stimulated|exposed|incubated|primed|receiving|given))")
+_EXAMINE = (r"(?:characteri[sz]\w*|identif\w*|confirmed|verified|imaged|observed|visuali[sz]\w*|analy[sz]\w*|assess\w*"
+            r"|examined|examination|detected|detection|evaluated|evaluation|profiled|profiling|subjected(?: to)?|"
+            r"(?:performed|carried out|conducted|done) (?:on|with|for))")
+_VESICLES_EXAMINED = re.compile(
+    rf"\b{_VES}(?: [\w()-]+){{0,4}}? (?:were|was|are|is)(?: \w+){{0,2}}? {_EXAMINE}\b(?! that)"
+    rf"|\b{_EXAMINE}(?! that\b)(?: (?:of|on|for|with|the|purified|isolated|collected|these|those|all|resulting))*"
+    rf"(?: (?!that\b|showed\b|revealed\b|indicated\b|demonstrated\b|suggested\b)[\w-]+){{0,2}}? {_VES}",
+    re.IGNORECASE)
+# Words that describe the vesicles wherever they stand in a sentence naming them: "the exosomes
+# showed the typical characteristics", "identified as small EVs".
+_CHARACTERISED = re.compile(r"\b(?:characteri[sz]\w*|identif\w*)\b", re.IGNORECASE)
 
 
 # A route named only as future work was not used here: "topical formulations will be tested next",
@@ -594,8 +613,10 @@ def _without_methods_on_targets(hits: list[_Hit], *texts: str) -> list[_Hit]:
     """`texts`: the sentence as written and with its short forms read out; either may name the vesicles."""
     if not any((h.rule.facet, h.rule.value) in SHOWN_ON_TARGETS_TOO for h in hits):
         return hits
-    about_vesicles = any(_VESICLE_FEATURES.search(text) or (_CHARACTERISED.search(text) and _VESICLE_WORD.search(text))
-                         for text in texts)
+    about_vesicles = any(
+        _VESICLE_FEATURES.search(text) or _VESICLES_EXAMINED.search(text)
+        or ((_SHAPE_OR_SIZE.search(text) or _CHARACTERISED.search(text)) and _VESICLE_WORD.search(text))
+        for text in texts)
     return [h for h in hits if about_vesicles or (h.rule.facet, h.rule.value) not in SHOWN_ON_TARGETS_TOO]
 
 
@@ -647,10 +668,12 @@ _NO_ONE_STUDIED = (
 
 
 def _names_no_one_studied(hit: _Hit, text: str) -> bool:
-    if hit.rule.facet != SUBJECTS:
+    # A species ("rat") implies animal subjects, so the animals of earlier work are set aside there too.
+    value = "animal" if hit.rule.facet == SPECIES else hit.rule.value if hit.rule.facet == SUBJECTS else None
+    if value is None:
         return False
     for rule in _NO_ONE_STUDIED:
-        if rule.value == hit.rule.value and rule.words.fullmatch(text, hit.start, hit.end):
+        if rule.value == value and rule.words.fullmatch(text, hit.start, hit.end):
             start = 0 if rule.reach is None else max(0, hit.start - rule.reach)
             if rule.before.search(text, start, hit.start):
                 return True
