@@ -908,3 +908,34 @@ def test_animals_of_earlier_work_named_by_species_are_not_this_studys_subjects()
                  "These findings extend the benefits previously reported in diabetic rat wounds.")
     assert values(rec, "subjects") == {"in_vitro"}
     assert design(rec) == "in_vitro"
+
+
+# -- a product named without a route is topical only when nothing else names one --------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "Three weeks after microneedling with a cosmetic serum said to hold stem cell exosomes, a woman developed "
+    "facial nodules.",
+    "Granulomas have followed topical products pushed into the dermis by microneedling.",
+    "Two patients had an acneiform rash that cleared with topical treatment after microneedling with exosomes.",
+])
+def test_a_product_or_topical_treatment_beside_microneedling_is_microneedling_alone(sentence: str) -> None:
+    rec = record("Exosome microneedling for facial skin", sentence)
+    assert values(rec, "delivery") == {"microneedling"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Women with melasma used a cosmetic cream with plant exosomes twice daily for eight weeks.",
+    "An ointment containing bone marrow MSC exosomes was used on vitiligo patches after fractional laser.",
+    "After each laser session the BMSC-Exo ointment was spread on one patch and plain ointment on the other.",
+])
+def test_a_vesicle_cream_is_topical(sentence: str) -> None:
+    rec = record("Exosome creams for skin", sentence)
+    assert "topical" in values(rec, "delivery")
+
+
+def test_a_comparators_cream_is_no_route_of_the_vesicles() -> None:
+    rec = record("Fibroblast vesicles for aged skin",
+                 "Aged mice received fibroblast EVs by local injection at four sites on the back; a group "
+                 "treated with retinoic acid cream served as the positive control.")
+    assert values(rec, "delivery") == {"injection_unspecified"}

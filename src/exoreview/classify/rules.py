@@ -158,9 +158,6 @@ class RuleClassifier:
         for pattern in spec.listed_patterns:
             self._listed.setdefault(facet, []).append(_Rule(facet, value, _compile(facet, value, pattern)))
         for pattern in spec.weak_patterns:
-            if facet != DESIGN:
-                raise ProtocolError(f"taxonomy facet {facet!r}, class {value!r}: weak_patterns apply to the "
-                                    f"{DESIGN!r} facet only")
             self._add_rule(_Rule(facet, value, _compile(facet, value, pattern), weak=True))
         for ui in spec.mesh:
             self._by_mesh.setdefault(ui.strip().upper(), []).append((facet, value))
@@ -203,7 +200,7 @@ class RuleClassifier:
         candidates = self._with_implied(candidates, background)
         own = [c for c in candidates if id(c) not in background]
         decision = decide_design(own, self.levels, _rank)
-        kept = self._in_scope(candidates, background, decision)
+        kept = _without_weak_beside_strong(self._in_scope(candidates, background, decision))
         labels = [label for label in self._best_per_class(kept) if label.facet not in (DESIGN, SUBJECTS)]
         if decision.design is not None:
             labels.append(decision.design)
@@ -469,6 +466,15 @@ class RuleClassifier:
             if not (value.endswith(FALLBACK_SUFFIX) and _fallback_outranked(
                 value, affirmed.get(facet, set()), self._yields_to.get((facet, value), frozenset())))
         ]
+
+
+def _without_weak_beside_strong(labels: list[Label]) -> list[Label]:
+    """A weak cue of a facet other than design ("a cosmetic cream") names a class only when nothing
+    stronger names any class of that facet: the design facet weighs its weak cues in decide_design."""
+    strong = {lab.facet for lab in labels
+              if not lab.negated and not lab.hedged and not lab.evidence.method.startswith(WEAK_METHOD)}
+    return [lab for lab in labels if lab.facet == DESIGN or lab.facet not in strong
+            or not lab.evidence.method.startswith(WEAK_METHOD)]
 
 
 def _fallback_outranked(value: str, others: set[str], yields_to: frozenset[str]) -> bool:

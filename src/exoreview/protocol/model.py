@@ -160,8 +160,9 @@ class Criterion(_Strict):
 class TaxonomyClass(_Strict):
     label: str
     patterns: list[str] = Field(default_factory=list)  # regex, case-insensitive, per sentence
-    # Design facet only: cues that name the class only when nothing else names a design ("the
-    # current limitations and perspectives" reads as a review only in an abstract with no study).
+    # Cues that name the class only when nothing else names a class of the facet: "the current
+    # limitations and perspectives" reads as a review only in an abstract with no study; "a cosmetic
+    # cream" is a topical route only in an abstract that names no other way the vesicles were given.
     weak_patterns: list[str] = Field(default_factory=list)
     # The class's bare name ("bone marrow", "plants", "keratinocytes"), read only as an item of a list
     # whose head another label of the facet matched: "exosomes from adipose tissue, bone marrow and
