@@ -939,3 +939,30 @@ def test_a_comparators_cream_is_no_route_of_the_vesicles() -> None:
                  "Aged mice received fibroblast EVs by local injection at four sites on the back; a group "
                  "treated with retinoic acid cream served as the positive control.")
     assert values(rec, "delivery") == {"injection_unspecified"}
+
+
+# -- routes of other agents: drugs for side effects or pain, inducers, treatments named by short form -----
+
+
+@pytest.mark.parametrize(("sentences", "expected"), [
+    (("We report a woman who developed facial swelling two days after exosome injections into the subcutaneous "
+      "tissue of the cheeks.",
+      "She recovered after intravenous methylprednisolone and antihistamines."), {"subcutaneous"}),
+    (("Dogs received perilesional injections of the vesicles into the wound margins.",
+      "All wounds were bandaged and the dogs were given carprofen orally for three days."), {"intradermal_injection"}),
+    (("Rats received exosomes intradermally at the wound edge; buprenorphine was given subcutaneously for pain.",),
+     {"intradermal_injection"}),
+    (("Mice were allocated to saline, exosomes or basic fibroblast growth factor (bFGF).",
+      "Exosomes were dropped onto the wound daily; the bFGF group received subcutaneous injections of bFGF.",),
+     {"topical"}),
+    (("Rats given exosomes intradermally also received the autophagy blocker 3-methyladenine (3-MA, 10 mg/kg) by "
+      "intraperitoneal injection.",), {"intradermal_injection"}),
+    (("Exosomes were delivered intravenously in previous studies, whereas we applied them topically to the wounds.",),
+     {"topical"}),
+    (("Vesicles were pipetted onto each wound, which was then covered with a transparent film dressing.",),
+     {"topical"}),
+])
+def test_a_route_of_another_agent_or_of_earlier_work_is_not_the_vesicles(sentences: tuple[str, ...],
+                                                                          expected: set[str]) -> None:
+    rec = record("Vesicles for skin", *sentences)
+    assert values(rec, "delivery") == expected

@@ -13,7 +13,7 @@ yields no label (descriptor names change between MeSH years; UIs do not).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -320,7 +320,7 @@ class RuleClassifier:
         if self._comparators:
             before = expand_short_forms(previous, meanings or {}).text if previous else ""
             hits = [h for h in hits if h.rule.facet not in self._comparators
-                    or self._about_the_vesicles(h, expansion.text, before)]
+                    or self._about_the_vesicles(h, expansion.text, before, [sp[:2] for sp in expansion.spans])]
         if not hits:
             return []
         hits.extend(self._listed_hits(expansion.text, hits))
@@ -341,7 +341,8 @@ class RuleClassifier:
                 hit.hedged = scanner.hedged(hit.start, hit.end)
         labels = []
         for hit in hits:
-            if _yields(hit, hits) or _route_for_future_work(hit, expansion.text):
+            if (_yields(hit, hits) or _route_for_future_work(hit, expansion.text)
+                    or _route_of_earlier_work(hit, expansion.text)):
                 continue
             start, end = expansion.original_span(hit.start, hit.end)
             evidence = Evidence(text, sentence.start, sentence.end, field_name, hit.rule.method, text[start:end])
@@ -385,7 +386,8 @@ class RuleClassifier:
             found.extend(_read_on(text, [i for i in items if i not in back], heads, [*ours, *back]))
         return found
 
-    def _about_the_vesicles(self, hit: _Hit, text: str, previous: str) -> bool:
+    def _about_the_vesicles(self, hit: _Hit, text: str, previous: str,
+                            long_forms: Sequence[tuple[int, int]] = ()) -> bool:
         """Whether a label is about the vesicles, not another treatment the sentence names.
 
         With no other treatment named, it is. A treatment in another part of the sentence (after ";",
@@ -396,9 +398,11 @@ class RuleClassifier:
           verb ("Bleomycin was injected subcutaneously to induce fibrosis"), unless it shares that verb
           with the vesicles ("GDNVs or 3% minoxidil were topically applied").
         A sentence that only refers back ("They were then injected") takes its anchor from the one before.
+        `long_forms`: spans of short forms read out; a treatment named inside one is the whole long form
+        ("bFGF" read as "basic fibroblast growth factor" stays as near its route as the short form was).
         """
         facet = hit.rule.facet
-        comparators = self._spans(self._comparators[facet], text)
+        comparators = _widened(self._spans(self._comparators[facet], text), long_forms)
         if not comparators:
             return True
         anchor = self._anchors.get(facet)
@@ -499,10 +503,10 @@ def _route_stays_with_vesicles(hit: _Hit, text: str, comparators: list[tuple[int
     shared = any(part[0] <= a[0] and a[1] <= first and _SHARED_SUBJECT.fullmatch(text, a[1], first) for a in anchors)
     if any(c[1] <= hit.start and _SUBJECT_OF_ROUTE.fullmatch(text, c[1], hit.start) for c in near):
         return shared
-    nearest = min(_gap(hit, c) for c in near)
+    nearest = min(_gap(hit, c, text) for c in near)
     anchored = [a for a in anchors if clause[0] <= a[0] < clause[1]]
     if anchored:
-        return nearest > COMPARATOR_REACH or min(_gap(hit, a) for a in anchored) < nearest
+        return nearest > COMPARATOR_REACH or min(_gap(hit, a, text) for a in anchored) < nearest
     return nearest > COMPARATOR_REACH or shared
 
 
@@ -510,9 +514,30 @@ def _span_holding(spans: list[tuple[int, int]], position: int) -> tuple[int, int
     return next(((s, e) for s, e in spans if s <= position < e), (0, spans[-1][1] if spans else position))
 
 
-def _gap(hit: _Hit, span: tuple[int, int]) -> int:
-    """Characters between a hit and a span (0 when they touch or overlap)."""
-    return max(span[0] - hit.end, hit.start - span[1], 0)
+def _widened(spans: list[tuple[int, int]], long_forms: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Each span grown to the whole of a read-out long form it lies in."""
+    if not long_forms:
+        return spans
+    grown = []
+    for start, end in spans:
+        for form_start, form_end in long_forms:
+            if form_start <= start and end <= form_end:
+                start, end = form_start, form_end
+                break
+        grown.append((start, end))
+    return grown
+
+
+_ASIDE = re.compile(r"\s*\([^()]{0,60}\)")
+
+
+def _gap(hit: _Hit, span: tuple[int, int], text: str) -> int:
+    """Characters between a hit and a span (0 when they touch or overlap), less an aside in parentheses:
+    "3-methyladenine (3-MA, 15 mg/kg) by intraperitoneal injection" is as near as without it."""
+    start, end = (hit.end, span[0]) if span[0] >= hit.end else (span[1], hit.start)
+    if end <= start:
+        return 0
+    return len(_ASIDE.sub("", text[start:end]))
 
 
 def _species_as_animals(candidates: list[Label]) -> list[tuple[Label, Label]]:
@@ -613,6 +638,22 @@ _FUTURE_WORK = re.compile(
 
 def _route_for_future_work(hit: _Hit, text: str) -> bool:
     return hit.hedged and hit.rule.facet == DELIVERY and bool(_FUTURE_WORK.search(text))
+
+
+# A route that a clause gives to earlier work is not this study's: "exosomes were delivered
+# intravenously in previous studies, whereas we applied them topically".
+_EARLIER_WORK = re.compile(
+    r"\b(?:in|by|of) (?:most |many |some |several )?(?:previous|earlier|prior|past|other) "
+    r"(?:studies|work|reports|trials|investigations)\b|\b(?:previous|earlier|prior) (?:studies|work|reports) "
+    r"(?:have |had )?(?:mostly |mainly |largely )?(?:used|delivered|given|administered|injected|applied|relied)\b",
+    re.IGNORECASE)
+
+
+def _route_of_earlier_work(hit: _Hit, text: str) -> bool:
+    if hit.rule.facet != DELIVERY:
+        return False
+    start, end = _span_holding(clause_spans(text), hit.start)
+    return bool(_EARLIER_WORK.search(text, start, end))
 
 
 def _without_methods_on_targets(hits: list[_Hit], *texts: str) -> list[_Hit]:
