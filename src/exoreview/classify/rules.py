@@ -605,15 +605,15 @@ _VESICLE_FEATURES = re.compile(
     re.IGNORECASE)
 # A shape or a size is the vesicles' only beside them: "round particles", not "mitochondrial morphology".
 _SHAPE_OR_SIZE = re.compile(r"\b(?:morpholog\w*|spherical|round|diameters?|sizes?)\b", re.IGNORECASE)
-_VESICLE_WORD = re.compile(r"\b(?:exo(?:some)?s?|exosomal|s?EVs?|\w*EVs|(?:nano)?vesicles?|particles?|NVs?)\b|"
-                           r"-Ex(?:os?)?\b", re.IGNORECASE)
+_VESICLE_WORDS = r"exo(?:some)?s?|exosomal|s?EVs?|\w*EVs|(?:nano)?vesicles?|particles?|NVs?"
+_VESICLE_WORD = re.compile(rf"\b(?:{_VESICLE_WORDS})\b|-Ex(?:os?)?\b", re.IGNORECASE)
 # The vesicles as what the method looked at: "the vesicles were characterised (examined, analysed,
 # subjected to...)", "characterization (analysis, imaging) of the EVs", "performed on the isolated
 # exosomes". Not "Western blotting confirmed that the exosomes raised ...": an effect of the vesicles,
 # and not "analysis of exosome-treated cells" or "cells given the vesicles were analysed".
 _VES = (r"(?<!given )(?<!given the )(?<!with )(?<!with the )(?<!received )(?<!received the )(?<!receiving )"
         r"(?<!receiving the )(?<!to )(?<!to the )(?<!by )(?<!by the )"
-        r"(?:exo(?:some)?s?|exosomal|s?EVs?|\w*EVs|(?:nano)?vesicles?|particles?|NVs?|[A-Z][\w-]*-Exos?)\b"
+        rf"(?:{_VESICLE_WORDS}|[A-Z][\w-]*-Exos?)\b"
         r"(?![- ](?:treated|stimulated|exposed|incubated|primed|receiving|given))")
 _EXAMINE = (r"(?:characteri[sz]\w*|identif\w*|confirmed|verified|imaged|observed|visuali[sz]\w*|analy[sz]\w*|assess\w*"
             r"|examined|examination|detected|detection|evaluated|evaluation|profiled|profiling|subjected(?: to)?|"
