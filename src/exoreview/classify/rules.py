@@ -320,7 +320,7 @@ class RuleClassifier:
         if self._comparators:
             before = expand_short_forms(previous, meanings or {}).text if previous else ""
             hits = [h for h in hits if h.rule.facet not in self._comparators
-                    or self._about_the_vesicles(h, expansion.text, before, [sp[:2] for sp in expansion.spans])]
+                    or self._about_the_vesicles(h, expansion.text, before, expansion.spans)]
         if not hits:
             return []
         hits.extend(self._listed_hits(expansion.text, hits))
@@ -341,8 +341,7 @@ class RuleClassifier:
                 hit.hedged = scanner.hedged(hit.start, hit.end)
         labels = []
         for hit in hits:
-            if (_yields(hit, hits) or _route_for_future_work(hit, expansion.text)
-                    or _route_of_earlier_work(hit, expansion.text)):
+            if _yields(hit, hits) or _route_not_this_studys(hit, expansion.text):
                 continue
             start, end = expansion.original_span(hit.start, hit.end)
             evidence = Evidence(text, sentence.start, sentence.end, field_name, hit.rule.method, text[start:end])
@@ -387,7 +386,7 @@ class RuleClassifier:
         return found
 
     def _about_the_vesicles(self, hit: _Hit, text: str, previous: str,
-                            long_forms: Sequence[tuple[int, int]] = ()) -> bool:
+                            long_forms: Sequence[tuple[int, ...]] = ()) -> bool:
         """Whether a label is about the vesicles, not another treatment the sentence names.
 
         With no other treatment named, it is. A treatment in another part of the sentence (after ";",
@@ -514,13 +513,14 @@ def _span_holding(spans: list[tuple[int, int]], position: int) -> tuple[int, int
     return next(((s, e) for s, e in spans if s <= position < e), (0, spans[-1][1] if spans else position))
 
 
-def _widened(spans: list[tuple[int, int]], long_forms: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Each span grown to the whole of a read-out long form it lies in."""
+def _widened(spans: list[tuple[int, int]], long_forms: Sequence[tuple[int, ...]]) -> list[tuple[int, int]]:
+    """Each span grown to the whole of a read-out long form it lies in (`long_forms`: the expansion's
+    spans, whose first two items are the long form's offsets)."""
     if not long_forms:
         return spans
     grown = []
     for start, end in spans:
-        for form_start, form_end in long_forms:
+        for form_start, form_end, *_ in long_forms:
             if form_start <= start and end <= form_end:
                 start, end = form_start, form_end
                 break
@@ -647,6 +647,10 @@ _EARLIER_WORK = re.compile(
     r"(?:studies|work|reports|trials|investigations)\b|\b(?:previous|earlier|prior) (?:studies|work|reports) "
     r"(?:have |had )?(?:mostly |mainly |largely )?(?:used|delivered|given|administered|injected|applied|relied)\b",
     re.IGNORECASE)
+
+
+def _route_not_this_studys(hit: _Hit, text: str) -> bool:
+    return _route_for_future_work(hit, text) or _route_of_earlier_work(hit, text)
 
 
 def _route_of_earlier_work(hit: _Hit, text: str) -> bool:
