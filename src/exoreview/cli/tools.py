@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import typer
@@ -26,6 +28,9 @@ from exoreview.records import Record
 from exoreview.results import ELIGIBILITY, TITLE_ABSTRACT
 from exoreview.review import ReviewFolder
 from exoreview.store import Store, open_for_writing
+
+if TYPE_CHECKING:
+    from exoreview.eutils.server import EutilsService
 
 protocol_app = typer.Typer(no_args_is_help=True, help="Show and list review protocols.")
 mesh_app = typer.Typer(no_args_is_help=True, help="Load and look up the MeSH tree.")
@@ -160,13 +165,23 @@ def search(query: str = typer.Argument(..., help="A PubMed query."),
 def serve_eutils(store_file: Path = typer.Option(None, "--store", help="Store whose records with a PMID to serve "
                                                  "(searched, imported, whatever their source); it must exist."),
                  port: int = typer.Option(8765, help="Port on 127.0.0.1 (0 picks a free one)."),
-                 demo: bool = typer.Option(False, "--demo", help="Serve the synthetic demo corpus.")) -> None:
+                 demo: bool = typer.Option(False, "--demo", help="Serve the synthetic demo corpus."),
+                 index_file: Path = typer.Option(None, "--index", help="Serve from this on-disk search index "
+                                                 "(SQLite FTS5), for a mirror larger than memory; with --store, "
+                                                 "built from the store first when the file does not exist.")) -> None:
     """Answer E-utilities (esearch, efetch, esummary, espell, einfo) over local records, on loopback.
 
     The access log goes to stderr, with the value of any api_key or email parameter hidden."""
     from exoreview.eutils.server import EutilsService, RunningService
     from exoreview.mesh.tree import MeshTree
 
+    if index_file is not None:
+        service, served = _disk_service(index_file, store_file)
+        running = RunningService(service, port=port, verbose=True)
+        out.print(f"Serving {served} records from {index_file} at {running.base_url} (Ctrl-C to stop)")
+        with contextlib.suppress(KeyboardInterrupt):
+            running.serve_forever()
+        return
     if demo or store_file is None:
         from exoreview.demo.corpus import demo_corpus
 
@@ -181,6 +196,35 @@ def serve_eutils(store_file: Path = typer.Option(None, "--store", help="Store wh
     out.print(f"Serving {len(records)} records at {running.base_url} (Ctrl-C to stop)")
     with contextlib.suppress(KeyboardInterrupt):
         running.serve_forever()
+
+
+def _disk_service(index_file: Path, store_file: Path | None) -> tuple[EutilsService, int]:
+    """The service over an on-disk index, built from the store first when the index is new; (service, records)."""
+    from exoreview.eutils.disk_index import DiskIndex
+    from exoreview.eutils.server import EutilsService
+    from exoreview.mesh.tree import MeshTree
+
+    rows: list = []
+    if store_file is not None:
+        with Store.open(store_file, must_exist=True) as store:
+            rows = store.mesh_rows()
+            if not index_file.exists():
+                with DiskIndex.build(index_file, ()) as index:
+                    index.add(_records_to_index(store), replace=False)
+    elif not index_file.exists():
+        raise BadInput(f"{index_file}: no search index there; give --store to build one from a store")
+    tree = MeshTree.from_rows(rows) if rows else MeshTree.demo()
+    index = DiskIndex(index_file, mesh=tree)
+    return EutilsService(index=index, mesh=tree), len(index)
+
+
+def _records_to_index(store: Store) -> Iterator[Record]:
+    """Every stored record with a PMID, streamed, PubMed's own copies first: added without replacing, the index
+    keeps the copy _records_to_serve chooses, and memory does not grow with the store."""
+    for from_pubmed in (True, False):
+        for record_id, record in store.iter_records():
+            if record.pmid and (store.record_source(record_id) == "pubmed") == from_pubmed:
+                yield record
 
 
 def _records_to_serve(store: Store) -> list[Record]:

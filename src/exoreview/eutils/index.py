@@ -17,6 +17,7 @@ import bisect
 import re
 from array import array
 from collections.abc import Iterable, Iterator
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -112,6 +113,14 @@ class _Gathered:
         return np.flatnonzero(self.mask).astype(np.int32)
 
 
+class KeyLookup(Protocol):
+    """Exact-value postings: a key's documents, and the documents of every key with a prefix."""
+
+    def get(self, key: str) -> Docs: ...
+
+    def get_prefix(self, prefix: str) -> Docs: ...
+
+
 Partial = Docs | _Gathered  # a subquery's documents while a query is evaluated
 
 
@@ -137,7 +146,136 @@ class _Vocabulary(dict[str, int]):
         return token_id
 
 
-class RecordIndex:
+class QueryEngine:
+    """PubMed query evaluation over an index's primitives; RecordIndex (memory) and DiskIndex (SQLite) give them.
+
+    Both answer from the same code, so the on-disk index cannot drift from the in-memory one in
+    what a query means: only where the postings come from differs.
+    """
+
+    mesh: MeshTree | None
+
+    # -- what an index provides ---------------------------------------------------
+
+    def _size(self) -> int:
+        """Document ids run from 0 to this (dead ones included)."""
+        raise NotImplementedError
+
+    def _live_only(self, docs: Docs) -> Docs:
+        raise NotImplementedError
+
+    def _date_range(self, low: int, high: int) -> Docs:
+        """Sorted documents whose date key (YYYYMMDD) lies in [low, high]."""
+        raise NotImplementedError
+
+    def _words(self, term: Term, fields: tuple[str, ...]) -> Docs:
+        raise NotImplementedError
+
+    def _keys(self, name: str) -> KeyLookup:
+        """Exact-value postings by name: mesh_ui, mesh_name, major_ui, major_name, ptype, language, author,
+        journal, subsets, article_ids."""
+        raise NotImplementedError
+
+    def _pmid_doc(self, pmid: str) -> int | None:
+        raise NotImplementedError
+
+    def _ordered_pmids(self, docs: Docs) -> list[str]:
+        """PMIDs of docs, most recent first (publication date, then PMID, then document id, descending)."""
+        raise NotImplementedError
+
+    def _descriptor_name(self, text: str) -> str | None:
+        raise NotImplementedError
+
+    # -- public queries -------------------------------------------------------------
+
+    def prepare(self, query: str | Node) -> Node:
+        """Parse (if needed) and resolve untagged terms, as search and translate see it."""
+        node = parse(query) if isinstance(query, str) else query
+        return expand(node, self._descriptor_name)
+
+    def search(self, query: str | Node) -> list[str]:
+        """PMIDs matching query, most recent first (publication date, then PMID, descending)."""
+        return self._ordered_pmids(self._evaluate(self.prepare(query)))
+
+    def count(self, query: str | Node) -> int:
+        return len(self._evaluate(self.prepare(query)))
+
+    def translate(self, query: str | Node) -> str:
+        """PubMed-style QueryTranslation, e.g. "exosomes"[MeSH Terms] AND "skin aging"[Title/Abstract]."""
+        return to_string(self.prepare(query))
+
+    # -- evaluation -------------------------------------------------------------
+
+    def _evaluate(self, node: Node) -> Docs:
+        return self._live_only(self._node(node))
+
+    def _node(self, node: Node) -> Docs:
+        # Without recursion (see query.fold): a query of thousands of OR'd terms is as deep as it is long.
+        return _docs(fold(node, self._leaf, self._combine, keep_left=_settled))
+
+    def _combine(self, node: BoolOp, left: Partial, right: Partial) -> Partial:
+        if node.op == "AND":
+            return intersect(_docs(left), _docs(right))
+        if node.op == "NOT":
+            return difference(_docs(left), _docs(right))
+        if isinstance(left, _Gathered):
+            return left.add(_docs(right))
+        right = _docs(right)
+        size = self._size()
+        # Small results merge by sorting; past a sixteenth of the records a mask is cheaper, and stays so.
+        return _Gathered(size, left, right) if (len(left) + len(right)) * 16 > size else union(left, right)
+
+    def _leaf(self, node: Term | DateRange) -> Docs:
+        if isinstance(node, DateRange):
+            return self._date_range(int(node.start.replace("/", "")), int(node.end.replace("/", "")))
+        return self._term(node)
+
+    def _term(self, term: Term) -> Docs:
+        tag = term.tag or "all"
+        if tag in TEXT_GROUPS:
+            return self._words(term, TEXT_GROUPS[tag])
+        if tag in ("mh", "mh_noexp", "majr", "majr_noexp"):
+            return self._mesh_term(term, major=tag.startswith("majr"), explode=not tag.endswith("noexp"))
+        if tag == "au":
+            return self._author_term(term)
+        if tag == "pmid":
+            doc = self._pmid_doc(term.text.strip())
+            return np.array([doc], dtype=np.int32) if doc is not None else EMPTY
+        if tag == "aid":
+            return self._keys("article_ids").get(term.text.strip().lower())
+        if tag == "sb":
+            key = normalize(term.text).replace("loattrfree", "free").replace("has abstract", "hasabstract")
+            return self._keys("subsets").get(key)
+        postings = self._keys({"pt": "ptype", "la": "language", "ta": "journal"}[tag])
+        key = language_code(term.text) if tag == "la" else normalize(term.text)
+        return postings.get_prefix(key) if term.truncated else postings.get(key)
+
+    def _mesh_term(self, term: Term, *, major: bool, explode: bool) -> Docs:
+        kind = "major" if major else "mesh"
+        by_ui, by_name = self._keys(f"{kind}_ui"), self._keys(f"{kind}_name")
+        if term.truncated:
+            return by_name.get_prefix(normalize(term.text))
+        names = {normalize(term.text)}
+        uis = {term.text.strip().upper()}
+        descriptor = self.mesh.lookup(term.text) if self.mesh is not None else None
+        if descriptor is not None and self.mesh is not None:
+            uis = self.mesh.descendants(descriptor.ui) if explode else {descriptor.ui}
+            # Records parsed without UIs still match by the descriptor names.
+            names = {normalize(d.name) for ui in uis if (d := self.mesh.lookup(ui))}
+        return union(*(by_ui.get(ui) for ui in uis), *(by_name.get(n) for n in names))
+
+    def _author_term(self, term: Term) -> Docs:
+        """Author "smith j" finds Smith J, Smith JA, ...; "smith" every Smith; quotes make it exact."""
+        key = normalize(term.text)
+        if term.quoted and not term.truncated:
+            return self._keys("author").get(key)
+        # A bare last name must not reach into longer names ("smith" vs "smithson").
+        prefix = key if term.truncated or " " in key else key + " "
+        authors = self._keys("author")
+        return union(authors.get_prefix(prefix), authors.get(key))
+
+
+class RecordIndex(QueryEngine):
     """Inverted indexes over Records answering PubMed queries."""
 
     def __init__(self, records: Iterable[Record] = (), mesh: MeshTree | None = None) -> None:
@@ -155,6 +293,12 @@ class RecordIndex:
         self._author, self._journal = KeyPostings(), KeyPostings()
         self._subsets = KeyPostings()
         self._article_ids = KeyPostings()  # [aid]: DOI, PMC ID, publisher item identifier
+        self._key_postings: dict[str, KeyPostings] = {
+            "mesh_ui": self._mesh_ui, "mesh_name": self._mesh_name, "major_ui": self._major_ui,
+            "major_name": self._major_name, "ptype": self._ptype, "language": self._language,
+            "author": self._author, "journal": self._journal, "subsets": self._subsets,
+            "article_ids": self._article_ids,
+        }
         self._dates = array("i")
         self._pmid_numbers = array("q")
         self._cache: dict[str, object] = {}
@@ -270,25 +414,6 @@ class RecordIndex:
         doc = self._live.get(pmid)
         return self._records[doc] if doc is not None else None
 
-    def prepare(self, query: str | Node) -> Node:
-        """Parse (if needed) and resolve untagged terms, as search and translate see it."""
-        node = parse(query) if isinstance(query, str) else query
-        return expand(node, self._descriptor_name)
-
-    def search(self, query: str | Node) -> list[str]:
-        """PMIDs matching query, most recent first (publication date, then PMID, descending)."""
-        docs = self._evaluate(self.prepare(query))
-        ordered = docs[np.argsort(self._rank()[docs], kind="stable")]
-        records = self._records
-        return [records[doc].pmid for doc in ordered.tolist()]
-
-    def count(self, query: str | Node) -> int:
-        return len(self._evaluate(self.prepare(query)))
-
-    def translate(self, query: str | Node) -> str:
-        """PubMed-style QueryTranslation, e.g. "exosomes"[MeSH Terms] AND "skin aging"[Title/Abstract]."""
-        return to_string(self.prepare(query))
-
     def spell(self, query: str) -> str:
         """ESpell: the query with unknown words replaced by the nearest common indexed word."""
         speller = self._cache.get("speller")
@@ -301,6 +426,53 @@ class RecordIndex:
             speller = Speller({tokens[i]: int(n) for i, n in enumerate(totals.tolist()) if n})
             self._cache["speller"] = speller
         return speller.correct(query)
+
+    # -- the engine's primitives --------------------------------------------------
+
+    def _size(self) -> int:
+        return len(self._records)
+
+    def _live_only(self, docs: Docs) -> Docs:
+        return docs[self._alive()[docs]] if self._dead else docs
+
+    def _date_range(self, low: int, high: int) -> Docs:
+        dates, docs = self._date_order()
+        return np.sort(docs[np.searchsorted(dates, low) : np.searchsorted(dates, high, side="right")])
+
+    def _keys(self, name: str) -> KeyLookup:
+        return self._key_postings[name]
+
+    def _pmid_doc(self, pmid: str) -> int | None:
+        return self._live.get(pmid)
+
+    def _ordered_pmids(self, docs: Docs) -> list[str]:
+        ordered = docs[np.argsort(self._rank()[docs], kind="stable")]
+        records = self._records
+        return [records[doc].pmid for doc in ordered.tolist()]
+
+    def _words(self, term: Term, fields: tuple[str, ...]) -> Docs:
+        words = tokenize(term.text)
+        if not words:
+            return EMPTY
+        vocabulary = self._vocabulary
+        allowed = [[vocabulary[w]] if w in vocabulary else [] for w in words]
+        if term.truncated:
+            keys, ids = self._sorted_vocabulary()
+            start = bisect.bisect_left(keys, words[-1])
+            end = bisect.bisect_left(keys, words[-1] + "\U0010ffff")
+            allowed[-1] = ids[start:end]
+        if any(not ids for ids in allowed):
+            return EMPTY
+        found: list[Docs] = []
+        for name in fields:
+            field = self._text[name]
+            candidates = field.docs_any(allowed[-1])
+            for ids in allowed[:-1]:
+                if not len(candidates):
+                    break
+                candidates = intersect(candidates, field.docs(ids[0]))
+            found.append(field.phrase(candidates, allowed) if len(words) > 1 else candidates)
+        return union(*found)
 
     # -- lazily derived structures ------------------------------------------------
 
@@ -344,99 +516,3 @@ class RecordIndex:
             descriptor = self.mesh.lookup(text)
             return descriptor.name if descriptor and descriptor.name.casefold() == text.casefold() else None
         return self._mesh_display.get(normalize(text))
-
-    # -- evaluation -------------------------------------------------------------
-
-    def _evaluate(self, node: Node) -> Docs:
-        docs = self._node(node)
-        return docs[self._alive()[docs]] if self._dead else docs
-
-    def _node(self, node: Node) -> Docs:
-        # Without recursion (see query.fold): a query of thousands of OR'd terms is as deep as it is long.
-        return _docs(fold(node, self._leaf, self._combine, keep_left=_settled))
-
-    def _combine(self, node: BoolOp, left: Partial, right: Partial) -> Partial:
-        if node.op == "AND":
-            return intersect(_docs(left), _docs(right))
-        if node.op == "NOT":
-            return difference(_docs(left), _docs(right))
-        if isinstance(left, _Gathered):
-            return left.add(_docs(right))
-        right = _docs(right)
-        size = len(self._records)
-        # Small results merge by sorting; past a sixteenth of the records a mask is cheaper, and stays so.
-        return _Gathered(size, left, right) if (len(left) + len(right)) * 16 > size else union(left, right)
-
-    def _leaf(self, node: Term | DateRange) -> Docs:
-        if isinstance(node, DateRange):
-            dates, docs = self._date_order()
-            low = int(node.start.replace("/", ""))
-            high = int(node.end.replace("/", ""))
-            return np.sort(docs[np.searchsorted(dates, low) : np.searchsorted(dates, high, side="right")])
-        return self._term(node)
-
-    def _term(self, term: Term) -> Docs:
-        tag = term.tag or "all"
-        if tag in TEXT_GROUPS:
-            return self._words(term, TEXT_GROUPS[tag])
-        if tag in ("mh", "mh_noexp", "majr", "majr_noexp"):
-            return self._mesh_term(term, major=tag.startswith("majr"), explode=not tag.endswith("noexp"))
-        if tag == "au":
-            return self._author_term(term)
-        if tag == "pmid":
-            doc = self._live.get(term.text.strip())
-            return np.array([doc], dtype=np.int32) if doc is not None else EMPTY
-        if tag == "aid":
-            return self._article_ids.get(term.text.strip().lower())
-        if tag == "sb":
-            key = normalize(term.text).replace("loattrfree", "free").replace("has abstract", "hasabstract")
-            return self._subsets.get(key)
-        postings = {"pt": self._ptype, "la": self._language, "ta": self._journal}[tag]
-        key = language_code(term.text) if tag == "la" else normalize(term.text)
-        return postings.get_prefix(key) if term.truncated else postings.get(key)
-
-    def _words(self, term: Term, fields: tuple[str, ...]) -> Docs:
-        words = tokenize(term.text)
-        if not words:
-            return EMPTY
-        vocabulary = self._vocabulary
-        allowed = [[vocabulary[w]] if w in vocabulary else [] for w in words]
-        if term.truncated:
-            keys, ids = self._sorted_vocabulary()
-            start = bisect.bisect_left(keys, words[-1])
-            end = bisect.bisect_left(keys, words[-1] + "\U0010ffff")
-            allowed[-1] = ids[start:end]
-        if any(not ids for ids in allowed):
-            return EMPTY
-        found: list[Docs] = []
-        for name in fields:
-            field = self._text[name]
-            candidates = field.docs_any(allowed[-1])
-            for ids in allowed[:-1]:
-                if not len(candidates):
-                    break
-                candidates = intersect(candidates, field.docs(ids[0]))
-            found.append(field.phrase(candidates, allowed) if len(words) > 1 else candidates)
-        return union(*found)
-
-    def _mesh_term(self, term: Term, *, major: bool, explode: bool) -> Docs:
-        by_ui, by_name = (self._major_ui, self._major_name) if major else (self._mesh_ui, self._mesh_name)
-        if term.truncated:
-            return by_name.get_prefix(normalize(term.text))
-        names = {normalize(term.text)}
-        uis = {term.text.strip().upper()}
-        descriptor = self.mesh.lookup(term.text) if self.mesh is not None else None
-        if descriptor is not None and self.mesh is not None:
-            uis = self.mesh.descendants(descriptor.ui) if explode else {descriptor.ui}
-            # Records parsed without UIs still match by the descriptor names.
-            names = {normalize(d.name) for ui in uis if (d := self.mesh.lookup(ui))}
-        return union(*(by_ui.get(ui) for ui in uis if ui in by_ui), *(by_name.get(n) for n in names))
-
-    def _author_term(self, term: Term) -> Docs:
-        """Author "smith j" finds Smith J, Smith JA, ...; "smith" every Smith; quotes make it exact."""
-        key = normalize(term.text)
-        if term.quoted and not term.truncated:
-            return self._author.get(key)
-        # A bare last name must not reach into longer names ("smith" vs "smithson").
-        prefix = key if term.truncated or " " in key else key + " "
-        return union(self._author.get_prefix(prefix), self._author.get(key))

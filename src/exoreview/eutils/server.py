@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from exoreview.errors import BadInput
 from exoreview.eutils import mesh_db, responses
+from exoreview.eutils.disk_index import DiskIndex
 from exoreview.eutils.faults import Fault, FaultPlan
 from exoreview.eutils.index import RecordIndex
 from exoreview.eutils.query import BoolOp, DateRange, QuerySyntaxError, parse
@@ -55,15 +56,22 @@ class Answer:
 
 
 class EutilsService:
-    """The E-utilities logic, independent of HTTP, over an in-memory index of records."""
+    """The E-utilities logic, independent of HTTP, over records indexed in memory or over an on-disk index.
 
-    def __init__(self, records: Iterable[Record], *, mesh: MeshTree | None = None,
-                 faults: FaultPlan | None = None, last_update: str = "", id_cap: int = ESEARCH_ID_CAP) -> None:
+    Give records (indexed in memory) or index (a DiskIndex, for a mirror larger than memory), not both.
+    """
+
+    def __init__(self, records: Iterable[Record] = (), *, index: DiskIndex | None = None,
+                 mesh: MeshTree | None = None, faults: FaultPlan | None = None, last_update: str = "",
+                 id_cap: int = ESEARCH_ID_CAP) -> None:
         self.records: dict[str, Record] = {}
         for record in records:
             if record.pmid:
                 self.records[record.pmid] = record
-        self.index = RecordIndex(self.records.values(), mesh=mesh)
+        if index is not None and self.records:
+            raise ValueError("EutilsService: give records or an on-disk index, not both")
+        self.index: RecordIndex | DiskIndex = index if index is not None else RecordIndex(self.records.values(),
+                                                                                         mesh=mesh)
         self.mesh = mesh
         self.pmc: PmcArticles | None = None  # set to answer efetch db=pmc (eutils/pmc.py)
         self.faults = faults or FaultPlan()
@@ -141,16 +149,22 @@ class EutilsService:
 
     def efetch(self, params: dict[str, str]) -> Answer:
         ids = self._requested_ids(params)
-        found = [self.records[i] for i in ids if i in self.records]
+        found = self._records(ids)
         if params.get("rettype") == "medline" or params.get("retmode") == "text":
             return Answer(200, write_medline(found).encode(), "text/plain; charset=UTF-8")
         return Answer(200, write_pubmed_xml(found))
 
     def esummary(self, params: dict[str, str]) -> Answer:
-        records = [self.records[i] for i in self._requested_ids(params) if i in self.records]
+        records = self._records(self._requested_ids(params))
         if _wants_json(params):
             return Answer(200, responses.esummary_json(records), JSON)
         return Answer(200, responses.esummary_xml(records))
+
+    def _records(self, pmids: list[str]) -> list[Record]:
+        """The records of the PMIDs held, in the order asked."""
+        if isinstance(self.index, RecordIndex):
+            return [self.records[i] for i in pmids if i in self.records]
+        return [record for i in pmids if (record := self.index.get(i)) is not None]
 
     def espell(self, params: dict[str, str]) -> Answer:
         term = params.get("term", "")
@@ -178,7 +192,7 @@ class EutilsService:
 
     def einfo(self, params: dict[str, str]) -> Answer:
         if params.get("db"):
-            return Answer(200, responses.einfo_xml(len(self.records), self.last_update))
+            return Answer(200, responses.einfo_xml(len(self.records) or len(self.index), self.last_update))
         return Answer(200, responses.einfo_xml(None, self.last_update))
 
     # -- history server -------------------------------------------------------------------------
