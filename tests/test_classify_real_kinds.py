@@ -966,3 +966,82 @@ def test_a_route_of_another_agent_or_of_earlier_work_is_not_the_vesicles(sentenc
                                                                           expected: set[str]) -> None:
     rec = record("Vesicles for skin", *sentences)
     assert values(rec, "delivery") == expected
+
+
+# -- sources listed in a review: counts between items, a list going on in a new clause, "by cell source (...)" ---
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Most of the preparations were derived from adipose-derived stem cells (n = 9); the others came from platelets "
+     "(n = 2) or plants (n = 3).", {"adipose_msc", "platelet_prp", "plant"}),
+    ("Vesicles were obtained from human adipose-derived stem cells in 7 studies, ginseng (Panax ginseng) stem cells "
+     "in 3 and bovine colostrum in 2.", {"adipose_msc", "plant", "milk"}),
+    ("Adipose-derived (n = 12), bone marrow-derived (n = 8) and umbilical cord-derived (n = 6) exosomes shortened "
+     "healing to a similar degree.", {"adipose_msc", "bone_marrow_msc", "umbilical_cord_msc"}),
+    ("Effects were compared across cell source (adipose, bone marrow, umbilical cord) and dosing schedule.",
+     {"adipose_msc", "bone_marrow_msc", "umbilical_cord_msc"}),
+    ("Tissue sources such as bone marrow and adipose tissue were compared.", {"adipose_msc", "bone_marrow_msc"}),
+])
+def test_sources_a_review_lists_with_counts_or_as_sources_are_each_a_source(sentence: str, expected: set[str]) -> None:
+    rec = record("Extracellular vesicles for skin repair: a systematic review and meta-analysis",
+                 "We searched PubMed and Embase and included 30 controlled studies.", sentence)
+    assert values(rec, "ev_source") == expected
+
+
+def test_one_tissue_after_derived_from_is_no_list_of_sources() -> None:
+    rec = record("Bone marrow cells in wound repair", "Cells derived from bone marrow were cultured for a week.")
+    assert values(rec, "ev_source") == set()
+
+
+def test_msc_vesicles_of_a_tissue_outside_the_named_classes_are_other_stem_cells() -> None:
+    rec = record("Tonsil stem cell vesicles for dermatitis",
+                 "We tested exosomes derived from human palatine tonsil mesenchymal stem cells on inflamed "
+                 "keratinocytes.")
+    assert values(rec, "ev_source") == {"other_stem_cells"}
+
+
+# -- topical drops, control groups' routes, microneedle patches laid on a wound -------------------------------
+
+
+@pytest.mark.parametrize(("sentences", "expected"), [
+    (("Wounds on the flanks of the rats were treated by dropping 80 µg of the vesicles in 40 µL saline onto the "
+      "wound bed every second day.",), {"topical"}),
+    (("Right after the laser pass, the EVs (3 x 10^9 particles in 30 uL) were dropped onto the treated sites and "
+      "massaged in.",), {"topical"}),
+    (("The vesicles were dropped onto the surface of the scaffold before it set, and the scaffold was laid on "
+      "the wound.",), {"hydrogel_scaffold"}),
+    (("Mice were injected with 50 µg of exosomes at four points around each wound; a positive-control group "
+      "received a growth factor gel spread on the wound every day.",), {"injection_unspecified"}),
+    (("Vesicles were given through the tail vein twice a week, and the control mice were given a steroid "
+      "ointment rubbed onto the plaques.",), {"intravenous"}),
+    (("Exosomes were applied topically to the wound; the control group received saline in the same way.",),
+     {"topical"}),
+    (("In diabetic mice, MN-Exo patches were applied to the wound edge on days 0, 4 and 8.",),
+     {"microneedling"}),
+])
+def test_drops_on_the_skin_are_topical_and_a_controls_route_is_not_the_vesicles(sentences: tuple[str, ...],
+                                                                                expected: set[str]) -> None:
+    rec = record("Vesicles for skin repair", *sentences)
+    assert values(rec, "delivery") == expected
+
+
+# -- cells in culture named by a defined short form, with an aside, or as the vesicles' recipients -----------
+
+
+@pytest.mark.parametrize("sentence", [
+    "Human microvascular endothelial cells (HMVECs) kept in high glucose (25 mM) were exposed to the vesicles.",
+    "Human dermal papilla cells (DPCs) were obtained commercially. The vesicles raised DPC proliferation by a third.",
+    "The labelled vesicles were taken up by endothelial progenitor cells within two hours.",
+    "Dermal fibroblasts and epidermal keratinocytes were used as recipient cells.",
+])
+def test_cells_given_the_vesicles_in_culture_are_in_vitro_beside_an_animal_model(sentence: str) -> None:
+    rec = record("Vesicles for diabetic wounds", sentence,
+                 "In diabetic rats, the vesicles were injected around each wound every three days.")
+    assert values(rec, "subjects") == {"in_vitro", "animal"}
+
+
+def test_vesicles_taken_up_by_cells_of_the_animal_are_no_culture() -> None:
+    rec = record("Vesicles for hair",
+                 "Grape-derived vesicles were applied daily to the shaved backs of C57BL/6 mice and lengthened hair.",
+                 "The vesicles were taken up by follicle cells.")
+    assert values(rec, "subjects") == {"animal"}

@@ -321,9 +321,9 @@ class RuleClassifier:
             before = expand_short_forms(previous, meanings or {}).text if previous else ""
             hits = [h for h in hits if h.rule.facet not in self._comparators
                     or self._about_the_vesicles(h, expansion.text, before, expansion.spans)]
+        hits.extend(self._listed_hits(expansion.text, hits))  # a list named as sources needs no other hit
         if not hits:
             return []
-        hits.extend(self._listed_hits(expansion.text, hits))
         hits = _without_measured_qualities(hits, expansion.text)
         hits = _without_treated_cells(hits, expansion.text)
         hits = _without_methods_on_targets(hits, text, expansion.text)  # the short form may be the vesicles' word
@@ -368,13 +368,18 @@ class RuleClassifier:
         found: list[_Hit] = []
         for facet, rules in self._listed.items():
             ours = [h for h in hits if h.rule.facet == facet]
-            if not ours:
+            source_heads = list(_SOURCE_HEAD.finditer(text))
+            if not ours and not source_heads:
                 continue
             # One pass, near the facet's hits only (a list runs a few hundred characters at most).
-            window = (max(0, min(h.start for h in ours) - LIST_REACH), max(h.end for h in ours) + LIST_REACH)
+            spans = [(h.start, h.end) for h in ours] + [m.span() for m in source_heads]
+            window = (max(0, min(a for a, _ in spans) - LIST_REACH), max(b for _, b in spans) + LIST_REACH)
             found_in = self._listed_pattern(facet).finditer(text, *window)
             items = [_Hit(rules[int(m.lastgroup[1:])], m.start(), m.end())  # the named group is the rule
                      for m in found_in if m.end() > m.start() and m.lastgroup]
+            listed = _source_list(text, items, source_heads, ours)
+            found.extend(listed)
+            ours = [*ours, *listed]
             # "exosomes from A, B and C" is a list of sources; "A exosomes and keratinocytes" is not, but
             # "A-derived and B-derived exosomes" is one read back from the head at its end.
             heads = [h for h in ours if not _ENDS_WITH_VESICLES.search(text, h.start, h.end)]
@@ -650,7 +655,29 @@ _EARLIER_WORK = re.compile(
 
 
 def _route_not_this_studys(hit: _Hit, text: str) -> bool:
-    return _route_for_future_work(hit, text) or _route_of_earlier_work(hit, text)
+    return _route_for_future_work(hit, text) or _route_of_earlier_work(hit, text) or _route_of_a_control(hit, text)
+
+
+# A clause about what a control group received: "; a positive-control group received an EGF gel spread on the
+# wound", "and the control mice were given clobetasol ointment". Its route is the control's, unless it names
+# the vesicles too.
+_CONTROL_RECEIVED = re.compile(
+    r"\W*(?:(?:and|while|whereas|but)\s+)?(?:an?|the)\s+(?:(?:positive|negative|active|reference|sham)[- ])?"
+    r"control(?:s|\s+(?:group|groups|arm|mice|rats|animals|side|half|patients|wounds|sites))?\s+"
+    r"(?:\w+\s+)?(?:received|was given|were given|was treated|were treated|got)\b", re.IGNORECASE)
+_MICRONEEDLE_PATCH_BEFORE = re.compile(
+    r"\b(?:MNs?|micro-?needles?)(?:[- ][\w@-]+){0,3} (?:patch(?:es)?|arrays?) (?:was|were) (?:then )?$", re.IGNORECASE)
+
+
+def _route_of_a_control(hit: _Hit, text: str) -> bool:
+    if hit.rule.facet != DELIVERY:
+        return False
+    start, end = _span_holding(clause_spans(text), hit.start)
+    if _CONTROL_RECEIVED.match(text, start, end):
+        return not _VESICLE_WORD.search(text, start, end)
+    # "MN-M2-Exos patches were applied to the wound": put on the skin, but it is the needles that deliver
+    before = (max(0, hit.start - 60), hit.start)
+    return hit.rule.value == "topical" and bool(_MICRONEEDLE_PATCH_BEFORE.search(text, *before))
 
 
 def _route_of_earlier_work(hit: _Hit, text: str) -> bool:
@@ -771,12 +798,14 @@ _SET_ASIDE = re.compile(r"\b(?:alternatives? to|instead of|rather than(?: in)?|u
 _LIST_GLUE = re.compile(
     # an item's own head noun may follow it: "MSCs of adipose tissue, bone marrow", "Lactobacillus species (n = 3) and"
     # or its "-derived": "EVs from adipose-derived, bone marrow-derived and cord-derived MSCs"
-    r"\)?(?:-(?:derived|secreted|released|based)|\s+(?:tissues?|cells|MSCs|stem cells|species|strains|spp\.?|cultures"
-    r"|extracts?))?"
+    r"\)?(?:\s*\([^()]{0,80}\))?(?:-(?:derived|secreted|released|based)|\s+(?:tissues?|cells|MSCs|stem cells|species"
+    r"|strains|spp\.?|cultures|extracts?))?"
     r"(?:\s*\([^()]{0,80}\))?(?:\s*(?:in (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
     r"(?: (?:studies|trials|papers|articles|reports))?|\d+))?"
     r"(?:\s*,\s*(?:(?:and|or|as well as|followed by|together with|plus|and/or)\s+)?"
-    r"|\s+(?:and|or|as well as|followed by|together with|plus|and/or)(?:\s+|,\s*))"
+    r"|\s+(?:and|or|as well as|followed by|together with|plus|and/or)(?:\s+|,\s*)"
+    r"|\s*[;,]\s+(?:and\s+)?(?:others?|the (?:rest|remainder|others)|the remaining (?:ones|products|studies|trials))"
+    r"\s+(?:came|derived|were (?:derived|obtained|isolated|prepared))\s+from\s+)"
     r"(?:(?:(?:less|more|most) (?:often|frequently|commonly)|rarely|occasionally|also|even|in a few cases|increasingly"
     r"|mostly|mainly|predominantly|especially|particularly|notably|chiefly),?\s+)?"
     r"(?:(?:from|of|by|in)\s+)?(?:(?:the|human|bovine|canine|equine|porcine|murine|mouse|rat|goat|camel|cow|"
@@ -789,8 +818,13 @@ _TREATED_AFTER = re.compile(r"\s+(?:were|was)\s+(?:\w+ly\s+)?(?:co-?cultured|cul
                             r"|stimulated|pretreated)\b", re.IGNORECASE)
 _VESICLES_FOLLOW = re.compile(r"(?:[- ](?:MSCs?|cells?))?-?(?:derived|secreted|released)?[- ]"
                               r"(?:exo\w*|EVs?|(?:extracellular |nano|micro)?vesicles?)\b", re.IGNORECASE)
-_HYPHEN_PAIR = re.compile(r"-(?:derived|secreted|released|based),\s+", re.IGNORECASE)
-_GLUE_BEFORE = re.compile(r"-?(?:derived|secreted|released|based)?,?\s+(?:and|or|and/or)\s+"
+# A list named as the vesicles' sources: "by cell source (A, B, C)" (read as "by cell derived from A, B, C"),
+# "MSC tissue sources such as A and B". Its items count from two on: one item is no list.
+_SOURCE_HEAD = re.compile(r"\b(?:(?:cell(?:ular)?|tissue|MSCs?|stem[- ]cells?|vesicles?|EVs?|exosomes?)\s+){1,2}"
+                          r"(?:(?:sources?|origins?),?\s+(?:such as|including|namely|e\.g\.,?)|derived from)\s+"
+                          r"(?:(?:the|human)\s+)?", re.IGNORECASE)
+_HYPHEN_PAIR = re.compile(r"-(?:derived|secreted|released|based)(?:\s*\([^()]{0,40}\))?,\s+", re.IGNORECASE)
+_GLUE_BEFORE = re.compile(r"-?(?:derived|secreted|released|based)?(?:\s*\([^()]{0,40}\))?,?\s+(?:and|or|and/or)\s+"
                           r"(?:(?:human|bovine|goat|camel|porcine|the)\s+){0,2}", re.IGNORECASE)
 
 
@@ -806,6 +840,19 @@ def _read_back(text: str, items: list[_Hit], tails: list[_Hit], taken: list[_Hit
             item.end <= h.start and _HYPHEN_PAIR.fullmatch(text, item.end, h.start) for h in found)
         if joined and not _overlaps(item, [*taken, *found]):
             found.append(item)
+    return found
+
+
+def _source_list(text: str, items: list[_Hit], heads: list[re.Match[str]], taken: list[_Hit]) -> list[_Hit]:
+    """Items of a list introduced as sources: "subgroups by cell source (adipose, bone marrow, umbilical cord)",
+    "MSC sources such as adipose tissue and bone marrow". The first item stands right after the head."""
+    found: list[_Hit] = []
+    for head in heads:
+        first = next((i for i in items if i.start == head.end() and not _overlaps(i, [*taken, *found])), None)
+        if first is not None:
+            others = _read_on(text, [i for i in items if i.start > first.start], [first], [*taken, first, *found])
+            if others:
+                found.extend([first, *others])
     return found
 
 
