@@ -350,3 +350,21 @@ def test_the_demo_corpus_takes_its_size_and_keeps_the_first_records() -> None:
     assert all(small.truth_of(r) for r in small.pubmed + small.hand_search)
     with pytest.raises(ValueError, match="at least one record"):
         demo_corpus(size=0)
+
+
+class _EveryTemplateTaken(set):
+    """A corpus so large that every title the templates can write is already a PubMed record's."""
+
+    def __contains__(self, title: object) -> bool:
+        return "regional practice report" not in str(title)
+
+
+def test_hand_search_records_are_written_when_every_template_title_is_taken() -> None:
+    """At 45k records the hand-search generator used to draw titles forever; now a slot tells its title apart."""
+    from exoreview.demo.corpus.demo import HAND_SEARCH_NEW, _new_records
+
+    truth: dict = {}
+    records = _new_records(2025, truth, _EveryTemplateTaken())
+    assert len(records) == HAND_SEARCH_NEW
+    assert len({r.title for r in records}) == HAND_SEARCH_NEW
+    assert all("regional practice report" in r.title for r in records)

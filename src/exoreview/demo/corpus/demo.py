@@ -116,21 +116,36 @@ def _duplicates(pubmed: list[Record], truth: dict[str, dict[str, Any]], dice: Di
     return out
 
 
+TITLE_TRIES = 50  # fresh titles drawn for a hand-search slot before one is told apart by a subtitle
+
+
+def _unused_title(title: str, taken: set[str], tries: int, slot: int) -> str:
+    """The title, or once a slot has drawn TITLE_TRIES titles all taken (a large corpus uses up the
+    templates), the title with a subtitle naming the slot's report, which no PubMed record carries."""
+    if tries <= TITLE_TRIES or _norm_title(title) not in taken:
+        return title
+    return f"{title}: regional practice report {slot}"
+
+
 def _new_records(seed: int, truth: dict[str, dict[str, Any]], taken: set[str]) -> list[Record]:
     """Studies PubMed does not have: conference abstracts and articles in unindexed journals."""
     dice = Dice(seed * 7919 + 17)  # a stream of its own, so the PubMed part does not depend on it
     planner, kit = Planner(dice), RecordKit(dice)
     out: list[Record] = []
     aesthetic_only = [kind for kind in OFF_TOPIC if kind.noise == "aesthetic_without_ev"]
+    tries = 0
     while len(out) < HAND_SEARCH_NEW:
         n = len(out) + 1
+        tries += 1
         year = dice.between(2012, 2025)
         if n in OFF_TOPIC_SLOTS:
             kind = dice.pick(aesthetic_only)
             title, sections = write_off_topic(kind, dice)
+            title = _unused_title(title, taken, tries, n)
             if _norm_title(title) in taken:
                 continue
             taken.add(_norm_title(title))
+            tries = 0
             record = kit.off_topic(f"{n}", year, dice.chance(0.7), kind, title, sections)
             record.pmid, record.pmcid, record.mesh, record.status = "", "", [], ""
             record.doi = f"{DOI_PREFIX}hs{seed}-{n}"
@@ -140,9 +155,11 @@ def _new_records(seed: int, truth: dict[str, dict[str, Any]], taken: set[str]) -
             continue
         study = planner.plan(use_cover=False)
         title, sections = write_study(study, dice)
+        title = _unused_title(title, taken, tries, n)
         if _norm_title(title) in taken:
             continue
         taken.add(_norm_title(title))
+        tries = 0
         record = kit.article(f"{n}", year, dice.chance(0.7), study, title, sections, "eng")
         record.pmid, record.pmcid, record.mesh, record.status, record.grants = "", "", [], "", []
         record.keywords = record.keywords[:3]
