@@ -1045,3 +1045,14 @@ def test_vesicles_taken_up_by_cells_of_the_animal_are_no_culture() -> None:
                  "Grape-derived vesicles were applied daily to the shaved backs of C57BL/6 mice and lengthened hair.",
                  "The vesicles were taken up by follicle cells.")
     assert values(rec, "subjects") == {"animal"}
+
+
+@pytest.mark.parametrize(("sentence", "facet", "expected"), [
+    ("Unlike vesicles from mammalian cells such as bone marrow stem cells, which are costly to grow, grape vesicles "
+     "can be made in bulk.", "ev_source", {"plant"}),
+    ("Unlike injection into the tail vein, spreading the vesicle cream on the plaques kept them in the skin.",
+     "delivery", {"topical"}),
+])
+def test_what_a_contrast_opens_with_is_set_aside(sentence: str, facet: str, expected: set[str]) -> None:
+    rec = record("Grape vesicles for psoriasis", sentence)
+    assert values(rec, facet) == expected

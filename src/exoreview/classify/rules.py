@@ -329,8 +329,7 @@ class RuleClassifier:
         hits = _without_methods_on_targets(hits, text, expansion.text)  # the short form may be the vesicles' word
         hits = _without_misread_cues(hits, expansion.text, field_name)
         # "an alternative to MSC exosomes", "unlike intravenous administration": named to be set aside.
-        hits = [h for h in hits if h.rule.facet not in SET_ASIDE_FACETS
-                or not _SET_ASIDE.search(expansion.text, max(0, h.start - 60), h.start)]
+        hits = [h for h in hits if h.rule.facet not in SET_ASIDE_FACETS or not _set_aside(h, expansion.text)]
         scanner = CueScanner(expansion.text)
         for hit in hits:
             if hit.rule.facet not in NEGATION_EXEMPT_FACETS:
@@ -793,6 +792,19 @@ SET_ASIDE_FACETS = frozenset({"ev_source", DELIVERY, SUBJECTS, SPECIES})
 _SET_ASIDE = re.compile(r"\b(?:alternatives? to|instead of|rather than(?: in)?|unlike|in place of)"
                         r"(?: the| an?| conventional| current)?"
                         r"(?: (?!(?:in|into|on|with|of|to|by)\b)[\w-]+(?<!ed)){0,2} $", re.IGNORECASE)
+# A phrase that opens with a contrast sets aside all it names up to its comma: "Unlike exosomes from
+# mammalian cells such as mesenchymal stem cells, plant vesicles ..."
+_CONTRAST_OPENS = re.compile(r"(?:^|[;:]\s*|,\s*(?:and|but|while|whereas)\s+|\b(?:but|whereas|while)\s+)"
+                             r"(?:unlike|in contrast to|as opposed to|rather than|instead of)\b[^,;:()]*$",
+                             re.IGNORECASE)
+
+
+def _set_aside(hit: _Hit, text: str) -> bool:
+    """Whether a source, route or subject is named only to be set aside (`_SET_ASIDE`, `_CONTRAST_OPENS`)."""
+    return bool(_SET_ASIDE.search(text, max(0, hit.start - 60), hit.start)
+                or _CONTRAST_OPENS.search(text, max(0, hit.start - 200), hit.start))
+
+
 # What may stand between two items of one list: "adipose tissue, bone marrow and umbilical cord",
 # "ADSCs (n = 8), followed by dermal papilla cells", "platelet lysate, as well as from canine keratinocytes".
 _LIST_GLUE = re.compile(
