@@ -1056,3 +1056,20 @@ def test_vesicles_taken_up_by_cells_of_the_animal_are_no_culture() -> None:
 def test_what_a_contrast_opens_with_is_set_aside(sentence: str, facet: str, expected: set[str]) -> None:
     rec = record("Grape vesicles for psoriasis", sentence)
     assert values(rec, facet) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Loading the vesicles with growth factors might further enhance these effects.",
+    "Later studies could combine the dressing with engineered exosomes that carry siRNA.",
+    "Whether the vesicles could be loaded with drugs remains to be explored and is a promising future direction.",
+])
+def test_engineering_named_as_a_next_step_is_not_this_studys(sentence: str) -> None:
+    rec = record("Cord stem cell vesicles for hair", "Exosomes from umbilical cord MSCs were injected into the scalp "
+                 "of mice.", sentence)
+    assert values(rec, "ev_source") == {"umbilical_cord_msc"}
+
+
+def test_vesicles_loaded_by_this_study_are_engineered() -> None:
+    rec = record("Loaded vesicles for wounds", "Exosomes from umbilical cord MSCs were collected.",
+                 "The exosomes were loaded with miR-21 by electroporation to strengthen their effect on wounds.")
+    assert values(rec, "ev_source") == {"umbilical_cord_msc", "engineered"}

@@ -340,7 +340,7 @@ class RuleClassifier:
                 hit.hedged = scanner.hedged(hit.start, hit.end)
         labels = []
         for hit in hits:
-            if _yields(hit, hits) or _route_not_this_studys(hit, expansion.text):
+            if _yields(hit, hits) or _not_this_studys(hit, expansion.text):
                 continue
             start, end = expansion.original_span(hit.start, hit.end)
             evidence = Evidence(text, sentence.start, sentence.end, field_name, hit.rule.method, text[start:end])
@@ -644,6 +644,19 @@ def _route_for_future_work(hit: _Hit, text: str) -> bool:
     return hit.hedged and hit.rule.facet == DELIVERY and bool(_FUTURE_WORK.search(text))
 
 
+# Engineering named as what could come next: "future studies could combine the patches with engineered
+# exosomes", "loading with Wnt agonists might further enhance these effects", "a promising future direction".
+_NEXT_STEP = re.compile(r"\bfuture (?:directions?|work|studies|research)\b"
+                        r"|\bremains? to be (?:explored|tested|seen|shown)"
+                        r"|\b(?:could|might|may) (?:\w+ ){0,2}?(?:enhance|improve|combine|increase|boost)\b",
+                        re.IGNORECASE)
+
+
+def _engineering_to_come(hit: _Hit, text: str) -> bool:
+    return (hit.hedged and (hit.rule.facet, hit.rule.value) == ("ev_source", "engineered")
+            and bool(_FUTURE_WORK.search(text) or _NEXT_STEP.search(text)))
+
+
 # A route that a clause gives to earlier work is not this study's: "exosomes were delivered
 # intravenously in previous studies, whereas we applied them topically".
 _EARLIER_WORK = re.compile(
@@ -653,8 +666,10 @@ _EARLIER_WORK = re.compile(
     re.IGNORECASE)
 
 
-def _route_not_this_studys(hit: _Hit, text: str) -> bool:
-    return _route_for_future_work(hit, text) or _route_of_earlier_work(hit, text) or _route_of_a_control(hit, text)
+def _not_this_studys(hit: _Hit, text: str) -> bool:
+    """A route or an engineering that the sentence gives to future work, earlier work or a control."""
+    return (_route_for_future_work(hit, text) or _route_of_earlier_work(hit, text) or _route_of_a_control(hit, text)
+            or _engineering_to_come(hit, text))
 
 
 # A clause about what a control group received: "; a positive-control group received an EGF gel spread on the
