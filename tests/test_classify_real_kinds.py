@@ -1073,3 +1073,9 @@ def test_vesicles_loaded_by_this_study_are_engineered() -> None:
     rec = record("Loaded vesicles for wounds", "Exosomes from umbilical cord MSCs were collected.",
                  "The exosomes were loaded with miR-21 by electroporation to strengthen their effect on wounds.")
     assert values(rec, "ev_source") == {"umbilical_cord_msc", "engineered"}
+
+
+def test_a_nucleic_acid_loaded_into_vesicles_named_by_their_source_makes_them_engineered() -> None:
+    rec = record("Loaded vesicles for wounds", "Exosomes from umbilical cord MSCs were loaded with miR-146a by "
+                 "electroporation.", "The hydrogel was then loaded with the exosomes.")
+    assert values(rec, "ev_source") == {"umbilical_cord_msc", "engineered"}
