@@ -1079,3 +1079,9 @@ def test_a_nucleic_acid_loaded_into_vesicles_named_by_their_source_makes_them_en
     rec = record("Loaded vesicles for wounds", "Exosomes from umbilical cord MSCs were loaded with miR-146a by "
                  "electroporation.", "The hydrogel was then loaded with the exosomes.")
     assert values(rec, "ev_source") == {"umbilical_cord_msc", "engineered"}
+
+
+def test_subcutaneous_first_in_a_list_of_routes_sharing_one_noun() -> None:
+    rec = record("Vesicles for eczema: a review", "This review weighs subcutaneous, intravenous and topical "
+                 "administration of the vesicles in eczema models.")
+    assert values(rec, "delivery") == {"subcutaneous", "intravenous", "topical"}
