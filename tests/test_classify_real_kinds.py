@@ -1085,3 +1085,10 @@ def test_subcutaneous_first_in_a_list_of_routes_sharing_one_noun() -> None:
     rec = record("Vesicles for eczema: a review", "This review weighs subcutaneous, intravenous and topical "
                  "administration of the vesicles in eczema models.")
     assert values(rec, "delivery") == {"subcutaneous", "intravenous", "topical"}
+
+
+def test_a_route_after_a_comma_ending_what_each_side_received_is_the_vesicles_too() -> None:
+    rec = record("Plasma vesicles versus plasma for hair loss: a split-scalp trial",
+                 "Each patient's left half of the scalp received platelet-rich plasma exosomes and the right half "
+                 "platelet-rich plasma, by intradermal injection in three sessions a month apart.")
+    assert values(rec, "delivery") == {"intradermal_injection"}

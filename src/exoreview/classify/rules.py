@@ -490,6 +490,12 @@ def _fallback_outranked(value: str, others: set[str], yields_to: frozenset[str])
     return bool(others & yields_to) if yields_to else bool(others)
 
 
+# A route set off by a comma at the end of what each side or group received modifies all of it: "the right
+# half received PRP exosomes and the left half PRP, by intradermal injection".
+_TRAILING_ROUTE = re.compile(r",\s*(?:(?:all|both|each)\s+)?(?:by|via|through|using)\s+(?:(?:an?|the)\s+)?$",
+                             re.IGNORECASE)
+
+
 def _route_stays_with_vesicles(hit: _Hit, text: str, comparators: list[tuple[int, int]],
                                anchors: list[tuple[int, int]]) -> bool:
     """The clause rules of `_about_the_vesicles`, once the sentence names both the vesicles and another treatment."""
@@ -500,7 +506,8 @@ def _route_stays_with_vesicles(hit: _Hit, text: str, comparators: list[tuple[int
     # applied topically, and dexamethasone ..." leaves the route to the exosomes.
     near = [c for c in comparators if clause[0] <= c[0] < clause[1]
             and not (c[0] >= hit.end and _PHRASE_BREAK.search(text, hit.end, c[0]))]
-    if not near:
+    if not near or (_TRAILING_ROUTE.search(text, max(part[0], hit.start - 20), hit.start)
+                    and any(part[0] <= a[0] < hit.start for a in anchors)):
         return True
     first = min(c[0] for c in near)
     shared = any(part[0] <= a[0] and a[1] <= first and _SHARED_SUBJECT.fullmatch(text, a[1], first) for a in anchors)
