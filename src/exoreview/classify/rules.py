@@ -414,7 +414,8 @@ class RuleClassifier:
         anchors = self._spans(anchor, text)
         if not anchors:
             return bool(previous and _REFERS_BACK.search(text) and anchor.search(previous))
-        return _route_stays_with_vesicles(hit, text, comparators, anchors)
+        return (_route_shared_at_the_end(hit, text, anchors)
+                or _route_stays_with_vesicles(hit, text, comparators, anchors))
 
     def _spans(self, pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
         """Spans of a comparator or anchor pattern in a sentence, found once per sentence however many routes it has."""
@@ -496,6 +497,13 @@ _TRAILING_ROUTE = re.compile(r",\s*(?:(?:all|both|each)\s+)?(?:by|via|through|us
                              re.IGNORECASE)
 
 
+def _route_shared_at_the_end(hit: _Hit, text: str, anchors: list[tuple[int, int]]) -> bool:
+    """`_TRAILING_ROUTE` after the vesicles were named in the same part of the sentence."""
+    part = _span_holding(hard_clause_spans(text), hit.start)
+    return bool(_TRAILING_ROUTE.search(text, max(part[0], hit.start - 20), hit.start)
+                and any(part[0] <= a[0] < hit.start for a in anchors))
+
+
 def _route_stays_with_vesicles(hit: _Hit, text: str, comparators: list[tuple[int, int]],
                                anchors: list[tuple[int, int]]) -> bool:
     """The clause rules of `_about_the_vesicles`, once the sentence names both the vesicles and another treatment."""
@@ -506,8 +514,7 @@ def _route_stays_with_vesicles(hit: _Hit, text: str, comparators: list[tuple[int
     # applied topically, and dexamethasone ..." leaves the route to the exosomes.
     near = [c for c in comparators if clause[0] <= c[0] < clause[1]
             and not (c[0] >= hit.end and _PHRASE_BREAK.search(text, hit.end, c[0]))]
-    if not near or (_TRAILING_ROUTE.search(text, max(part[0], hit.start - 20), hit.start)
-                    and any(part[0] <= a[0] < hit.start for a in anchors)):
+    if not near:
         return True
     first = min(c[0] for c in near)
     shared = any(part[0] <= a[0] and a[1] <= first and _SHARED_SUBJECT.fullmatch(text, a[1], first) for a in anchors)
