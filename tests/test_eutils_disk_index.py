@@ -135,7 +135,9 @@ def test_serve_eutils_builds_the_index_from_a_store_and_answers(tmp_path: Path) 
     with Store.open(store_file) as store:
         store.add_records(records, source="pubmed")
         store.add_records([_record(records[0].pmid, "An imported copy of the same paper", 2020)], source="ris")
+    (tmp_path / "index.sqlite.partial").write_text("left by an interrupted build")
     service, served = _disk_service(tmp_path / "index.sqlite", store_file)
+    assert not (tmp_path / "index.sqlite.partial").exists()
     assert served == len({r.pmid for r in records if r.pmid and r.kind != "deleted"})
     assert service.index.get(records[0].pmid).title == records[0].title  # PubMed's own copy is the one kept
     assert service.index.search(f"{records[1].pmid}[pmid]") == [records[1].pmid]
