@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -47,7 +48,7 @@ class PeakMeter:
         threading.Thread(target=self._sample, daemon=True).start()
 
     def _sample(self) -> None:
-        pid = __import__("os").getpid()
+        pid = os.getpid()
         while True:
             self.peak = max(self.peak, _memory(pid))
             time.sleep(0.02)

@@ -365,9 +365,9 @@ class RuleClassifier:
         A list may also end at its head: "plant-derived and colostrum-derived exosomes".
         """
         found: list[_Hit] = []
+        source_heads = list(_SOURCE_HEAD.finditer(text))
         for facet, rules in self._listed.items():
             ours = [h for h in hits if h.rule.facet == facet]
-            source_heads = list(_SOURCE_HEAD.finditer(text))
             if not ours and not source_heads:
                 continue
             # One pass, near the facet's hits only (a list runs a few hundred characters at most).
@@ -655,7 +655,7 @@ _FUTURE_WORK = re.compile(
 
 
 def _route_for_future_work(hit: _Hit, text: str) -> bool:
-    return hit.hedged and hit.rule.facet == DELIVERY and bool(_FUTURE_WORK.search(text))
+    return hit.hedged and bool(_FUTURE_WORK.search(text))
 
 
 # Engineering named as what could come next: "future studies could combine the patches with engineered
@@ -667,8 +667,7 @@ _NEXT_STEP = re.compile(r"\bfuture (?:directions?|work|studies|research)\b"
 
 
 def _engineering_to_come(hit: _Hit, text: str) -> bool:
-    return (hit.hedged and (hit.rule.facet, hit.rule.value) == ("ev_source", "engineered")
-            and bool(_FUTURE_WORK.search(text) or _NEXT_STEP.search(text)))
+    return hit.hedged and bool(_FUTURE_WORK.search(text) or _NEXT_STEP.search(text))
 
 
 # A route that a clause gives to earlier work is not this study's: "exosomes were delivered
@@ -682,8 +681,13 @@ _EARLIER_WORK = re.compile(
 
 def _not_this_studys(hit: _Hit, text: str) -> bool:
     """A route or an engineering that the sentence gives to future work, earlier work or a control."""
-    return (_route_for_future_work(hit, text) or _route_of_earlier_work(hit, text) or _route_of_a_control(hit, text)
-            or _engineering_to_come(hit, text))
+    if (hit.rule.facet, hit.rule.value) == ("ev_source", "engineered"):
+        return _engineering_to_come(hit, text)
+    if hit.rule.facet != DELIVERY:
+        return False
+    clause = _span_holding(clause_spans(text), hit.start)  # the route's clause, found once for both checks
+    return (_route_for_future_work(hit, text) or bool(_EARLIER_WORK.search(text, *clause))
+            or _route_of_a_control(hit, text, clause))
 
 
 # A clause about what a control group received: "; a positive-control group received an EGF gel spread on the
@@ -697,22 +701,13 @@ _MICRONEEDLE_PATCH_BEFORE = re.compile(
     r"\b(?:MNs?|micro-?needles?)(?:[- ][\w@-]+){0,3} (?:patch(?:es)?|arrays?) (?:was|were) (?:then )?$", re.IGNORECASE)
 
 
-def _route_of_a_control(hit: _Hit, text: str) -> bool:
-    if hit.rule.facet != DELIVERY:
-        return False
-    start, end = _span_holding(clause_spans(text), hit.start)
+def _route_of_a_control(hit: _Hit, text: str, clause: tuple[int, int]) -> bool:
+    start, end = clause
     if _CONTROL_RECEIVED.match(text, start, end):
         return not _VESICLE_WORD.search(text, start, end)
     # "MN-M2-Exos patches were applied to the wound": put on the skin, but it is the needles that deliver
     before = (max(0, hit.start - 60), hit.start)
     return hit.rule.value == "topical" and bool(_MICRONEEDLE_PATCH_BEFORE.search(text, *before))
-
-
-def _route_of_earlier_work(hit: _Hit, text: str) -> bool:
-    if hit.rule.facet != DELIVERY:
-        return False
-    start, end = _span_holding(clause_spans(text), hit.start)
-    return bool(_EARLIER_WORK.search(text, start, end))
 
 
 def _without_methods_on_targets(hits: list[_Hit], *texts: str) -> list[_Hit]:

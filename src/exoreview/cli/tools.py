@@ -213,7 +213,7 @@ def _disk_service(index_file: Path, store_file: Path | None) -> tuple[EutilsServ
                 partial = index_file.with_name(index_file.name + ".partial")
                 partial.unlink(missing_ok=True)
                 with DiskIndex.build(partial, ()) as index:
-                    index.add(_records_to_index(store), replace=False)
+                    index.add(_stored_with_pmid(store), replace=False)
                 partial.replace(index_file)
     elif not index_file.exists():
         raise BadInput(f"{index_file}: no search index there; give --store to build one from a store")
@@ -222,9 +222,9 @@ def _disk_service(index_file: Path, store_file: Path | None) -> tuple[EutilsServ
     return EutilsService(index=index, mesh=tree), len(index)
 
 
-def _records_to_index(store: Store) -> Iterator[Record]:
-    """Every stored record with a PMID, streamed, PubMed's own copies first: added without replacing, the index
-    keeps the copy _records_to_serve chooses, and memory does not grow with the store."""
+def _stored_with_pmid(store: Store) -> Iterator[Record]:
+    """Every stored record with a PMID, streamed, PubMed's own copies first (then store order): the first of a
+    PMID is the copy to serve. Streamed, so an on-disk index built from it does not grow with the store."""
     for from_pubmed in (True, False):
         for record_id, record in store.iter_records():
             if record.pmid and (store.record_source(record_id) == "pubmed") == from_pubmed:
@@ -233,14 +233,10 @@ def _records_to_index(store: Store) -> Iterator[Record]:
 
 def _records_to_serve(store: Store) -> list[Record]:
     """Every stored record with a PMID, one per PMID: PubMed's own copy when there is one, else the first stored."""
-    by_pmid: dict[str, tuple[bool, Record]] = {}
-    for record_id, record in store.iter_records():
-        if not record.pmid:
-            continue
-        from_pubmed = store.record_source(record_id) == "pubmed"
-        if record.pmid not in by_pmid or (from_pubmed and not by_pmid[record.pmid][0]):
-            by_pmid[record.pmid] = (from_pubmed, record)
-    return [record for _, record in by_pmid.values()]
+    chosen: dict[str, Record] = {}
+    for record in _stored_with_pmid(store):
+        chosen.setdefault(record.pmid, record)
+    return list(chosen.values())
 
 
 IMPORT_HELP = ("Reference files: RIS, MEDLINE (.nbib/.txt), PubMed XML, BibTeX, CSV/TSV (Rayyan, Covidence, Zotero, "

@@ -21,26 +21,18 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from exoreview.eutils.index import (
-    SUBSETS,
-    TEXT_FIELDS,
-    QueryEngine,
-    _author_keys,
-    _date_key,
-    _journal_keys,
-    _text_fields,
-)
+from exoreview.eutils.index import TEXT_FIELDS, QueryEngine, date_key, exact_keys, text_fields
 from exoreview.eutils.postings import EMPTY, Docs, sorted_unique
 from exoreview.eutils.query import Term
 from exoreview.eutils.spell import Speller
-from exoreview.eutils.textnorm import language_code, normalize, tokenize
+from exoreview.eutils.textnorm import normalize, tokenize
 from exoreview.mesh.tree import MeshTree
 from exoreview.records import Record
 
@@ -65,34 +57,6 @@ def _field_text(values: list[str]) -> str:
     """A word field's values as our tokens joined by spaces, GAP_TOKEN between values."""
     parts = [" ".join(tokens) for value in values if (tokens := tokenize(value))]
     return f" {GAP_TOKEN} ".join(parts)
-
-
-def _key_rows(record: Record, doc: int) -> Iterator[tuple[str, str, int]]:
-    """(kind, key, doc) rows of the exact-value fields, as RecordIndex indexes them."""
-    for heading in record.mesh:
-        key = normalize(heading.descriptor)
-        yield "mesh_name", key, doc
-        if heading.ui:
-            yield "mesh_ui", heading.ui.upper(), doc
-        if heading.is_major:
-            yield "major_name", key, doc
-            if heading.ui:
-                yield "major_ui", heading.ui.upper(), doc
-    for ptype in record.publication_types:
-        yield "ptype", normalize(ptype.name), doc
-    for language in record.languages:
-        yield "language", language_code(language), doc
-    for key in _author_keys(record):
-        yield "author", key, doc
-    for key in _journal_keys(record):
-        yield "journal", key, doc
-    for identifier in (record.doi, record.pmcid, record.pii, *record.elocation_ids):
-        if identifier.strip():
-            yield "article_ids", identifier.strip().lower(), doc
-    members = (record.free_full_text, bool(record.abstract), record.status.upper() == "MEDLINE")
-    for subset, member in zip(SUBSETS, members, strict=True):
-        if member:
-            yield "subsets", subset, doc
 
 
 class _DiskKeys:
@@ -173,11 +137,12 @@ class DiskIndex(QueryEngine):
             number = -1 - number
         blob = zlib.compress(record.to_json().encode("utf-8"), 1)
         self._db.execute("INSERT INTO docs VALUES (?, ?, ?, ?, 1, ?)",
-                         (doc, record.pmid, _date_key(record), number, blob))
-        fields = _text_fields(record)
+                         (doc, record.pmid, date_key(record), number, blob))
+        fields = text_fields(record)
         self._db.execute(f"INSERT INTO words (rowid, {', '.join(TEXT_FIELDS)}) VALUES (?{', ?' * len(TEXT_FIELDS)})",
                          (doc, *(_field_text(fields[name]) for name in TEXT_FIELDS)))
-        self._db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, ?)", _key_rows(record, doc))
+        self._db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, ?)",
+                             ((kind, key, doc) for kind, key in exact_keys(record)))
         self._db.executemany("INSERT OR IGNORE INTO mesh_names VALUES (?, ?)",
                              ((normalize(h.descriptor), h.descriptor) for h in record.mesh))
 

@@ -53,7 +53,7 @@ SUBSETS = ("free full text", "hasabstract", "medline")
 _YEAR_RE = re.compile(r"\b(\d{4})\b")
 
 
-def _date_key(record: Record) -> int:
+def date_key(record: Record) -> int:
     """YYYYMMDD as an int, missing parts as 01 (PubMed's comparison); 0 when unknown."""
     date = record.pub_date
     if date.year is not None:
@@ -62,7 +62,7 @@ def _date_key(record: Record) -> int:
     return int(match.group(1)) * 10000 + 101 if match else 0
 
 
-def _text_fields(record: Record) -> dict[str, list[str]]:
+def text_fields(record: Record) -> dict[str, list[str]]:
     """The values of each word field of a record, by field name (TEXT_FIELDS)."""
     journal = record.journal
     return {
@@ -93,6 +93,36 @@ def _journal_keys(record: Record) -> Iterator[str]:
                   journal.issn_linking, journal.nlm_unique_id):  # fmt: skip
         if key := normalize(value):
             yield key
+
+
+def exact_keys(record: Record) -> Iterator[tuple[str, str]]:
+    """(kind, key) of every exact-value posting of a record: MeSH by name and UI (major apart), publication
+    types, languages, author and journal keys, article identifiers and subsets. The one derivation both
+    indexes use, in memory (RecordIndex) and on disk (DiskIndex)."""
+    for heading in record.mesh:
+        key = normalize(heading.descriptor)
+        yield "mesh_name", key
+        if heading.ui:
+            yield "mesh_ui", heading.ui.upper()
+        if heading.is_major:
+            yield "major_name", key
+            if heading.ui:
+                yield "major_ui", heading.ui.upper()
+    for ptype in record.publication_types:
+        yield "ptype", normalize(ptype.name)
+    for language in record.languages:
+        yield "language", language_code(language)
+    for key in _author_keys(record):
+        yield "author", key
+    for key in _journal_keys(record):
+        yield "journal", key
+    for identifier in (record.doi, record.pmcid, record.pii, *record.elocation_ids):
+        if identifier.strip():
+            yield "article_ids", identifier.strip().lower()
+    members = (record.free_full_text, bool(record.abstract), record.status.upper() == "MEDLINE")
+    for subset, member in zip(SUBSETS, members, strict=True):
+        if member:
+            yield "subsets", subset
 
 
 class _Gathered:
@@ -349,45 +379,15 @@ class RecordIndex(QueryEngine):
         doc = len(self._records)
         self._records.append(record)
         self._live[record.pmid] = doc
-        for name, values in _text_fields(record).items():
+        for name, values in text_fields(record).items():
             self._text[name].append(self._word_ids(values, self._value_ids.get(name)))
-        self._index_mesh(record, doc)
-        self._index_values(record, doc)
-        self._dates.append(_date_key(record))
+        self._dates.append(date_key(record))
         self._pmid_numbers.append(int(record.pmid) if record.pmid.isdigit() else 0)
-        for subset, member in zip(
-            SUBSETS, (record.free_full_text, bool(record.abstract), record.status.upper() == "MEDLINE"),
-            strict=True,
-        ):
-            if member:
-                self._subsets.add(subset, doc)
-
-    def _index_mesh(self, record: Record, doc: int) -> None:
-        """MeSH headings by name and by UI, and the major ones apart."""
         for heading in record.mesh:
-            key = normalize(heading.descriptor)
-            self._mesh_display.setdefault(key, heading.descriptor)
-            self._mesh_name.add(key, doc)
-            if heading.ui:
-                self._mesh_ui.add(heading.ui.upper(), doc)
-            if heading.is_major:
-                self._major_name.add(key, doc)
-                if heading.ui:
-                    self._major_ui.add(heading.ui.upper(), doc)
-
-    def _index_values(self, record: Record, doc: int) -> None:
-        """Exact-value fields: publication types, languages, authors, journal and article identifiers."""
-        for ptype in record.publication_types:
-            self._ptype.add(normalize(ptype.name), doc)
-        for language in record.languages:
-            self._language.add(language_code(language), doc)
-        for key in _author_keys(record):
-            self._author.add(key, doc)
-        for key in _journal_keys(record):
-            self._journal.add(key, doc)
-        for identifier in (record.doi, record.pmcid, record.pii, *record.elocation_ids):
-            if identifier.strip():
-                self._article_ids.add(identifier.strip().lower(), doc)
+            self._mesh_display.setdefault(normalize(heading.descriptor), heading.descriptor)
+        postings = self._key_postings
+        for kind, key in exact_keys(record):
+            postings[kind].add(key, doc)
 
     def warm(self) -> None:
         """Build the derived structures now rather than on the next query.

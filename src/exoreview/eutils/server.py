@@ -192,7 +192,8 @@ class EutilsService:
 
     def einfo(self, params: dict[str, str]) -> Answer:
         if params.get("db"):
-            return Answer(200, responses.einfo_xml(len(self.records) or len(self.index), self.last_update))
+            held = len(self.records) if isinstance(self.index, RecordIndex) else len(self.index)
+            return Answer(200, responses.einfo_xml(held, self.last_update))
         return Answer(200, responses.einfo_xml(None, self.last_update))
 
     # -- history server -------------------------------------------------------------------------
