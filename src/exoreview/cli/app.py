@@ -10,7 +10,7 @@ import typer
 from rich.text import Text
 
 from exoreview import __version__
-from exoreview.cli import classify_cmd, report_cmd, screen_cmd, tools, web_cmd
+from exoreview.cli import classify_cmd, mirror_cmd, report_cmd, screen_cmd, tools, web_cmd
 from exoreview.cli import duplicates as duplicates_cmd
 from exoreview.cli import export as export_cmd
 from exoreview.cli import labels as labels_cmd
@@ -49,6 +49,7 @@ app.command("classify")(classify_cmd.classify)
 app.command("fulltext")(screen_cmd.fulltext)
 app.command("serve")(web_cmd.serve)
 app.add_typer(web_cmd.user_app, name="user")
+app.add_typer(mirror_cmd.mirror_app, name="mirror")
 screen_cmd.register(app)
 
 DirArg = typer.Argument(Path("."), help="The review folder.")

@@ -168,13 +168,17 @@ def serve_eutils(store_file: Path = typer.Option(None, "--store", help="Store wh
                  demo: bool = typer.Option(False, "--demo", help="Serve the synthetic demo corpus."),
                  index_file: Path = typer.Option(None, "--index", help="Serve from this on-disk search index "
                                                  "(SQLite FTS5), for a mirror larger than memory; with --store, "
-                                                 "built from the store first when the file does not exist.")) -> None:
+                                                 "built from the store first when the file does not exist."),
+                 mirror: Path = typer.Option(None, "--mirror", help="Serve a mirror made by `exoreview mirror build` "
+                                             "(its search index).")) -> None:
     """Answer E-utilities (esearch, efetch, esummary, espell, einfo) over local records, on loopback.
 
     The access log goes to stderr, with the value of any api_key or email parameter hidden."""
     from exoreview.eutils.server import EutilsService, RunningService
     from exoreview.mesh.tree import MeshTree
 
+    if mirror is not None:
+        index_file = _mirror_index(mirror)
     if index_file is not None:
         service, served = _disk_service(index_file, store_file)
         running = RunningService(service, port=port, verbose=True)
@@ -196,6 +200,14 @@ def serve_eutils(store_file: Path = typer.Option(None, "--store", help="Store wh
     out.print(f"Serving {len(records)} records at {running.base_url} (Ctrl-C to stop)")
     with contextlib.suppress(KeyboardInterrupt):
         running.serve_forever()
+
+
+def _mirror_index(mirror: Path) -> Path:
+    from exoreview.mirror import INDEX_NAME
+
+    if not (mirror / INDEX_NAME).is_file():
+        raise BadInput(f"{mirror}: not a mirror (no {INDEX_NAME}); build one with `exoreview mirror build`")
+    return mirror / INDEX_NAME
 
 
 def _disk_service(index_file: Path, store_file: Path | None) -> tuple[EutilsService, int]:

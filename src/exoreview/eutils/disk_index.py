@@ -24,6 +24,7 @@ import zlib
 from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -57,6 +58,29 @@ def _field_text(values: list[str]) -> str:
     """A word field's values as our tokens joined by spaces, GAP_TOKEN between values."""
     parts = [" ".join(tokens) for value in values if (tokens := tokenize(value))]
     return f" {GAP_TOKEN} ".join(parts)
+
+
+class IndexRow(NamedTuple):
+    """Everything the index stores of one record, computed from the record alone: rows can be made in
+    worker processes (a mirror build) and inserted by the one process that writes the file."""
+
+    pmid: str
+    date: int
+    number: int  # the PMID as a number; negative when the PMID is not spelled by its number
+    blob: bytes  # the record as zlib-compressed JSON
+    words: tuple[str, ...]  # TEXT_FIELDS' texts, our tokens joined by spaces
+    keys: tuple[tuple[str, str], ...]  # exact-value (kind, key) pairs
+    mesh_names: tuple[tuple[str, str], ...]  # (normalized descriptor, descriptor)
+
+
+def index_row(record: Record) -> IndexRow:
+    number = int(record.pmid) if record.pmid.isdigit() else 0
+    if str(number) != record.pmid:  # not spelled by its number: marked so, and ranked as RecordIndex ranks it
+        number = -1 - number
+    fields = text_fields(record)
+    return IndexRow(record.pmid, date_key(record), number, zlib.compress(record.to_json().encode("utf-8"), 1),
+                    tuple(_field_text(fields[name]) for name in TEXT_FIELDS), tuple(exact_keys(record)),
+                    tuple((normalize(h.descriptor), h.descriptor) for h in record.mesh))
 
 
 class _DiskKeys:
@@ -127,24 +151,31 @@ class DiskIndex(QueryEngine):
         self._arrays = None
         self._speller = None
 
+    def add_prepared(self, rows: Iterable[IndexRow]) -> None:
+        """Index rows made by `index_row` (perhaps in other processes), in batches; as `add` with replace=True."""
+        batches = iter(rows)
+        while batch := list(islice(batches, _BATCH)):
+            with self._db:
+                for row in batch:
+                    self._insert(row)
+        self._arrays = None
+        self._speller = None
+
     def _add_one(self, record: Record) -> None:
-        self._db.execute("UPDATE docs SET alive = 0 WHERE pmid = ? AND alive = 1", (record.pmid,))
         if record.kind == "deleted":
-            return
+            self._db.execute("UPDATE docs SET alive = 0 WHERE pmid = ? AND alive = 1", (record.pmid,))
+        else:
+            self._insert(index_row(record))
+
+    def _insert(self, row: IndexRow) -> None:
+        self._db.execute("UPDATE docs SET alive = 0 WHERE pmid = ? AND alive = 1", (row.pmid,))
         doc = self._db.execute("SELECT coalesce(max(doc) + 1, 0) FROM docs").fetchone()[0]
-        number = int(record.pmid) if record.pmid.isdigit() else 0
-        if str(number) != record.pmid:  # not spelled by its number: marked so, and ranked as RecordIndex ranks it
-            number = -1 - number
-        blob = zlib.compress(record.to_json().encode("utf-8"), 1)
-        self._db.execute("INSERT INTO docs VALUES (?, ?, ?, ?, 1, ?)",
-                         (doc, record.pmid, date_key(record), number, blob))
-        fields = text_fields(record)
+        self._db.execute("INSERT INTO docs VALUES (?, ?, ?, ?, 1, ?)", (doc, row.pmid, row.date, row.number, row.blob))
         self._db.execute(f"INSERT INTO words (rowid, {', '.join(TEXT_FIELDS)}) VALUES (?{', ?' * len(TEXT_FIELDS)})",
-                         (doc, *(_field_text(fields[name]) for name in TEXT_FIELDS)))
+                         (doc, *row.words))
         self._db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, ?)",
-                             ((kind, key, doc) for kind, key in exact_keys(record)))
-        self._db.executemany("INSERT OR IGNORE INTO mesh_names VALUES (?, ?)",
-                             ((normalize(h.descriptor), h.descriptor) for h in record.mesh))
+                             ((kind, key, doc) for kind, key in row.keys))
+        self._db.executemany("INSERT OR IGNORE INTO mesh_names VALUES (?, ?)", row.mesh_names)
 
     # -- reading ---------------------------------------------------------------------
 

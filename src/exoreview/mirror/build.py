@@ -1,0 +1,234 @@
+"""Build a PubMed mirror from NLM's baseline and update files, on a Dask cluster or in this process.
+
+A mirror is a folder:
+
+    records/part-NNNNN.parquet   every live record, partitioned by PMID, sorted by PMID (pmid, title, year, data)
+    labels/part-NNNNN.parquet    with --classify: each record's labels with their evidence sentence
+    index.sqlite                 the on-disk E-utilities index (`serve-eutils --mirror`)
+    manifest.json                the files applied, in order, with their counts; the partitions; what was built
+    build.log                    what the build did, step by step, with the time of each step
+
+The build runs in three steps: every file is parsed into per-partition shards (one task per file),
+each partition's shards are merged into its last revision of every PMID (one task per partition),
+then the search index is built from the merged partitions (here, because SQLite has one writer).
+The work happens in MIRROR.partial; the finished folder is renamed into place, so an interrupted
+build never looks like a mirror, and a rerun reuses every file already sharded.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from exoreview.errors import BadInput
+from exoreview.eutils.disk_index import DiskIndex
+from exoreview.mirror.shards import ShardResult, merge_partition, shard_file
+from exoreview.records import Record
+
+__all__ = ["MirrorBuild", "build_mirror", "dask_client", "mirror_records", "pubmed_files"]
+
+Step = Callable[[str], None]  # a finished step, as the build log says it
+Tick = Callable[[str, int, int], None]  # (what, tasks done, tasks in all) while a step runs
+_SUFFIXES = (".xml", ".xml.gz")
+INDEX_NAME = "index.sqlite"
+
+
+@dataclass
+class MirrorBuild:
+    """What a build applied and produced."""
+
+    out: str
+    partitions: int
+    files: list[dict[str, Any]] = field(default_factory=list)
+    records: int = 0
+    skipped: list[str] = field(default_factory=list)
+    labelled: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def pubmed_files(folder: Path | None) -> list[Path]:
+    """The PubMed XML files of a folder (.xml or .xml.gz), in name order, which is NLM's order of release."""
+    if folder is None:
+        return []
+    if not folder.is_dir():
+        raise BadInput(f"{folder}: not a folder of PubMed XML files")
+    return sorted(path for path in folder.iterdir() if path.is_file() and path.name.endswith(_SUFFIXES))
+
+
+@contextmanager
+def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
+    """A client of the cluster at `scheduler`, or of a LocalCluster of `workers` processes on loopback."""
+    import logging
+
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        yield client
+
+
+def _run(client: Any, task: Callable[..., Any], calls: list[tuple], tick: Tick, what: str) -> list[Any]:
+    """Run task(*call) for every call, on the cluster when there is one; results in the calls' order."""
+    tick(what, 0, len(calls))
+    if client is None:
+        results = []
+        for done, call in enumerate(calls, 1):
+            results.append(task(*call))
+            tick(what, done, len(calls))
+        return results
+    from dask.distributed import as_completed
+
+    futures = client.map(task, *zip(*calls, strict=True), pure=False) if calls else []
+    for done, _ in enumerate(as_completed(futures), 1):
+        tick(what, done, len(calls))
+    return client.gather(futures)
+
+
+def _broken_files(results: list[ShardResult]) -> list[str]:
+    return [f"{result.path}: {result.broken}" for result in results if result.broken]
+
+
+def build_mirror(baseline: Path, updates: Path | None, out: Path, *, client: Any = None, partitions: int = 0,
+                 classify: str = "", replace: bool = False, step: Step = lambda _: None,
+                 tick: Tick = lambda *_: None) -> MirrorBuild:
+    """Build the mirror `out` from every file of `baseline`, then of `updates`, applied in that order.
+
+    `client` is a Dask client (None: every task in this process). `partitions` defaults to one per
+    four files. `classify` names a protocol whose taxonomy labels every record. A file that breaks
+    off stops the build (BadInput naming it) before anything is merged; the files sharded before it
+    are kept in OUT.partial for the next run."""
+    files = pubmed_files(baseline) + pubmed_files(updates)
+    if not files:
+        raise BadInput(f"{baseline}: no PubMed XML files (.xml or .xml.gz) to build a mirror from")
+    if out.exists() and not replace:
+        raise BadInput(f"{out}: already exists; give --replace to build it again")
+    work = out.with_name(out.name + ".partial")
+    build = MirrorBuild(out=str(out), partitions=partitions or max(1, -(-len(files) // 4)))
+    log = _BuildLog(work, step, tick)
+    try:
+        log.line(f"Building {out} from {len(files)} files into {build.partitions} partitions")
+        shards = _shard_files(files, work, build, client, log)
+        _merge(work, build, shards, client, log)
+        _prepare_and_index(work, build, classify, client, log)
+        _write_manifest(work, build, log)
+    finally:
+        log.close()
+    _swap_into_place(work, out)
+    return build
+
+
+def _shard_files(files: list[Path], work: Path, build: MirrorBuild, client: Any, log: _BuildLog) -> list[ShardResult]:
+    started = time.perf_counter()
+    calls = [(str(path), seq, str(work), build.partitions) for seq, path in enumerate(files)]
+    results = _run(client, shard_file, calls, log.tick, "Parsing files")
+    build.seconds["parse"] = round(time.perf_counter() - started, 2)
+    if broken := _broken_files(results):
+        raise BadInput("the build stopped: a file broke off (the files read whole are kept for the next run): "
+                       + "; ".join(broken))
+    for result in results:
+        build.skipped.extend(result.skipped)
+        build.files.append({"path": result.path, "seq": result.seq, "records": result.records,
+                            "deletions": result.deletions, "skipped": len(result.skipped)})
+    log.line(f"Parsed {len(results)} files: {sum(r.records for r in results)} records, "
+             f"{sum(r.deletions for r in results)} deletions, {len(build.skipped)} malformed records skipped "
+             f"({build.seconds['parse']} s)")
+    return results
+
+
+def _merge(work: Path, build: MirrorBuild, shards: list[ShardResult], client: Any, log: _BuildLog) -> None:
+    started = time.perf_counter()
+    shutil.rmtree(work / "records", ignore_errors=True)  # partitions of an interrupted run may be split otherwise
+    seqs = [result.seq for result in shards]
+    calls = [(part, str(work), seqs, str(work)) for part in range(build.partitions)]
+    build.records = sum(_run(client, merge_partition, calls, log.tick, "Merging partitions"))
+    build.seconds["merge"] = round(time.perf_counter() - started, 2)
+    log.line(f"Merged {build.partitions} partitions: {build.records} live records ({build.seconds['merge']} s)")
+
+
+def _prepare_and_index(work: Path, build: MirrorBuild, protocol: str, client: Any, log: _BuildLog) -> None:
+    """Index rows (and labels) made per partition on the workers; this process inserts each partition's rows,
+    in partition order, while the workers go on with the later ones."""
+    from exoreview.mirror.prepare import index_rows, prepare_partition
+
+    started = time.perf_counter()
+    calls = [(part, str(work), protocol) for part in range(build.partitions)]
+    target = work / INDEX_NAME
+    target.unlink(missing_ok=True)
+    labels = 0
+    with DiskIndex.build(target, ()) as index:
+        for part, labelled in enumerate(_in_order(client, prepare_partition, calls, log.tick, "Indexing partitions")):
+            labels += labelled
+            index.add_prepared(index_rows(work, part))
+    shutil.rmtree(work / "index-rows", ignore_errors=True)
+    build.labelled = bool(protocol)
+    build.seconds["index"] = round(time.perf_counter() - started, 2)
+    labelled_by = f", {labels} labels by {protocol}" if protocol else ""
+    log.line(f"Indexed {build.records} records in {INDEX_NAME}{labelled_by} ({build.seconds['index']} s)")
+
+
+def _in_order(client: Any, task: Callable[..., Any], calls: list[tuple], tick: Tick, what: str) -> Iterator[Any]:
+    """task(*call)'s results one by one in the calls' order, each as soon as it and those before it are done."""
+    tick(what, 0, len(calls))
+    if client is None:
+        pending: Iterator[Any] = (task(*call) for call in calls)
+    else:
+        futures = client.map(task, *zip(*calls, strict=True), pure=False) if calls else []
+        pending = (future.result() for future in futures)
+    for done, result in enumerate(pending, 1):
+        yield result
+        tick(what, done, len(calls))
+
+
+def _write_manifest(work: Path, build: MirrorBuild, log: _BuildLog) -> None:
+    shutil.rmtree(work / "shards", ignore_errors=True)
+    (work / "manifest.json").write_text(json.dumps(asdict(build), indent=1) + "\n", encoding="utf-8")
+    log.line(f"Done: {build.records} records in {build.out}")
+
+
+def _swap_into_place(work: Path, out: Path) -> None:
+    """The finished folder takes the mirror's name; an older mirror there is removed only after."""
+    if out.exists():
+        old = out.with_name(out.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        out.replace(old)
+        work.replace(out)
+        shutil.rmtree(old)
+    else:
+        work.replace(out)
+
+
+def mirror_records(mirror: Path, *, batch: int = 1000) -> Iterator[Record]:
+    """Every record of a mirror (or of its .partial folder), partition by partition, in PMID order; streamed."""
+    for part in sorted((mirror / "records").glob("part-*.parquet")):
+        for rows in pq.ParquetFile(part).iter_batches(batch_size=batch, columns=["data"]):
+            yield from (Record.from_json(text) for text in rows.column("data").to_pylist())
+
+
+class _BuildLog:
+    """build.log in the work folder: every step with the time it finished; progress goes to the caller."""
+
+    def __init__(self, work: Path, step: Step, tick: Tick) -> None:
+        work.mkdir(parents=True, exist_ok=True)
+        self._file = (work / "build.log").open("a", encoding="utf-8")
+        self.step, self.tick = step, tick
+
+    def line(self, text: str) -> None:
+        self._file.write(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {text}\n")
+        self._file.flush()
+        self.step(text)
+
+    def close(self) -> None:
+        self._file.close()
+
