@@ -26,6 +26,7 @@ clock is shown too. WSS@95 and the stop point come from the same orders. ASRevie
 relevant record is found, and so does exoreview.
 
   python benchmarks/simulate_cpu.py [--sizes 1000 10000] [--prevalence 0.03] [--seed 1] [--json] [--no-asreview]
+                                    [--batches 1 auto]
 """
 
 from __future__ import annotations
@@ -75,14 +76,14 @@ def run_exoreview(csv_path: Path, seed: int, priors: list[int], batch: str) -> d
             "wss95": row["wss95"], "stop_at": row["stop_at"], "recall_at_stop": row["recall_at_stop"]}
 
 
-def measure(n: int, seed: int, prevalence: float, peer: bool) -> dict:
+def measure(n: int, seed: int, prevalence: float, peer: bool, batches: tuple[str, ...] = ("1", "auto")) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / f"synthetic_{n}.csv"
         labels = write_corpus(n, seed, prevalence, csv_path)
         priors = draw_priors(labels, seed)
-        row: dict = {"records": n, "relevant": sum(labels), "priors": priors,
-                     "exoreview_batch_1": run_exoreview(csv_path, seed, priors, "1"),
-                     "exoreview_batch_auto": run_exoreview(csv_path, seed, priors, "auto")}
+        row: dict = {"records": n, "relevant": sum(labels), "priors": priors}
+        for batch in batches:
+            row[f"exoreview_batch_{batch}"] = run_exoreview(csv_path, seed, priors, batch)
         if peer:
             peer_run = run_asreview(csv_path, seed, priors, labels, Path(tmp))
             row["asreview"] = {"cpu_seconds": round(peer_run["cpu_seconds"], 1),
@@ -106,13 +107,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--prevalence", type=float, default=0.03, help="share of relevant records")
     parser.add_argument("--no-asreview", action="store_true", help="run exoreview only")
+    parser.add_argument("--batches", nargs="+", default=["1", "auto"], choices=["1", "auto"],
+                        help="exoreview's runs (batch 1 retrains after every record: slow past 1k)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not args.no_asreview and not (BIN / "asreview").exists():
         parser.error("asreview is not installed: pip install -e '.[bench]'")
     rows = []
     for n in args.sizes:
-        rows.append(measure(n, args.seed, args.prevalence, not args.no_asreview))
+        rows.append(measure(n, args.seed, args.prevalence, not args.no_asreview, tuple(args.batches)))
         print(f"{n} records done", file=sys.stderr, flush=True)
     if args.json:
         print(json.dumps(rows, indent=1))

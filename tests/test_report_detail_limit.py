@@ -147,3 +147,16 @@ def test_the_protocol_sets_the_limits_and_zero_shows_every_study(tmp_path: Path)
     assert whole.counted_only == 0 and all(entry.shown == entry.ids for entry in whole.lists.values())
     with pytest.raises(ValueError):
         type(protocol.report).model_validate({"title": "x", "detail_limit": -1})
+
+
+def test_the_demo_answers_the_same_from_an_on_disk_pubmed_index(tmp_path: Path) -> None:
+    """Past PUBMED_ON_DISK_FROM records the demo's PubMed answers from an on-disk index: the same review."""
+    from exoreview.demo.run import PUBMED_INDEX_FILE
+
+    in_memory = run_demo(tmp_path / "memory", records=60)
+    on_disk = run_demo(tmp_path / "disk", records=60, pubmed_on_disk_from=1)
+    assert (tmp_path / "disk" / PUBMED_INDEX_FILE).exists() and not (tmp_path / "memory" / PUBMED_INDEX_FILE).exists()
+    for name in ("report.md", "search-log.json"):  # the same, but for the folder an import was read from
+        disk = (tmp_path / "disk" / name).read_text(encoding="utf-8").replace("/disk/", "/memory/")
+        assert disk == (tmp_path / "memory" / name).read_text(encoding="utf-8"), name
+    assert in_memory.summary.included == on_disk.summary.included > 0

@@ -47,6 +47,10 @@ from exoreview.store import Store
 from exoreview.store.database import pinned_clock
 
 MIRROR_FILE = "pubmed-mirror.sqlite"
+PUBMED_INDEX_FILE = "pubmed-index.sqlite"
+# From this many records the demo's PubMed answers from an on-disk index (the same answers, tested): at 100k
+# the in-memory index alone holds about 1.5 GB, the on-disk one about 60 MB (docs/scale.md).
+PUBMED_ON_DISK_FROM = 20_000
 ALL_FORMATS = ("html", "md", "docx", "pdf")
 HAND_SEARCH_FILE = "hand-search.ris"
 
@@ -129,8 +133,27 @@ def with_all_formats(protocol_text: str) -> str:
     return head + sep + (tail if found else f"{formats}\n{tail}")
 
 
+def pubmed_service(out: Path, records: list, on_disk_from: int, stack: ExitStack) -> EutilsService:
+    """The demo's E-utilities service: an in-memory index, or from `on_disk_from` records an on-disk one
+    (built beside the mirror as a .partial file and renamed when whole, closed with the stack)."""
+    target = out / PUBMED_INDEX_FILE
+    target.unlink(missing_ok=True)
+    if len(records) < on_disk_from:
+        return EutilsService(records, mesh=MeshTree.demo(), last_update="synthetic corpus")
+    from exoreview.eutils.disk_index import DiskIndex
+
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    with DiskIndex.build(partial, records):
+        pass
+    partial.replace(target)
+    index = stack.enter_context(DiskIndex(target, mesh=MeshTree.demo()))
+    return EutilsService(index=index, mesh=MeshTree.demo(), last_update="synthetic corpus")
+
+
 def run_demo(out: Path, *, seed: int = 2025, records: int = DEMO_SIZE, say: Callable[[str], None] = lambda _: None,
-             progress: Callable[[int, int], None] | None = None) -> DemoResult:
+             progress: Callable[[int, int], None] | None = None,
+             pubmed_on_disk_from: int = PUBMED_ON_DISK_FROM) -> DemoResult:
     out.mkdir(parents=True, exist_ok=True)
     for stale in ("review.sqlite", "review.sqlite-wal", "review.sqlite-shm", "protocol.toml"):
         (out / stale).unlink(missing_ok=True)
@@ -159,9 +182,9 @@ def run_demo(out: Path, *, seed: int = 2025, records: int = DEMO_SIZE, say: Call
             store.set_meta("corpus", "synthetic")
             store.set_meta("corpus_seed", str(seed))
         router = LoopbackRouter()
+        pubmed = pubmed_service(out, pubmed_records, pubmed_on_disk_from, stack)
         servers = {
-            "pubmed": RunningService(EutilsService(pubmed_records, mesh=MeshTree.demo(),
-                                                   last_update="synthetic corpus")),
+            "pubmed": RunningService(pubmed),
             "europepmc": RunningApi(epmc_api.EuropePmcService(epmc_records), prefix=epmc_api.PREFIX),
             "openalex": RunningApi(OpenAlexService(works)),
             "ctgov": RunningApi(ClinicalTrialsService(studies), prefix=CTGOV_PREFIX),
