@@ -1092,3 +1092,46 @@ def test_a_route_after_a_comma_ending_what_each_side_received_is_the_vesicles_to
                  "Each patient's left half of the scalp received platelet-rich plasma exosomes and the right half "
                  "platelet-rich plasma, by intradermal injection in three sessions a month apart.")
     assert values(rec, "delivery") == {"intradermal_injection"}
+
+
+# -- sources: the producer's words, not the culture's or the blood's (2026-12-06, blind phrasings) ------------
+
+
+def test_the_plasma_of_cord_blood_is_plasma_not_cord_stem_cells() -> None:
+    rec = record("Cord blood vesicles and skin repair",
+                 "Vesicles were purified from neonatal umbilical cord blood plasma and sprayed on burns in rats.")
+    assert values(rec, "ev_source") == {"plasma_serum"}
+
+
+def test_endothelial_colony_forming_cells_are_progenitors() -> None:
+    rec = record("Angiogenic vesicles", "Vesicles from umbilical cord blood-derived endothelial colony-forming cells "
+                 "were given around ulcers in diabetic mice.")
+    assert values(rec, "ev_source") == {"other_stem_cells"}
+
+
+@pytest.mark.parametrize("producer, source", [("gene-edited keratinocytes", "keratinocyte"),
+                                              ("siRNA-transfected fibroblasts", "fibroblast")])
+def test_producers_named_with_what_was_done_to_them_are_both_source_and_engineered(producer: str,
+                                                                                   source: str) -> None:
+    rec = record("Vesicles in itch", f"Vesicles from {producer} calmed scratching in mice.")
+    assert values(rec, "ev_source") == {source, "engineered"}
+
+
+def test_vesicles_of_a_cell_line_engineered_to_display_a_protein_are_engineered() -> None:
+    rec = record("Targeted vesicles", "Vesicles of Expi293 cells were engineered to display an anti-CD3 binder, "
+                 "then injected into psoriatic mouse ears.")
+    assert "engineered" in values(rec, "ev_source")
+
+
+@pytest.mark.parametrize("title", ["Bacillus subtilis exosome-like vesicles soothe dermatitis",
+                                   "hUC-MSC exosome-like vesicles soothe dermatitis"])
+def test_exosome_like_after_a_named_producer_is_not_a_plant(title: str) -> None:
+    assert "plant" not in values(record(title, "They were applied to HaCaT cells."), "ev_source")
+    assert "plant" in values(record("Exosome-like nanovesicles soothe dermatitis", "They were applied to HaCaT cells."),
+                             "ev_source")
+
+
+def test_platelet_lysate_in_the_culture_medium_is_not_the_source() -> None:
+    rec = record("Stem cell vesicles grown in lysate medium",
+                 "MSCs were grown in platelet lysate medium, and their vesicles treated photoaged mice.")
+    assert "platelet_prp" not in values(rec, "ev_source")

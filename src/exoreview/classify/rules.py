@@ -928,8 +928,9 @@ def _yields(hit: _Hit, hits: list[_Hit]) -> bool:
             continue
         if other.rule.value in hit.rule.yields_to and not other.negated:
             return True
+        # A modifier (engineered) stands beside the class whose words hold it ("from CRISPR-edited keratinocytes").
         if (other.start <= hit.start and hit.end <= other.end and other.end - other.start > hit.end - hit.start
-                and not other.rule.modifier):
+                and not other.rule.modifier and not hit.rule.modifier):
             return True
         if hit.negated and not other.negated and other.start < hit.end and hit.start < other.end:
             return True
