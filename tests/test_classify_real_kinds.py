@@ -1135,3 +1135,10 @@ def test_platelet_lysate_in_the_culture_medium_is_not_the_source() -> None:
     rec = record("Stem cell vesicles grown in lysate medium",
                  "MSCs were grown in platelet lysate medium, and their vesicles treated photoaged mice.")
     assert "platelet_prp" not in values(rec, "ev_source")
+
+
+@pytest.mark.parametrize("verb", ["supported", "sustained", "preserved"])
+def test_cells_a_finding_names_before_a_call_for_animal_work_were_studied(verb: str) -> None:
+    rec = record("A vesicle gel", f"The vesicle gel {verb} keratinocyte viability, laying the ground for future work "
+                 "in mice.")
+    assert values(rec, "subjects") == {"in_vitro"} and design(rec) == "in_vitro"
