@@ -1142,3 +1142,13 @@ def test_cells_a_finding_names_before_a_call_for_animal_work_were_studied(verb: 
     rec = record("A vesicle gel", f"The vesicle gel {verb} keratinocyte viability, laying the ground for future work "
                  "in mice.")
     assert values(rec, "subjects") == {"in_vitro"} and design(rec) == "in_vitro"
+
+
+def test_sources_an_opening_concession_grants_to_earlier_work_are_not_this_studys() -> None:
+    rec = record("Keratinocyte vesicles and barrier repair",
+                 "While milk and algae vesicles have been shown to soothe skin, we tested vesicles released by "
+                 "primary keratinocytes on barrier-disrupted mice.")
+    assert values(rec, "ev_source") == {"keratinocyte"}
+    # a review's own sentence keeps what it lists
+    review = record("Vesicles in skin care: a review", "This review covers vesicles from milk and algae.")
+    assert values(review, "ev_source") == {"milk", "plant"}

@@ -38,6 +38,7 @@ from exoreview.classify.scope import (
     BACKGROUND,
     FINDING_TOLD_AS_DONE,
     STUDY,
+    conceded_earlier_work,
     sentence_scopes,
     summarises_others_only,
 )
@@ -680,7 +681,9 @@ _EARLIER_WORK = re.compile(
 
 
 def _not_this_studys(hit: _Hit, text: str) -> bool:
-    """A route or an engineering that the sentence gives to future work, earlier work or a control."""
+    """A route, a source or an engineering that the sentence gives to future work, earlier work or a control."""
+    if hit.rule.facet == "ev_source" and hit.end <= conceded_earlier_work(text):
+        return True
     if (hit.rule.facet, hit.rule.value) == ("ev_source", "engineered"):
         return _engineering_to_come(hit, text)
     if hit.rule.facet != DELIVERY:

@@ -153,3 +153,19 @@ def summarises_others_only(sentences: list[str]) -> int | None:
     if len(sentences) < 3 or any(_STUDY_MARKER.search(s) or reports_own_work(s) for s in sentences):
         return None
     return next((i for i, s in enumerate(sentences) if _CITED_WORK.search(s)), 0)
+
+
+# "Although plant and bacterial EVs have been reported to aid healing, we examined keratinocyte exosomes":
+# what the concession grants is earlier work; the study begins after its comma.
+_CONCESSION_THEN_OWN = re.compile(
+    r"^(?:although|though|even though|while|whereas|despite)\b[^;]*?(,)\s*(?:here,?\s*)?"
+    r"(?:we|this (?:study|work)|the (?:present|current) (?:study|work)|our (?:study|work))\b", re.IGNORECASE)
+
+
+def conceded_earlier_work(text: str) -> int:
+    """The end of an opening concession about earlier work that the study's own clause follows ("Although X
+    have been reported, we ..."), or 0 when the sentence does not open so."""
+    found = _CONCESSION_THEN_OWN.match(text)
+    if found is None or not _CITED_WORK.search(text, 0, found.start(1)):
+        return 0
+    return found.start(1)
