@@ -94,6 +94,23 @@ def test_replacements_and_deletions_as_in_memory(tmp_path: Path) -> None:
     assert len(disk) == len(memory) == 5 and "12" not in disk and disk.get("11").title.startswith("Revised")
 
 
+def test_batches_written_whole_or_row_by_row_answer_as_in_memory(tmp_path: Path) -> None:
+    """New PMIDs go in with one statement per table; a batch that repeats a PMID or revises an indexed one
+    goes row by row, the later copy replacing the earlier, as the in-memory index does."""
+    memory, disk = _both([_record("21", "Vesicles for scars", 2020), _record("22", "Vesicles for acne", 2021)],
+                         tmp_path, None)
+    for batch in ([_record("23", "Scalp vesicles", 2019), _record("24", "Milk vesicles", 2022)],
+                  [_record("25", "Plant vesicles, first copy", 2021), _record("26", "Other", 2020),
+                   _record("25", "Plant vesicles, second copy", 2021)],
+                  [_record("21", "Vesicles for scars, revised", 2023), _record("27", "Algae vesicles", 2018)]):
+        memory.add(batch)
+        disk.add(batch)
+    for query in ("vesicles", "first[ti]", "second[ti]", "revised[ti]", "2014:2030[dp]", "25[pmid]"):
+        assert disk.search(query) == memory.search(query), query
+    assert len(disk) == len(memory) == 7 and disk.get("25").title.endswith("second copy")
+    assert disk.get("21").title.endswith("revised")
+
+
 def test_reopened_index_answers_the_same(tmp_path: Path) -> None:
     records = medline_records()[:200]
     built = DiskIndex.build(tmp_path / "index.sqlite", records)

@@ -37,6 +37,7 @@ from exoreview.eutils.textnorm import normalize, tokenize
 from exoreview.mesh.tree import MeshTree
 from exoreview.records import Record
 
+_INSERT_WORDS = f"INSERT INTO words (rowid, {', '.join(TEXT_FIELDS)}) VALUES (?{', ?' * len(TEXT_FIELDS)})"
 GAP_TOKEN = "_"  # between values of a repeated field; textnorm.tokenize never yields it
 _BATCH = 2000  # records per transaction while building
 _SCHEMA = f"""
@@ -145,6 +146,9 @@ class DiskIndex(QueryEngine):
         batches = iter(records)
         while batch := list(islice(batches, _BATCH)):
             with self._db:
+                if replace and all(record.pmid and record.kind != "deleted" for record in batch):
+                    self._insert_rows([index_row(record) for record in batch])
+                    continue
                 for record in batch:
                     if record.pmid and (replace or self._pmid_doc(record.pmid) is None):
                         self._add_one(record)
@@ -152,14 +156,42 @@ class DiskIndex(QueryEngine):
         self._speller = None
 
     def add_prepared(self, rows: Iterable[IndexRow]) -> None:
-        """Index rows made by `index_row` (perhaps in other processes), in batches; as `add` with replace=True."""
+        """Index rows made by `index_row` (perhaps in other processes), in batches; as `add` with replace=True.
+
+        A batch whose PMIDs are all new to the index, each once (a mirror's partitions), is written with one
+        statement per table; any other batch row by row, each row replacing the PMID's earlier document."""
         batches = iter(rows)
         while batch := list(islice(batches, _BATCH)):
             with self._db:
-                for row in batch:
-                    self._insert(row)
+                self._insert_rows(batch)
         self._arrays = None
         self._speller = None
+
+    def _insert_rows(self, batch: list[IndexRow]) -> None:
+        if self._all_new(batch):
+            self._insert_new(batch)
+        else:
+            for row in batch:
+                self._insert(row)
+
+    def _all_new(self, batch: list[IndexRow]) -> bool:
+        pmids = [row.pmid for row in batch]
+        if len(set(pmids)) != len(pmids):
+            return False
+        marks = ",".join("?" * len(pmids))
+        return self._db.execute(f"SELECT 1 FROM docs WHERE alive = 1 AND pmid IN ({marks}) LIMIT 1",
+                                pmids).fetchone() is None
+
+    def _insert_new(self, batch: list[IndexRow]) -> None:
+        first = self._db.execute("SELECT coalesce(max(doc) + 1, 0) FROM docs").fetchone()[0]
+        numbered = list(enumerate(batch, first))
+        self._db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, 1, ?)",
+                             ((doc, row.pmid, row.date, row.number, row.blob) for doc, row in numbered))
+        self._db.executemany(_INSERT_WORDS, ((doc, *row.words) for doc, row in numbered))
+        self._db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, ?)",
+                             ((kind, key, doc) for doc, row in numbered for kind, key in row.keys))
+        self._db.executemany("INSERT OR IGNORE INTO mesh_names VALUES (?, ?)",
+                             (names for _, row in numbered for names in row.mesh_names))
 
     def _add_one(self, record: Record) -> None:
         if record.kind == "deleted":
@@ -171,7 +203,7 @@ class DiskIndex(QueryEngine):
         self._db.execute("UPDATE docs SET alive = 0 WHERE pmid = ? AND alive = 1", (row.pmid,))
         doc = self._db.execute("SELECT coalesce(max(doc) + 1, 0) FROM docs").fetchone()[0]
         self._db.execute("INSERT INTO docs VALUES (?, ?, ?, ?, 1, ?)", (doc, row.pmid, row.date, row.number, row.blob))
-        self._db.execute(f"INSERT INTO words (rowid, {', '.join(TEXT_FIELDS)}) VALUES (?{', ?' * len(TEXT_FIELDS)})",
+        self._db.execute(_INSERT_WORDS,
                          (doc, *row.words))
         self._db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, ?)",
                              ((kind, key, doc) for kind, key in row.keys))
