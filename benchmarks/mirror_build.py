@@ -79,6 +79,20 @@ def contents(mirror: Path) -> tuple:
     return records, sorted(labels, key=lambda row: json.dumps(row, sort_keys=True)), answers
 
 
+def measure(records: int, files: int, workers: list[int], classify: str) -> dict:
+    """Build the same mirror with each number of workers; rates, speed-ups and whether the builds agree."""
+    with tempfile.TemporaryDirectory(prefix="exoreview-mirror-") as tmp:
+        baseline, updates = write_files(Path(tmp), records, files)
+        runs = [build(baseline, updates, Path(tmp) / f"mirror-{n}", n, classify) for n in workers]
+        same = len({repr(contents(Path(tmp) / f"mirror-{n}")) for n in workers}) == 1
+    first = runs[0]
+    for run in runs:
+        run["speedup"] = round(first["seconds"] / run["seconds"] * first["workers"], 2)
+        run["efficiency"] = round(run["speedup"] / run["workers"], 2)
+    return {"benchmark": "mirror_build", "records_written": records, "files": files + 10, "classify": classify,
+            "cores": os.cpu_count(), "runs": runs, "identical": same}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=20000)
@@ -87,22 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-classify", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    classify = "" if args.no_classify else "exosome-aesthetics"
-    with tempfile.TemporaryDirectory(prefix="exoreview-mirror-") as tmp:
-        baseline, updates = write_files(Path(tmp), args.records, args.files)
-        runs = [build(baseline, updates, Path(tmp) / f"mirror-{n}", n, classify) for n in args.workers]
-        same = len({repr(contents(Path(tmp) / f"mirror-{n}")) for n in args.workers}) == 1
-    first = runs[0]
-    for run in runs:
-        run["speedup"] = round(first["seconds"] / run["seconds"] * first["workers"], 2)
-        run["efficiency"] = round(run["speedup"] / run["workers"], 2)
-    row = {"benchmark": "mirror_build", "records_written": args.records, "files": args.files + 10,
-           "classify": classify, "cores": os.cpu_count(), "runs": runs, "identical": same}
+    row = measure(args.records, args.files, args.workers, "" if args.no_classify else "exosome-aesthetics")
     if args.json:
         print(json.dumps(row, sort_keys=True))
     else:
         print(json.dumps(row, indent=1, sort_keys=True))
-    return 0 if same else 1
+    return 0 if row["identical"] else 1
 
 
 if __name__ == "__main__":

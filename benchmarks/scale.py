@@ -1,7 +1,7 @@
 """Seconds, CPU and peak memory of each stage of a whole review, at growing corpus sizes.
 
 Usage:
-    python benchmarks/scale.py [--sizes 1000,10000] [--json]
+    python benchmarks/scale.py [--sizes 1000,10000] [--mirror N] [--json]
 
 Each size runs `exoreview demo --records N` in a fresh process (so one size's memory never counts
 in the next): the synthetic corpus and its local services are built ("setup": generating the records
@@ -11,6 +11,10 @@ worker processes') and the peak memory while the stage ran (proportional set siz
 20 ms over the process and its children, the classify stage's process pool included). It also reports the size of
 report.html and of records-behind.csv. A stage's peak includes whatever earlier stages left in memory,
 which is the point: a 100k-record review must fit in the machine as a whole.
+
+With `--mirror N` it also builds a PubMed mirror of N records (`exoreview mirror build`, labels included)
+on a Dask LocalCluster of one worker and of two, and prints records per second and the scaling
+efficiency (benchmarks/mirror_build.py).
 """
 
 from __future__ import annotations
@@ -108,14 +112,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes")
     parser.add_argument("--json", action="store_true", help="one JSON object")
+    parser.add_argument("--mirror", type=int, default=0, metavar="N",
+                        help="also build a mirror of N records on 1 and 2 workers")
     parser.add_argument("--child", nargs=2, metavar=("N", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(int(args.child[0]), Path(args.child[1]))))
         return 0
-    runs = [run_size(int(n)) for n in args.sizes.split(",")]
+    runs = [run_size(int(n)) for n in args.sizes.split(",") if n]
     result = {"benchmark": "scale", "runs": runs,
               "machine": {"cores": os.cpu_count(), "python": platform.python_version()}}
+    if args.mirror:
+        from mirror_build import measure
+
+        result["mirror"] = measure(args.mirror, 20, [1, 2], "exosome-aesthetics")
     if args.json:
         print(json.dumps(result))
         return 0
@@ -125,6 +135,9 @@ def main() -> int:
         for row in run["stages"]:
             print(f"  {row['stage']:10} {row['seconds']:8.1f} s  {row['cpu_seconds']:8.1f} CPU s  "
                   f"{row['peak_mb']:6} MB")
+    for run in result.get("mirror", {}).get("runs", []):
+        print(f"mirror, {run['workers']} worker(s): {run['records_per_s']} records/s, speed-up {run['speedup']}, "
+              f"efficiency {run['efficiency']}")
     return 0
 
 
