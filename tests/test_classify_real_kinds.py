@@ -1137,11 +1137,19 @@ def test_platelet_lysate_in_the_culture_medium_is_not_the_source() -> None:
     assert "platelet_prp" not in values(rec, "ev_source")
 
 
-@pytest.mark.parametrize("verb", ["supported", "sustained", "preserved"])
-def test_cells_a_finding_names_before_a_call_for_animal_work_were_studied(verb: str) -> None:
-    rec = record("A vesicle gel", f"The vesicle gel {verb} keratinocyte viability, laying the ground for future work "
-                 "in mice.")
+def test_cells_a_finding_names_before_a_call_for_animal_work_were_studied() -> None:
+    rec = record("A vesicle gel", "The vesicle gel supported keratinocyte viability, laying the ground for future "
+                 "work in mice.")
     assert values(rec, "subjects") == {"in_vitro"} and design(rec) == "in_vitro"
+
+
+@pytest.mark.parametrize("sentence", ["Injectable gels give sustained release of vesicles to wounds.",
+                                      "Such scaffolds keep vesicles preserved for weeks.",
+                                      "Their use is supported by animal data."])
+def test_adjectives_and_passives_are_not_a_finding_told_as_done(sentence: str) -> None:
+    from exoreview.classify.scope import FINDING_TOLD_AS_DONE
+
+    assert not FINDING_TOLD_AS_DONE.search(sentence)
 
 
 def test_sources_an_opening_concession_grants_to_earlier_work_are_not_this_studys() -> None:
@@ -1165,3 +1173,15 @@ def test_a_making_method_between_the_verb_and_the_producer_keeps_the_producer() 
                                    "siRNA-encapsulating vesicles heal burns"])
 def test_vesicles_encapsulated_with_a_cargo_are_engineered(title: str) -> None:
     assert "engineered" in values(record(title, "They closed burns in rats faster."), "ev_source")
+
+
+@pytest.mark.parametrize("sentence", ["Vesicles were encapsulated with a gelatin hydrogel and applied to burns in rats.",
+                                      "Lipid vesicles were loaded with vitamin C and applied to burns in rats."])
+def test_vesicles_put_into_a_material_and_liposomes_are_not_engineered(sentence: str) -> None:
+    assert "engineered" not in values(record("Burn care", sentence), "ev_source")
+
+
+def test_a_concession_whose_vesicles_the_study_then_tests_keeps_their_source() -> None:
+    rec = record("Vesicles and keloids", "Although bone marrow MSC exosomes have been shown to speed wound closure, "
+                 "we asked whether they also soften keloids in nude mice.")
+    assert "bone_marrow_msc" in values(rec, "ev_source")

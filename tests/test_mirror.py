@@ -212,3 +212,56 @@ def load_query(review: Path) -> str:
 
     protocol = load_protocol(review / "protocol.toml")
     return next(source for source in protocol.sources if source.name == "pubmed").query_string()
+
+
+def test_within_one_file_the_later_record_wins_and_a_later_deletion_removes(tmp_path: Path) -> None:
+    """NLM's order inside a file counts too: a PMID revised twice in one file keeps the second revision, and a
+    PMID revised then deleted in the same file is gone; a PMID with no number is skipped and named."""
+    articles = [r for r in medline_records() if r.pmid and r.kind != "deleted"][:30]
+    baseline = tmp_path / "baseline"
+    baseline.mkdir()
+    (baseline / "pubmed26n0001.xml").write_bytes(write_pubmed_xml(articles))
+    twice = [_revised(articles[0], 1), _revised(articles[0], 2), _revised(articles[1], 1), _deleted(articles[1]),
+             Record(pmid="12a", kind="deleted")]
+    (baseline / "pubmed26n0002.xml").write_bytes(write_pubmed_xml(twice))
+    build = build_mirror(baseline, None, tmp_path / "mirror")
+    rows = _mirror_rows(tmp_path / "mirror")
+    assert json.loads(rows[articles[0].pmid])["title"].endswith("[revision 2]")
+    assert articles[1].pmid not in rows and len(rows) == 29
+    assert len(build.skipped) == 1 and "12a" in build.skipped[0] and "pubmed26n0002.xml" in build.skipped[0]
+
+
+def test_a_changed_file_or_partition_count_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from exoreview.mirror import shards
+
+    articles = [r for r in medline_records() if r.pmid and r.kind != "deleted"][:40]
+    baseline = tmp_path / "baseline"
+    baseline.mkdir()
+    for number in range(2):
+        (baseline / f"pubmed26n{number + 1:04d}.xml").write_bytes(write_pubmed_xml(articles[number::2]))
+    (baseline / "pubmed26n0003.xml").write_bytes(b"<PubmedArticleSet><PubmedArticle>")  # breaks off: kept shards
+    parsed: list[str] = []
+    real = shards.iter_pubmed_xml
+    monkeypatch.setattr(shards, "iter_pubmed_xml", lambda source, **kw: (parsed.append(Path(source).name),
+                                                                         real(source, **kw))[1])
+    for partitions in (2, 2, 3):
+        with pytest.raises(Exception, match="pubmed26n0003"):
+            build_mirror(baseline, None, tmp_path / "mirror", partitions=partitions)
+    assert parsed.count("pubmed26n0001.xml") == 2  # once, then again for the new partition count
+    first = baseline / "pubmed26n0001.xml"
+    first.write_bytes(write_pubmed_xml([_revised(r, 9) for r in articles[0::2]]))  # new bytes, new size
+    (baseline / "pubmed26n0003.xml").unlink()
+    parsed.clear()
+    build_mirror(baseline, None, tmp_path / "mirror", partitions=3)
+    assert parsed == ["pubmed26n0001.xml"]
+    assert all("[revision 9]" in json.loads(text)["title"]
+               for pmid, text in _mirror_rows(tmp_path / "mirror").items() if pmid in {r.pmid for r in articles[0::2]})
+
+
+def test_replace_refuses_a_folder_that_is_not_a_mirror(tmp_path: Path) -> None:
+    baseline, _, _ = _write_files(tmp_path)
+    keep = tmp_path / "notes"
+    keep.mkdir()
+    (keep / "notes.txt").write_text("mine")
+    assert main(["mirror", "build", "--baseline", str(baseline), "--out", str(keep), "--replace", "--workers", "0"]) == 2
+    assert (keep / "notes.txt").read_text() == "mine"

@@ -54,8 +54,7 @@ _OWN_FINDING = re.compile(
     r"|healed|closed|regrew|recovered|used|wore|kept|took|showed|exhibited|displayed|induced|resulted in"
     r"|prolonged|delayed|extended|shortened|triggered|activated|blocked|abolished|mitigated|protected|repaired"
     r"|lightened|whitened|thickened|strengthened|shifted|normali[sz]ed|abrogated|potentiated|augmented|diminished"
-    r"|impaired|boosted|hastened|yielded|achieved|outperformed|grew|supported|sustained|maintained|preserved"
-    r"|facilitated|favou?red)\b"
+    r"|impaired|boosted|hastened|yielded|achieved|outperformed|grew|supported(?! by\b))\b"
     r"(?! (?:by|in) (?:previous|prior|earlier|other) )"
     # a method in the passive past: "HaCaT cells were pretreated", "burns were induced on rats"
     r"|\b(?:was|were) (?:\w+ly )?(?!(?:known|thought|believed|considered|first|once|previously|originally|"
@@ -162,10 +161,15 @@ _CONCESSION_THEN_OWN = re.compile(
     r"(?:we|this (?:study|work)|the (?:present|current) (?:study|work)|our (?:study|work))\b", re.IGNORECASE)
 
 
+_VESICLES_NAMED = re.compile(r"\b(?:exo(?:somes?|somal)?s?|s?EVs?|(?:extracellular |micro|nano)?vesicles?)\b",
+                             re.IGNORECASE)
+
+
 def conceded_earlier_work(text: str) -> int:
     """The end of an opening concession about earlier work that the study's own clause follows ("Although X
     have been reported, we ..."), or 0 when the sentence does not open so."""
     found = _CONCESSION_THEN_OWN.match(text)
     if found is None or not _CITED_WORK.search(text, 0, found.start(1)):
         return 0
-    return found.start(1)
+    # "..., we investigated whether they reduce scars": the study's own vesicles are the conceded ones
+    return found.start(1) if _VESICLES_NAMED.search(text, found.end()) else 0

@@ -40,6 +40,7 @@ from exoreview.records import Record
 _INSERT_WORDS = f"INSERT INTO words (rowid, {', '.join(TEXT_FIELDS)}) VALUES (?{', ?' * len(TEXT_FIELDS)})"
 GAP_TOKEN = "_"  # between values of a repeated field; textnorm.tokenize never yields it
 _BATCH = 2000  # records per transaction while building
+_LOOKUP = 500  # PMIDs per lookup of which are indexed already
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS docs (
     doc INTEGER PRIMARY KEY, pmid TEXT NOT NULL, date INTEGER NOT NULL, pmid_number INTEGER NOT NULL,
@@ -160,7 +161,7 @@ class DiskIndex(QueryEngine):
 
         A batch whose PMIDs are all new to the index, each once (a mirror's partitions), is written with one
         statement per table; any other batch row by row, each row replacing the PMID's earlier document."""
-        batches = iter(rows)
+        batches = (row for row in rows if row.pmid)  # as `add`, which skips records without a PMID
         while batch := list(islice(batches, _BATCH)):
             with self._db:
                 self._insert_rows(batch)
@@ -178,9 +179,13 @@ class DiskIndex(QueryEngine):
         pmids = [row.pmid for row in batch]
         if len(set(pmids)) != len(pmids):
             return False
-        marks = ",".join("?" * len(pmids))
-        return self._db.execute(f"SELECT 1 FROM docs WHERE alive = 1 AND pmid IN ({marks}) LIMIT 1",
-                                pmids).fetchone() is None
+        for start in range(0, len(pmids), _LOOKUP):  # under the 999 variables of SQLite before 3.32
+            chunk = pmids[start:start + _LOOKUP]
+            marks = ",".join("?" * len(chunk))
+            if self._db.execute(f"SELECT 1 FROM docs WHERE alive = 1 AND pmid IN ({marks}) LIMIT 1",
+                                chunk).fetchone() is not None:
+                return False
+        return True
 
     def _insert_new(self, batch: list[IndexRow]) -> None:
         first = self._db.execute("SELECT coalesce(max(doc) + 1, 0) FROM docs").fetchone()[0]

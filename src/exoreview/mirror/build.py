@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -109,11 +110,12 @@ def build_mirror(baseline: Path, updates: Path | None, out: Path, *, client: Any
     four files. `classify` names a protocol whose taxonomy labels every record. A file that breaks
     off stops the build (BadInput naming it) before anything is merged; the files sharded before it
     are kept in OUT.partial for the next run."""
-    files = pubmed_files(baseline) + pubmed_files(updates)
+    # Absolute paths: the workers of a cluster on other machines resolve them against their own directory.
+    baseline, out = baseline.resolve(), out.resolve()
+    files = pubmed_files(baseline) + pubmed_files(updates.resolve() if updates else None)
     if not files:
         raise BadInput(f"{baseline}: no PubMed XML files (.xml or .xml.gz) to build a mirror from")
-    if out.exists() and not replace:
-        raise BadInput(f"{out}: already exists; give --replace to build it again")
+    _check_target(out, replace)
     work = out.with_name(out.name + ".partial")
     build = MirrorBuild(out=str(out), partitions=partitions or max(1, -(-len(files) // 4)))
     log = _BuildLog(work, step, tick)
@@ -121,12 +123,35 @@ def build_mirror(baseline: Path, updates: Path | None, out: Path, *, client: Any
         log.line(f"Building {out} from {len(files)} files into {build.partitions} partitions")
         shards = _shard_files(files, work, build, client, log)
         _merge(work, build, shards, client, log)
-        _prepare_and_index(work, build, classify, client, log)
+        _prepare_and_index(work, build, _protocol_path(classify), client, log)
         _write_manifest(work, build, log)
+    except BaseException as failure:
+        log.line(f"Stopped: {type(failure).__name__}: {failure}")
+        raise
     finally:
         log.close()
     _swap_into_place(work, out)
     return build
+
+
+def is_mirror(folder: Path) -> bool:
+    return (folder / "manifest.json").is_file() and (folder / INDEX_NAME).is_file()
+
+
+def _check_target(out: Path, replace: bool) -> None:
+    """A new folder, or with --replace a mirror: never a folder of anything else, which replacing would delete."""
+    if not out.exists():
+        return
+    if not replace:
+        raise BadInput(f"{out}: already exists; give --replace to build it again")
+    if not is_mirror(out):
+        raise BadInput(f"{out}: exists and is not a mirror (no manifest.json and {INDEX_NAME}); "
+                       "--replace replaces only a mirror")
+
+
+def _protocol_path(classify: str) -> str:
+    """A protocol file as an absolute path (workers elsewhere resolve relative ones against their own directory)."""
+    return str(Path(classify).resolve()) if classify and Path(classify).is_file() else classify
 
 
 def _shard_files(files: list[Path], work: Path, build: MirrorBuild, client: Any, log: _BuildLog) -> list[ShardResult]:
@@ -139,6 +164,8 @@ def _shard_files(files: list[Path], work: Path, build: MirrorBuild, client: Any,
                        + "; ".join(broken))
     for result in results:
         build.skipped.extend(result.skipped)
+        for message in result.skipped:
+            log.detail(f"Skipped: {message}")
         build.files.append({"path": result.path, "seq": result.seq, "records": result.records,
                             "deletions": result.deletions, "skipped": len(result.skipped)})
     log.line(f"Parsed {len(results)} files: {sum(r.records for r in results)} records, "
@@ -163,6 +190,8 @@ def _prepare_and_index(work: Path, build: MirrorBuild, protocol: str, client: An
     from exoreview.mirror.prepare import index_rows, prepare_partition
 
     started = time.perf_counter()
+    for stale in ("labels", "index-rows"):  # of an interrupted run, perhaps with other partitions or no labels
+        shutil.rmtree(work / stale, ignore_errors=True)
     calls = [(part, str(work), protocol) for part in range(build.partitions)]
     target = work / INDEX_NAME
     target.unlink(missing_ok=True)
@@ -181,14 +210,23 @@ def _prepare_and_index(work: Path, build: MirrorBuild, protocol: str, client: An
 def _in_order(client: Any, task: Callable[..., Any], calls: list[tuple], tick: Tick, what: str) -> Iterator[Any]:
     """task(*call)'s results one by one in the calls' order, each as soon as it and those before it are done."""
     tick(what, 0, len(calls))
-    if client is None:
-        pending: Iterator[Any] = (task(*call) for call in calls)
-    else:
-        futures = client.map(task, *zip(*calls, strict=True), pure=False) if calls else []
-        pending = (future.result() for future in futures)
+    pending = (task(*call) for call in calls) if client is None else _windowed(client, task, calls)
     for done, result in enumerate(pending, 1):
         yield result
         tick(what, done, len(calls))
+
+
+def _windowed(client: Any, task: Callable[..., Any], calls: list[tuple]) -> Iterator[Any]:
+    """Results in order, with at most two tasks per worker submitted ahead of the one awaited: the workers
+    stay busy while the writer takes each result, and finished results do not pile up on disk."""
+    window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+    waiting: deque[Any] = deque()
+    for call in calls:
+        waiting.append(client.submit(task, *call, pure=False))
+        if len(waiting) > window:
+            yield waiting.popleft().result()
+    while waiting:
+        yield waiting.popleft().result()
 
 
 def _write_manifest(work: Path, build: MirrorBuild, log: _BuildLog) -> None:
@@ -198,10 +236,12 @@ def _write_manifest(work: Path, build: MirrorBuild, log: _BuildLog) -> None:
 
 
 def _swap_into_place(work: Path, out: Path) -> None:
-    """The finished folder takes the mirror's name; an older mirror there is removed only after."""
+    """The finished folder takes the mirror's name; an older mirror there is removed only after. A MIRROR.old
+    left by a swap that was cut off is kept while no mirror stands at `out`, since it is the last whole one."""
+    old = out.with_name(out.name + ".old")
     if out.exists():
-        old = out.with_name(out.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
+        if old.exists() and is_mirror(old):
+            shutil.rmtree(old)
         out.replace(old)
         work.replace(out)
         shutil.rmtree(old)
@@ -223,6 +263,10 @@ class _BuildLog:
         work.mkdir(parents=True, exist_ok=True)
         self._file = (work / "build.log").open("a", encoding="utf-8")
         self.step, self.tick = step, tick
+
+    def detail(self, text: str) -> None:
+        """A line for the log only (each skipped record, say), not for the screen."""
+        self._file.write(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {text}\n")
 
     def line(self, text: str) -> None:
         self._file.write(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {text}\n")

@@ -24,17 +24,11 @@ LABEL_SCHEMA = pa.schema([("pmid", pa.int64()), ("facet", pa.string()), ("value"
 ROW_SCHEMA = pa.schema([("pmid", pa.string()), ("date", pa.int64()), ("number", pa.int64()), ("blob", pa.binary()),
                         *((f"words_{name}", pa.string()) for name in TEXT_FIELDS),
                         ("keys", pa.string()), ("mesh_names", pa.string())])
+_FLUSH = 2000  # rows per row group
 
 
 def _part_file(mirror: Path, folder: str, part: int) -> Path:
     return mirror / folder / f"part-{part:05d}.parquet"
-
-
-def _write(table: pa.Table, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    pq.write_table(table, partial, compression="zstd")
-    os.replace(partial, target)
 
 
 def _records(mirror: Path, part: int) -> Iterator[tuple[int, Record]]:
@@ -45,28 +39,51 @@ def _records(mirror: Path, part: int) -> Iterator[tuple[int, Record]]:
                 yield pmid, Record.from_json(text)
 
 
+class _PartWriter:
+    """One partition's Parquet file written in row groups of `_FLUSH` rows, so a task's memory does not
+    grow with its partition; renamed into place when whole."""
+
+    def __init__(self, target: Path, schema: pa.Schema) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.target, self.partial = target, target.with_name(target.name + ".partial")
+        self.writer = pq.ParquetWriter(self.partial, schema, compression="zstd")
+        self.columns: list[list] = [[] for _ in schema.names]
+        self.rows = 0
+
+    def add(self, row: tuple) -> None:
+        for column, value in zip(self.columns, row, strict=True):
+            column.append(value)
+        self.rows += 1
+        if len(self.columns[0]) >= _FLUSH:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.writer.write_table(pa.table(self.columns, schema=self.writer.schema))
+        self.columns = [[] for _ in self.columns]
+
+    def close(self) -> int:
+        self._flush()
+        self.writer.close()
+        os.replace(self.partial, self.target)
+        return self.rows
+
+
 def prepare_partition(part: int, mirror: str, protocol: str) -> int:
     """Write index-rows/part-<part>.parquet and, with a protocol, labels/part-<part>.parquet (each label
-    with its evidence; its record id is the PMID). Returns the number of labels."""
+    with its evidence; its record id is the PMID), in row groups. Returns the number of labels."""
     folder = Path(mirror)
     classifier = _classifier(protocol)
-    rows: list[list] = [[] for _ in ROW_SCHEMA.names]
-    labels: list[list] = [[] for _ in LABEL_SCHEMA.names]
+    rows = _PartWriter(_part_file(folder, "index-rows", part), ROW_SCHEMA)
+    labels = _PartWriter(_part_file(folder, "labels", part), LABEL_SCHEMA) if classifier else None
     for pmid, record in _records(folder, part):
         row = index_row(record)
-        for column, value in zip(rows, (*row[:4], *row.words, json.dumps(row.keys), json.dumps(row.mesh_names)),
-                                 strict=True):
-            column.append(value)
+        rows.add((*row[:4], *row.words, json.dumps(row.keys), json.dumps(row.mesh_names)))
         for label in classifier.classify(record, pmid) if classifier else ():
             found = label.evidence
-            for column, value in zip(labels, (pmid, label.facet, label.value, found.sentence, found.field_name,
-                                              found.start, found.end, found.method, label.negated, label.hedged,
-                                              label.detail), strict=True):
-                column.append(value)
-    _write(pa.table(rows, schema=ROW_SCHEMA), _part_file(folder, "index-rows", part))
-    if classifier:
-        _write(pa.table(labels, schema=LABEL_SCHEMA), _part_file(folder, "labels", part))
-    return len(labels[0])
+            labels.add((pmid, label.facet, label.value, found.sentence, found.field_name, found.start, found.end,
+                        found.method, label.negated, label.hedged, label.detail))
+    rows.close()
+    return labels.close() if labels else 0
 
 
 def _classifier(protocol: str) -> object:

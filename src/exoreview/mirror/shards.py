@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ SHARD_SCHEMA = pa.schema([("pmid", pa.int64()), ("seq", pa.int32()), ("pos", pa.
                           ("title", pa.string()), ("year", pa.int32()), ("data", pa.string())])
 RECORD_SCHEMA = pa.schema([("pmid", pa.int64()), ("title", pa.string()), ("year", pa.int32()), ("data", pa.string())])
 _DONE = "done.json"
+_PMID = re.compile(r"[1-9][0-9]{0,17}")
 
 
 def partition_of(pmid: str, partitions: int) -> int:
@@ -69,7 +71,10 @@ def _already_sharded(folder: Path, path: Path, partitions: int) -> ShardResult |
     done = folder / _DONE
     if not done.exists():
         return None
-    earlier = ShardResult(**json.loads(done.read_text(encoding="utf-8")))
+    try:
+        earlier = ShardResult(**json.loads(done.read_text(encoding="utf-8")))
+    except (TypeError, ValueError):  # written by another version: parse the file again
+        return None
     size, mtime_ns = _file_identity(path)
     same = (earlier.size, earlier.mtime_ns, earlier.path, earlier.partitions) == (size, mtime_ns, str(path), partitions)
     return earlier if same else None
@@ -90,6 +95,10 @@ def shard_file(path: str, seq: int, work: str, partitions: int) -> ShardResult:
     errors: list[MalformedRecord] = []
     try:
         for pos, record in enumerate(iter_pubmed_xml(source, errors=errors)):
+            if not _PMID.fullmatch(record.pmid):  # the partition key and the int64 column need a plain number
+                errors.append(MalformedRecord(str(source), pos, f"PMID {record.pmid!r} is not a number of at most "
+                                              "18 digits without a leading zero", record.pmid))
+                continue
             deleted = record.kind == "deleted"
             result.deletions += deleted
             result.records += not deleted
