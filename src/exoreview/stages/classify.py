@@ -6,6 +6,7 @@ so neither package imports the other's stage.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -83,7 +84,11 @@ def _labelled(items: Iterable[tuple[int, Record, str]], taxonomy: Taxonomy, appr
         yield from (labeller.label(*item) for item in items)
         return
     chunks = iter(lambda: list(islice(items, CHUNK)), [])
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(taxonomy, appraise)) as pool:
+    # Workers forked from a large review would each come to copy much of its memory (reference counts write
+    # to every page they touch); started by a fork server they hold only the classifier and their chunks.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(taxonomy, appraise)) as pool:
         pending: deque[Future[list[Labelled]]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(_label_chunk, chunk))
