@@ -87,6 +87,7 @@ def _labelled(items: Iterable[tuple[int, Record, str]], taxonomy: Taxonomy, appr
     # Workers forked from a large review would each come to copy much of its memory (reference counts write
     # to every page they touch); started by a fork server they hold only the classifier and their chunks.
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # imported once in the server, not again in every worker
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                              initargs=(taxonomy, appraise)) as pool:
         pending: deque[Future[list[Labelled]]] = deque()
