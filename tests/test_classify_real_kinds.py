@@ -1175,8 +1175,8 @@ def test_vesicles_encapsulated_with_a_cargo_are_engineered(title: str) -> None:
     assert "engineered" in values(record(title, "They closed burns in rats faster."), "ev_source")
 
 
-@pytest.mark.parametrize("sentence", ["Vesicles were encapsulated with a gelatin hydrogel and applied to burns in rats.",
-                                      "Lipid vesicles were loaded with vitamin C and applied to burns in rats."])
+@pytest.mark.parametrize("sentence", ["Vesicles were encapsulated with a gelatin hydrogel and put on burns in rats.",
+                                      "Lipid vesicles were loaded with vitamin C and put on burns in rats."])
 def test_vesicles_put_into_a_material_and_liposomes_are_not_engineered(sentence: str) -> None:
     assert "engineered" not in values(record("Burn care", sentence), "ev_source")
 

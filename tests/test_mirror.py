@@ -263,5 +263,6 @@ def test_replace_refuses_a_folder_that_is_not_a_mirror(tmp_path: Path) -> None:
     keep = tmp_path / "notes"
     keep.mkdir()
     (keep / "notes.txt").write_text("mine")
-    assert main(["mirror", "build", "--baseline", str(baseline), "--out", str(keep), "--replace", "--workers", "0"]) == 2
+    args = ["mirror", "build", "--baseline", str(baseline), "--out", str(keep), "--replace", "--workers", "0"]
+    assert main(args) == 2
     assert (keep / "notes.txt").read_text() == "mine"
