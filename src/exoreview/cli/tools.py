@@ -221,14 +221,10 @@ def _disk_service(index_file: Path, store_file: Path | None) -> tuple[EutilsServ
         with Store.open(store_file, must_exist=True) as store:
             rows = store.mesh_rows()
             if not index_file.exists():
-                # Built beside the target and renamed when whole: an interrupted build is never served as the index.
-                partial = index_file.with_name(index_file.name + ".partial")
-                partial.unlink(missing_ok=True)
                 out.print(f"Building the search index {index_file} from {store_file} "
                           f"({store.record_count()} stored records; done once, later runs open it at once)")
-                with DiskIndex.build(partial, ()) as index:
+                with DiskIndex.written(index_file) as index:
                     index.add(_stored_with_pmid(store), replace=False)
-                partial.replace(index_file)
     elif not index_file.exists():
         raise BadInput(f"{index_file}: no search index there; give --store to build one from a store")
     tree = MeshTree.from_rows(rows) if rows else MeshTree.demo()

@@ -135,18 +135,15 @@ def with_all_formats(protocol_text: str) -> str:
 
 def pubmed_service(out: Path, records: list, on_disk_from: int, stack: ExitStack) -> EutilsService:
     """The demo's E-utilities service: an in-memory index, or from `on_disk_from` records an on-disk one
-    (built beside the mirror as a .partial file and renamed when whole, closed with the stack)."""
+    (closed with the stack)."""
     target = out / PUBMED_INDEX_FILE
     target.unlink(missing_ok=True)
     if len(records) < on_disk_from:
         return EutilsService(records, mesh=MeshTree.demo(), last_update="synthetic corpus")
     from exoreview.eutils.disk_index import DiskIndex
 
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    with DiskIndex.build(partial, records):
-        pass
-    partial.replace(target)
+    with DiskIndex.written(target) as index:
+        index.add(records)
     index = stack.enter_context(DiskIndex(target, mesh=MeshTree.demo()))
     return EutilsService(index=index, mesh=MeshTree.demo(), last_update="synthetic corpus")
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
@@ -126,6 +127,17 @@ class DiskIndex(QueryEngine):
         index = cls(path, mesh)
         index.add(records)
         return index
+
+    @classmethod
+    @contextmanager
+    def written(cls, path: Path, mesh: MeshTree | None = None) -> Iterator[DiskIndex]:
+        """A new index filled in the block at PATH.partial, renamed to PATH when the block ends without an
+        error: an interrupted build is never taken for the index."""
+        partial = Path(path).with_name(Path(path).name + ".partial")
+        partial.unlink(missing_ok=True)
+        with cls.build(partial, (), mesh) as index:
+            yield index
+        partial.replace(path)
 
     def close(self) -> None:
         self._db.close()

@@ -80,23 +80,6 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
         yield client
 
 
-def _run(client: Any, task: Callable[..., Any], calls: list[tuple], tick: Tick, what: str) -> list[Any]:
-    """Run task(*call) for every call, on the cluster when there is one; results in the calls' order."""
-    tick(what, 0, len(calls))
-    if client is None:
-        results = []
-        for done, call in enumerate(calls, 1):
-            results.append(task(*call))
-            tick(what, done, len(calls))
-        return results
-    from dask.distributed import as_completed
-
-    futures = client.map(task, *zip(*calls, strict=True), pure=False) if calls else []
-    for done, _ in enumerate(as_completed(futures), 1):
-        tick(what, done, len(calls))
-    return client.gather(futures)
-
-
 def _broken_files(results: list[ShardResult]) -> list[str]:
     return [f"{result.path}: {result.broken}" for result in results if result.broken]
 
@@ -157,7 +140,7 @@ def _protocol_path(classify: str) -> str:
 def _shard_files(files: list[Path], work: Path, build: MirrorBuild, client: Any, log: _BuildLog) -> list[ShardResult]:
     started = time.perf_counter()
     calls = [(str(path), seq, str(work), build.partitions) for seq, path in enumerate(files)]
-    results = _run(client, shard_file, calls, log.tick, "Parsing files")
+    results = list(_in_order(client, shard_file, calls, log.tick, "Parsing files"))
     build.seconds["parse"] = round(time.perf_counter() - started, 2)
     if broken := _broken_files(results):
         raise BadInput("the build stopped: a file broke off (the files read whole are kept for the next run): "
@@ -179,7 +162,7 @@ def _merge(work: Path, build: MirrorBuild, shards: list[ShardResult], client: An
     shutil.rmtree(work / "records", ignore_errors=True)  # partitions of an interrupted run may be split otherwise
     seqs = [result.seq for result in shards]
     calls = [(part, str(work), seqs, str(work)) for part in range(build.partitions)]
-    build.records = sum(_run(client, merge_partition, calls, log.tick, "Merging partitions"))
+    build.records = sum(_in_order(client, merge_partition, calls, log.tick, "Merging partitions"))
     build.seconds["merge"] = round(time.perf_counter() - started, 2)
     log.line(f"Merged {build.partitions} partitions: {build.records} live records ({build.seconds['merge']} s)")
 
@@ -193,10 +176,8 @@ def _prepare_and_index(work: Path, build: MirrorBuild, protocol: str, client: An
     for stale in ("labels", "index-rows"):  # of an interrupted run, perhaps with other partitions or no labels
         shutil.rmtree(work / stale, ignore_errors=True)
     calls = [(part, str(work), protocol) for part in range(build.partitions)]
-    target = work / INDEX_NAME
-    target.unlink(missing_ok=True)
     labels = 0
-    with DiskIndex.build(target, ()) as index:
+    with DiskIndex.written(work / INDEX_NAME) as index:
         for part, labelled in enumerate(_in_order(client, prepare_partition, calls, log.tick, "Indexing partitions")):
             labels += labelled
             index.add_prepared(index_rows(work, part))
@@ -269,7 +250,7 @@ class _BuildLog:
         self._file.write(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {text}\n")
 
     def line(self, text: str) -> None:
-        self._file.write(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {text}\n")
+        self.detail(text)
         self._file.flush()
         self.step(text)
 
